@@ -1,0 +1,62 @@
+import type { Backend, GenerationRequest, GreyImage, JobEvent, JobResult } from './job';
+
+export interface DeviceCapabilities {
+  readonly webgpu: boolean;
+  readonly adapterDescription: string | null;
+  readonly isFallbackAdapter: boolean;
+  readonly shaderF16: boolean;
+  readonly maxBufferSize: number | null;
+  readonly maxStorageBufferBindingSize: number | null;
+  readonly crossOriginIsolated: boolean;
+  readonly wasmThreads: number;
+}
+
+export interface ModelCacheStatus {
+  readonly modelId: string;
+  readonly variant: string;
+  /** Files the chosen variant needs (graphs, tokenizers, assets), with what is already cached and verified. */
+  readonly files: readonly { readonly path: string; readonly bytes: number; readonly cached: boolean }[];
+  readonly cachedBytes: number;
+  readonly totalBytes: number;
+  readonly complete: boolean;
+}
+
+export interface StorageInfo {
+  readonly usage: number | null;
+  readonly quota: number | null;
+  readonly persisted: boolean;
+}
+
+export interface RequirementCheck {
+  readonly ok: boolean;
+  /** Human sentences: what will not run, what falls back to WASM. */
+  readonly messages: readonly string[];
+  readonly backend: Backend;
+  readonly variant: string;
+}
+
+export interface ClassifierResult {
+  readonly labels: readonly string[];
+  readonly probs: readonly number[];
+}
+
+export type ProgressCallback = (event: JobEvent) => void;
+
+/**
+ * The one API between the UI thread and the engine worker (comlink). The worker implements it; the UI calls
+ * `wrap<EngineApi>()`. Callbacks cross as comlink proxies. Cancellation is cooperative: `cancel(jobId)` sets the
+ * job's AbortSignal, which the pipeline checks every denoising step and every decoded token.
+ */
+export interface EngineApi {
+  /** Loads and validates the manifest (throws a clear message on schema errors) and probes the device. */
+  init(manifestUrl: string, options?: { readonly preferBackend?: Backend }): Promise<{ readonly capabilities: DeviceCapabilities; readonly modelIds: readonly string[] }>;
+  checkRequirements(modelId: string, variant?: string): Promise<RequirementCheck>;
+  cacheStatus(modelId: string, variant?: string): Promise<ModelCacheStatus>;
+  /** Downloads (resuming partial files with HTTP Range), verifies sha256 and caches every file of the variant. */
+  prepareModel(modelId: string, variant: string | undefined, onEvent: ProgressCallback): Promise<ModelCacheStatus>;
+  evictModel(modelId: string): Promise<void>;
+  storageInfo(requestPersist: boolean): Promise<StorageInfo>;
+  generate(request: GenerationRequest, onEvent: ProgressCallback): Promise<JobResult>;
+  cancel(jobId: string): Promise<void>;
+  classify(modelId: string, image: GreyImage): Promise<ClassifierResult>;
+}
