@@ -1,0 +1,1 @@
+"""MedCoDi-M model components (clean-room PyTorch re-implementation, spec ../../../shared/docs/medcodi-m-spec.md)."""

@@ -1,0 +1,105 @@
+/// <reference types="vitest/config" />
+/**
+ * Build and dev config. Notes:
+ * - COOP/COEP make the page crossOriginIsolated, which onnxruntime-web needs for WASM threads.
+ * - The CSP comes from scripts/content-security-policy.ts and goes both into the headers here and into
+ *   index.html's `<meta http-equiv>` (placeholder `%MEDCODI_CSP%`), so a static host without header control
+ *   still enforces it.
+ * - `models-manifest.json` lives at the repo root; dev serves it, the build copies it into dist/.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Connect, Plugin } from 'vite';
+import { defineConfig, loadEnv } from 'vite';
+import react from '@vitejs/plugin-react';
+import {
+  buildContentSecurityPolicy,
+  metaContentSecurityPolicy,
+  parseModelOrigins,
+} from './scripts/content-security-policy.ts';
+
+const root = import.meta.dirname;
+const MANIFEST_FILE = 'models-manifest.json';
+const CSP_PLACEHOLDER = '%MEDCODI_CSP%';
+
+function isolationHeaders(csp: string): Record<string, string> {
+  return {
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'require-corp',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Content-Security-Policy': csp,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  };
+}
+
+/** Sets the MIME types onnxruntime-web relies on (streaming compile needs application/wasm). */
+const mimeTypes: Connect.NextHandleFunction = (req, res, next) => {
+  const path = (req.url ?? '').split('?')[0] ?? '';
+  if (path.endsWith('.wasm')) res.setHeader('Content-Type', 'application/wasm');
+  else if (path.endsWith('.mjs')) res.setHeader('Content-Type', 'text/javascript');
+  next();
+};
+
+/** Serves the repo-root models manifest at /models-manifest.json in dev and emits it into dist/ at build. */
+function modelsManifest(): Plugin {
+  const file = resolve(root, MANIFEST_FILE);
+  return {
+    name: 'medcodi:models-manifest',
+    configureServer(server) {
+      server.middlewares.use(`/${MANIFEST_FILE}`, (_req, res) => {
+        if (!existsSync(file)) {
+          res.statusCode = 404;
+          res.end(`${MANIFEST_FILE} not found at the repo root`);
+          return;
+        }
+        res.setHeader('Content-Type', 'application/json');
+        res.setHeader('Cache-Control', 'no-cache');
+        res.end(readFileSync(file));
+      });
+    },
+    generateBundle() {
+      if (!existsSync(file)) {
+        this.warn(`${MANIFEST_FILE} is missing at the repo root; the built app will show "no models".`);
+        return;
+      }
+      this.emitFile({ type: 'asset', fileName: MANIFEST_FILE, source: readFileSync(file) });
+    },
+  };
+}
+
+/** Fills the CSP placeholder in index.html and sets the MIME middleware on dev and preview servers. */
+function securityHeaders(metaPolicy: string): Plugin {
+  return {
+    name: 'medcodi:security',
+    transformIndexHtml(html) {
+      if (!html.includes(CSP_PLACEHOLDER)) throw new Error(`index.html lost its ${CSP_PLACEHOLDER} meta tag`);
+      return html.replace(CSP_PLACEHOLDER, metaPolicy);
+    },
+    configureServer(server) {
+      server.middlewares.use(mimeTypes);
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(mimeTypes);
+    },
+  };
+}
+
+export default defineConfig(({ command, mode }) => {
+  const env = loadEnv(mode, root, 'VITE_');
+  const modelOrigins = parseModelOrigins(env['VITE_MODEL_ORIGINS'] ?? process.env['VITE_MODEL_ORIGINS']);
+  const devServer = command === 'serve' && !process.argv.includes('preview');
+  const strictCsp = buildContentSecurityPolicy({ modelOrigins });
+  const devCsp = buildContentSecurityPolicy({ modelOrigins, devServer: true });
+  return {
+    plugins: [react(), modelsManifest(), securityHeaders(metaContentSecurityPolicy(devServer ? devCsp : strictCsp))],
+    worker: { format: 'es' },
+    server: { headers: isolationHeaders(devCsp) },
+    preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: isolationHeaders(strictCsp) },
+    build: { target: 'es2022', sourcemap: true },
+    test: {
+      environment: 'node',
+      include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'workers/**/*.test.ts', 'scripts/**/*.test.ts'],
+    },
+  };
+});

@@ -1,0 +1,106 @@
+/**
+ * @file Model files on this device: cache status, download-if-missing and verified read-back.
+ *
+ * One in-flight download per file (memoised by key, failures forgotten so a retry works). Reading assembles the
+ * cached chunks and re-checks sha256: a corrupted file (bit rot, a tampered store, a bug) is deleted and
+ * downloaded again instead of reaching onnxruntime as "protobuf parsing failed".
+ */
+import type { ModelCacheStatus } from '../../src/contracts/engine-api';
+import type { FileCache } from './file-cache';
+import type { ModelFile } from './model-registry';
+import { downloadFile, throwIfAborted } from './download';
+import { sha256Hex } from './sha256';
+import type { StorageEstimator } from './storage';
+
+export interface StoreDeps {
+  readonly fetchImpl?: typeof fetch | undefined;
+  readonly estimate?: StorageEstimator | undefined;
+}
+
+export interface EnsureOptions {
+  readonly signal?: AbortSignal | undefined;
+  readonly onProgress?: ((path: string, loaded: number, total: number) => void) | undefined;
+}
+
+export class ModelStore {
+  private readonly inFlight = new Map<string, Promise<void>>();
+
+  constructor(
+    readonly cache: FileCache,
+    private readonly deps: StoreDeps = {},
+  ) {}
+
+  async status(modelId: string, variant: string, files: readonly ModelFile[]): Promise<ModelCacheStatus> {
+    const cached = await this.cache.cachedSet(modelId, files.map((f) => f.sha256));
+    const list = files.map((f) => ({ path: f.path, bytes: f.bytes, cached: cached.has(f.sha256) }));
+    const totalBytes = list.reduce((n, f) => n + f.bytes, 0);
+    const cachedBytes = list.reduce((n, f) => n + (f.cached ? f.bytes : 0), 0);
+    return { modelId, variant, files: list, cachedBytes, totalBytes, complete: list.every((f) => f.cached) };
+  }
+
+  /** Downloads every missing file (one after the other). */
+  async ensure(modelId: string, files: readonly ModelFile[], options: EnsureOptions = {}): Promise<void> {
+    const cached = await this.cache.cachedSet(modelId, files.map((f) => f.sha256));
+    const missing = files.filter((f) => !cached.has(f.sha256));
+    let neededBytes = missing.reduce((n, f) => n + f.bytes, 0);
+    for (const file of missing) {
+      await this.ensureOne(modelId, file, neededBytes, options);
+      neededBytes -= file.bytes;
+    }
+  }
+
+  private async ensureOne(modelId: string, file: ModelFile, neededBytes: number, options: EnsureOptions): Promise<void> {
+    const key = `${modelId}/${file.sha256}`;
+    for (;;) {
+      throwIfAborted(options.signal);
+      const existing = this.inFlight.get(key);
+      if (!existing) break;
+      try {
+        await existing;
+        return;
+      } catch (e) {
+        // Someone else's download failed or was cancelled: try ourselves unless we were cancelled too.
+        if ((e as Error).name !== 'AbortError') throw e;
+      }
+    }
+    const promise = downloadFile({
+      modelId,
+      file,
+      url: file.url,
+      cache: this.cache,
+      signal: options.signal,
+      onProgress: options.onProgress ? (p) => options.onProgress?.(p.path, p.loaded, p.total) : undefined,
+      fetchImpl: this.deps.fetchImpl,
+      estimate: this.deps.estimate,
+      neededBytes,
+    });
+    this.inFlight.set(key, promise);
+    try {
+      await promise;
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  /**
+   * The verified bytes of a file: downloads it if missing; if the cached copy fails its sha256 check it is
+   * deleted and downloaded again (once).
+   */
+  async read(modelId: string, file: ModelFile, options: EnsureOptions = {}): Promise<Uint8Array> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (!(await this.cache.isCached(modelId, file.sha256))) {
+        await this.ensureOne(modelId, file, file.bytes, options);
+      }
+      const buffer = await this.cache.readFile(modelId, file.sha256);
+      const actual = await sha256Hex(buffer);
+      if (actual === file.sha256 && buffer.byteLength === file.bytes) return new Uint8Array(buffer);
+      console.warn(`[engine] cached ${file.path} is corrupted (sha256 ${actual}); deleting and downloading it again`);
+      await this.cache.deleteFile(modelId, file.sha256);
+    }
+    throw new Error(`Integrity check failed for ${file.path}: the file was corrupted twice after download`);
+  }
+
+  evict(modelId: string): Promise<void> {
+    return this.cache.deleteModel(modelId);
+  }
+}

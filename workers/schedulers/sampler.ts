@@ -1,0 +1,46 @@
+/**
+ * @file The sampler interface the denoise loop uses, and the factory over the concrete samplers.
+ * One instance steps several named latents (frontal, lateral, report) in one loop; samplers with history key it
+ * by latent name.
+ */
+import type { ScheduleConfig } from './noise-schedule';
+import { createDdimSampler } from './ddim';
+import { createDpmSolverSampler } from './dpm-solver';
+
+/** Fresh N(0,1) values; each call continues the stream. */
+export interface NoiseSource {
+  normal(count: number): Float32Array;
+}
+
+export interface LatentSampler {
+  /** Model timesteps in execution order, e.g. [980, 960, …, 0] for DDIM 50. */
+  readonly timesteps: readonly number[];
+  /** One update of latent `name` at execution index i. Returns the new latent and the x0 estimate (for previews). */
+  step(name: string, i: number, x: Float32Array, eps: Float32Array, noise: NoiseSource): { prev: Float32Array; x0: Float32Array };
+}
+
+export type SamplerKindName = 'ddim' | 'dpmpp-2m';
+
+export function createSampler(
+  kind: SamplerKindName,
+  schedule: ScheduleConfig,
+  steps: number,
+  options: { eta: number },
+): LatentSampler {
+  switch (kind) {
+    case 'ddim':
+      return createDdimSampler(schedule, steps, options.eta);
+    case 'dpmpp-2m':
+      return createDpmSolverSampler(schedule, steps);
+    default:
+      throw new Error(`Unknown sampler kind '${String(kind)}'`);
+  }
+}
+
+/** Shared argument checks: same length, index in range. */
+export function assertStepArgs(sampler: LatentSampler, i: number, x: Float32Array, eps: Float32Array): void {
+  if (!Number.isInteger(i) || i < 0 || i >= sampler.timesteps.length) {
+    throw new Error(`Step index ${i} out of range [0, ${sampler.timesteps.length})`);
+  }
+  if (x.length !== eps.length) throw new Error(`Latent length ${x.length} ≠ eps length ${eps.length}`);
+}
