@@ -169,3 +169,13 @@ export function composeRequest(draft: PromptDraft, settings: SettingsDraft, cont
   };
   return { ok: true, request, direction };
 }
+
+/**
+ * The direction an example case fills in for the chosen outputs: the first of the paper's 12 with exactly these
+ * outputs (T→F for a frontal image, F→T for a report, …), or T→F when the outputs match none.
+ */
+export function exampleDirectionFor(outputs: readonly Modality[]): Direction {
+  const direction = DIRECTIONS.find((d) => sameSet(d.outputs, outputs)) ?? DIRECTIONS[0];
+  if (!direction) throw new Error('internal: DIRECTIONS is empty');
+  return direction;
+}

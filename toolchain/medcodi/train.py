@@ -35,7 +35,7 @@ from .model.diffusion import make_schedule
 from .preprocess import clip_preprocess, vae_input
 
 PHASE_SHARES = {  # fraction of the budget per phase
-    "clip": 0.10, "vae": 0.17, "optimus": 0.15, "unets": 0.38, "joint": 0.13, "classifier": 0.05,
+    "clip": 0.08, "vae": 0.14, "optimus": 0.12, "unets": 0.45, "joint": 0.15, "classifier": 0.06,
 }
 STEP_CAPS = {"clip": 3000, "vae": 6000, "optimus": 6000, "unets": 30000, "joint": 8000, "classifier": 3000}
 MODALITIES = ("frontal", "lateral", "report")
@@ -85,11 +85,13 @@ def config_from_dict(d: dict) -> ModelConfig:
 
 def train_loop(run: Run, name: str, modules: Dict[str, nn.Module], params: Iterable[nn.Parameter],
                step_fn: Callable[[int], Dict[str, torch.Tensor]], budget_s: float, lr: float,
-               max_steps: int | None = None) -> None:
-    """Generic resumable loop. step_fn returns a dict of losses; 'loss' is optimised."""
+               max_steps: int | None = None, ema_decay: float = 0.0) -> None:
+    """Generic resumable loop. step_fn returns a dict of losses; 'loss' is optimised. With ema_decay > 0 the
+    trained parameters end as their exponential moving average (better samples for diffusion models)."""
     ckpt = run.root / f"{name}.ckpt"
     params = [p for p in params if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.0)
+    ema = [p.detach().clone() for p in params] if ema_decay > 0 else None
     step, elapsed = 0, 0.0
     if ckpt.exists():
         st = torch.load(ckpt, map_location=run.device)
@@ -97,6 +99,8 @@ def train_loop(run: Run, name: str, modules: Dict[str, nn.Module], params: Itera
             m.load_state_dict(st["modules"][k])
         opt.load_state_dict(st["opt"])
         step, elapsed = st["step"], st["elapsed"]
+        if ema is not None and st.get("ema") is not None:
+            ema = [e.to(run.device) for e in st["ema"]]
         log(f"[{name}] resumed at step {step} ({elapsed:.0f}s)")
     max_steps = max_steps or STEP_CAPS[name]
     hist: Dict[str, deque] = {}
@@ -105,7 +109,7 @@ def train_loop(run: Run, name: str, modules: Dict[str, nn.Module], params: Itera
 
     def save(done: bool) -> None:
         torch.save({"modules": {k: m.state_dict() for k, m in modules.items()}, "opt": opt.state_dict(),
-                    "step": step, "elapsed": time.time() - t0}, ckpt)
+                    "step": step, "elapsed": time.time() - t0, "ema": ema}, ckpt)
         run.prov["phases"][name] = {"done": done, "steps": step, "seconds": round(time.time() - t0, 1),
                                     "final_losses": {k: round(float(np.mean(v)), 5) for k, v in hist.items()},
                                     "lr": lr, "budget_s": round(budget_s, 1)}
@@ -124,6 +128,11 @@ def train_loop(run: Run, name: str, modules: Dict[str, nn.Module], params: Itera
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         step += 1
+        if ema is not None:
+            d = min(ema_decay, (1 + step) / (10 + step))
+            with torch.no_grad():
+                torch._foreach_mul_(ema, d)
+                torch._foreach_add_(ema, [p.detach() for p in params], alpha=1 - d)
         for k, v in losses.items():
             hist.setdefault(k, deque(maxlen=100)).append(float(v.detach()))
         if step % 100 == 0:
@@ -132,6 +141,10 @@ def train_loop(run: Run, name: str, modules: Dict[str, nn.Module], params: Itera
         if time.time() - last_save > 120:
             save(False)
             last_save = time.time()
+    if ema is not None:
+        with torch.no_grad():
+            for p, e in zip(params, ema):
+                p.copy_(e)
     save(True)
     for m in modules.values():
         m.eval()
@@ -235,7 +248,7 @@ def main() -> None:
 
     # -------------------------------------------------------------------------------------------- vae
     def vae_step(step: int):
-        idx = batch_idx(rng, N, bs // 2)
+        idx = batch_idx(rng, N, bs // 3)
         views = torch.cat([images(data, "frontal", idx, device), images(data, "lateral", idx, device)])
         x = vae_input(views)
         mean, logvar = vae.encode(x)
@@ -348,7 +361,7 @@ def main() -> None:
                    if not n.startswith(("connecters_out", "input_block_connecters_in", "output_block_connecters_in"))]
     if not run.done("unets"):
         train_loop(run, "unets", {m: unets[m] for m in MODALITIES}, core_params, unet_step, shares["unets"], 1e-3,
-                   caps["unets"])
+                   caps["unets"], ema_decay=0.999)
     else:
         st = torch.load(run.root / "unets.ckpt", map_location=device)["modules"]
         for m in MODALITIES:
@@ -381,7 +394,7 @@ def main() -> None:
         for p in core_params:
             p.requires_grad_(False)
         train_loop(run, "joint", {m: unets[m] for m in MODALITIES}, conn_params, joint_step, shares["joint"], 5e-4,
-                   caps["joint"])
+                   caps["joint"], ema_decay=0.99)
         for p in core_params:
             p.requires_grad_(True)
     else:

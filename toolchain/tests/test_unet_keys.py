@@ -170,7 +170,7 @@ def test_nano_forward_shapes_and_connectors(nano_models, kind):
     x, t, c = _nano_inputs(kind)
     with torch.no_grad():
         h = m.env(x, t)
-        assert h.shape == (2, 1, 128)
+        assert h.shape == (2, 1, NANO.unet_image.hcon_dim)
         assert torch.allclose(h.norm(dim=-1), torch.ones(2, 1), atol=1e-5)
         e = m(x, t, c)
         ej = m.forward_joint(x, t, c, h)

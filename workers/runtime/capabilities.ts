@@ -15,6 +15,12 @@ export interface DeviceProbe {
   readonly features: ReadonlySet<string>;
 }
 
+/** WASM threads ORT gets here: min(2, cores) when cross-origin isolated (threads need SharedArrayBuffer), else 1. */
+export function defaultWasmThreads(): number {
+  const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
+  return globalThis.crossOriginIsolated ? Math.max(1, Math.min(2, cores)) : 1;
+}
+
 /** Probes `navigator.gpu`; never throws (no WebGPU → webgpu: false). */
 export async function probeDevice(wasmThreads: number): Promise<DeviceProbe> {
   const isolated = Boolean(globalThis.crossOriginIsolated);

@@ -11,6 +11,7 @@
  * - No proxy worker: we already are a dedicated worker, and GPU buffers cannot cross workers.
  */
 import * as ort from 'onnxruntime-web/webgpu';
+import { defaultWasmThreads } from './capabilities';
 import type { CreateSessionOptions, OrtBinding, OrtSessionLike, OrtTensorLike, TensorData, TensorType } from './ort-binding';
 
 export interface OrtEnvOptions {
@@ -22,12 +23,6 @@ export interface OrtEnvOptions {
 }
 
 let configured: { threads: number } | null = null;
-
-/** The default thread count for this context. */
-export function defaultWasmThreads(): number {
-  const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
-  return globalThis.crossOriginIsolated ? Math.max(1, Math.min(2, cores)) : 1;
-}
 
 /** Configures `ort.env` once. Later calls with different options are ignored (ORT reads them at WASM init). */
 export function configureOrt(options: OrtEnvOptions = {}): { threads: number } {

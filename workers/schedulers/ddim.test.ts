@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createDdimSampler, ddimCoefficients, ddimTimestepsAscending } from './ddim';
 import { alphasCumprod } from './noise-schedule';
+import ddimFixture from './__fixtures__/ddim-steps.json';
+import { cfgCombine } from './guidance';
 import { createSampler } from './sampler';
 import { noNoise, REFERENCE_SCHEDULE, scriptedNoise } from './test-helpers';
 
@@ -23,8 +25,8 @@ describe('DDIM grid (spec §3.2, no +1 offset for T = 1000)', () => {
     expect(ddimTimestepsAscending(1000, 1)).toEqual([0]);
   });
 
-  it('applies the reference +1 shift only when T ≠ 1000', () => {
-    expect(ddimTimestepsAscending(500, 5)).toEqual([1, 101, 201, 301, 401]);
+  it('never applies a +1 offset (toolchain convention)', () => {
+    expect(ddimTimestepsAscending(500, 5)).toEqual([0, 100, 200, 300, 400]);
   });
 
   it('rejects bad step counts', () => {
@@ -50,9 +52,7 @@ describe('DDIM coefficients: spec §3.2 table (η = 1)', () => {
     expect(rel(c.alphaPrev[k] as number, aPrev)).toBeLessThan(1e-5);
     if (sigma === 0) expect(c.sigma[k]).toBe(0);
     else expect(Math.abs((c.sigma[k] as number) - sigma)).toBeLessThan(1e-6); // table has 6 decimals
-    const ap = c.alphaPrev[k] as number;
-    const s = c.sigma[k] as number;
-    expect(Math.abs(Math.sqrt(1 - ap - s * s) - dir)).toBeLessThan(1e-6);
+    expect(Math.abs((c.dirCoeff[k] as number) - dir)).toBeLessThan(1e-6);
   });
 
   it('η = 0 gives σ = 0 everywhere', () => {
@@ -65,13 +65,13 @@ describe('DDIM step (spec §3.3)', () => {
   const eps = new Float32Array([0.1, 0.2, -0.3, 1.5]);
   const z = [0.3, -0.7, 1.1, -2];
 
-  /** Float64 hand computation from ᾱ (float32-rounded, like the reference buffers). */
+  /** Float64 hand computation from the float64 ᾱ. */
   function expected(i: number, eta: number, steps: number) {
     const alphasBar = alphasCumprod(REFERENCE_SCHEDULE);
     const grid = ddimTimestepsAscending(1000, steps);
     const k = grid.length - 1 - i;
-    const a = Math.fround(alphasBar[grid[k] as number] as number);
-    const ap = Math.fround(alphasBar[k === 0 ? 0 : (grid[k - 1] as number)] as number);
+    const a = alphasBar[grid[k] as number] as number;
+    const ap = alphasBar[k === 0 ? 0 : (grid[k - 1] as number)] as number;
     const sigma = eta * Math.sqrt(((1 - ap) / (1 - a)) * (1 - a / ap));
     const x0 = Array.from(x, (xv, j) => (xv - Math.sqrt(1 - a) * (eps[j] as number)) / Math.sqrt(a));
     const prev = x0.map((v, j) => Math.sqrt(ap) * v + Math.sqrt(1 - ap - sigma * sigma) * (eps[j] as number) + sigma * (z[j] as number));
@@ -134,5 +134,29 @@ describe('DDIM step (spec §3.3)', () => {
     const sampler = createDdimSampler(REFERENCE_SCHEDULE, 10, 0);
     expect(() => sampler.step('f', 0, x, eps.subarray(0, 2), noNoise)).toThrow(/length/);
     expect(() => sampler.step('f', 10, x, eps, noNoise)).toThrow(/range/);
+  });
+});
+
+describe('DDIM + CFG full loops vs the toolchain reference (numpy float32 transcription, bit-exact)', () => {
+  it.each(ddimFixture.cases.map((c) => [c.steps, c.eta, c] as const))('%i steps, η=%d', (steps, eta, c) => {
+    const sampler = createSampler('ddim', REFERENCE_SCHEDULE, steps, { eta });
+    expect(sampler.timesteps.length).toBe(c.trajectory.length);
+    const eps = cfgCombine(Float32Array.from(c.eps2), ddimFixture.guidance);
+    let x: Float32Array = Float32Array.from(c.x);
+    // Replays the recorded noise in the documented order: one draw per step with σ > 0.
+    const recorded = c.noise.filter((z): z is number[] => z !== null);
+    let draw = 0;
+    const replay = { normal: (count: number) => {
+      const z = recorded[draw++];
+      expect(z?.length).toBe(count);
+      return Float32Array.from(z ?? []);
+    } };
+    c.trajectory.forEach((want, i) => {
+      const out = sampler.step('frontal', i, x, eps, replay);
+      expect(Array.from(out.x0)).toEqual(Array.from(Float32Array.from(want.x0)));
+      expect(Array.from(out.prev)).toEqual(Array.from(Float32Array.from(want.prev)));
+      x = out.prev;
+    });
+    expect(draw).toBe(recorded.length);
   });
 });

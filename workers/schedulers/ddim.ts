@@ -9,8 +9,9 @@
  * `step(name, i, …)` with σ_i > 0 exactly one `noise.normal(x.length)` is drawn; with σ_i = 0 (η = 0, or the last
  * step) nothing is drawn.
  *
- * Arithmetic: ᾱ is rounded to float32 (the reference's buffers), scalar coefficients are computed in float64 and
- * rounded to float32, and the element-wise update rounds every operation to float32 in the reference's order.
+ * Arithmetic: scalar coefficients are computed in float64 from the float64 ᾱ and rounded to float32 (as the
+ * toolchain's reference sampler, which writes the parity fixtures); the element-wise update rounds every operation
+ * to float32 in the reference's order, so results match PyTorch float32 bit for bit.
  */
 import type { ScheduleConfig } from './noise-schedule';
 import { alphasCumprod } from './noise-schedule';
@@ -19,28 +20,37 @@ import { assertStepArgs } from './sampler';
 
 const f32 = Math.fround;
 
-/** DDIM grid in ascending order (`make_ddim_timesteps`, method 'uniform'). */
+/**
+ * DDIM grid in ascending order: range(0, T, T // steps). No "+1" offset (the upstream code would add one only for
+ * T ≠ 1000; the toolchain, like every MedCoDi-M manifest, uses T = 1000 and never offsets).
+ */
 export function ddimTimestepsAscending(numTrainTimesteps: number, steps: number): number[] {
   if (!Number.isInteger(steps) || steps < 1 || steps > numTrainTimesteps) {
     throw new Error(`steps must be an integer in [1, ${numTrainTimesteps}], got ${steps}`);
   }
   const stride = Math.floor(numTrainTimesteps / steps);
-  // The reference applies the usual +1 shift only when the DDPM does not have 1000 steps.
-  const offset = numTrainTimesteps === 1000 ? 0 : 1;
   const grid: number[] = [];
-  for (let t = 0; t < numTrainTimesteps; t += stride) grid.push(t + offset);
-  if ((grid[grid.length - 1] as number) >= numTrainTimesteps) {
-    throw new Error(`DDIM grid reaches t=${String(grid[grid.length - 1])} ≥ T=${numTrainTimesteps}; choose fewer steps`);
-  }
+  for (let t = 0; t < numTrainTimesteps; t += stride) grid.push(t);
   return grid;
 }
 
-/** Per-grid-point coefficients (index k on the ascending grid), float32-rounded as the reference stores them. */
+/**
+ * Per-grid-index DDIM coefficients (index k on the ascending grid). As the toolchain's reference sampler
+ * (toolchain/medcodi/model/diffusion.py `ddim_coefficients`), everything is computed in float64 from the float64
+ * ᾱ and then rounded to float32; this reproduces the spec §3.2 table to its last digit.
+ */
 export interface DdimCoefficients {
   readonly timesteps: readonly number[];
+  /** ᾱ[τ_k] (float32 value) */
   readonly alpha: Float64Array;
+  /** ᾱ[τ_{k−1}], ᾱ[0] for k = 0 (float32 value) */
   readonly alphaPrev: Float64Array;
+  /** σ_k (float32 value) */
   readonly sigma: Float64Array;
+  /** √(1 − ᾱ[τ_k]) (float32 value) */
+  readonly sqrtOneMinusAlpha: Float64Array;
+  /** √(1 − a_prev − σ²) (float32 value) */
+  readonly dirCoeff: Float64Array;
 }
 
 export function ddimCoefficients(schedule: ScheduleConfig, steps: number, eta: number): DdimCoefficients {
@@ -51,16 +61,19 @@ export function ddimCoefficients(schedule: ScheduleConfig, steps: number, eta: n
   const alpha = new Float64Array(n);
   const alphaPrev = new Float64Array(n);
   const sigma = new Float64Array(n);
+  const sqrtOneMinusAlpha = new Float64Array(n);
+  const dirCoeff = new Float64Array(n);
   for (let k = 0; k < n; k++) {
-    alpha[k] = f32(alphasBar[timesteps[k] as number] as number);
-    alphaPrev[k] = k === 0 ? f32(alphasBar[0] as number) : f32(alphasBar[timesteps[k - 1] as number] as number);
+    const a = alphasBar[timesteps[k] as number] as number;
+    const ap = k === 0 ? (alphasBar[0] as number) : (alphasBar[timesteps[k - 1] as number] as number);
+    const s = eta * Math.sqrt(((1 - ap) / (1 - a)) * (1 - a / ap));
+    alpha[k] = f32(a);
+    alphaPrev[k] = f32(ap);
+    sigma[k] = f32(s);
+    sqrtOneMinusAlpha[k] = f32(Math.sqrt(1 - a));
+    dirCoeff[k] = f32(Math.sqrt(Math.max(1 - ap - s * s, 0)));
   }
-  for (let k = 0; k < n; k++) {
-    const a = alpha[k] as number;
-    const ap = alphaPrev[k] as number;
-    sigma[k] = f32(eta * Math.sqrt(((1 - ap) / (1 - a)) * (1 - a / ap)));
-  }
-  return { timesteps, alpha, alphaPrev, sigma };
+  return { timesteps, alpha, alphaPrev, sigma, sqrtOneMinusAlpha, dirCoeff };
 }
 
 export function createDdimSampler(schedule: ScheduleConfig, steps: number, eta: number): LatentSampler {
@@ -70,15 +83,13 @@ export function createDdimSampler(schedule: ScheduleConfig, steps: number, eta: 
   const timesteps = Object.freeze([...coeffs.timesteps].reverse());
   const perStep = Array.from({ length: n }, (_, i) => {
     const k = n - 1 - i;
-    const a = coeffs.alpha[k] as number;
-    const ap = coeffs.alphaPrev[k] as number;
-    const sigma = coeffs.sigma[k] as number;
     return {
-      sqrtOneMinusAlpha: f32(Math.sqrt(1 - a)), // ddim_sqrt_one_minus_alphas buffer
-      sqrtAlpha: f32(Math.sqrt(a)), // a_t.sqrt() in float32
-      sqrtAlphaPrev: f32(Math.sqrt(ap)),
-      dirCoeff: f32(Math.sqrt(f32(f32(1 - ap) - f32(sigma * sigma)))), // (1 − a_prev − σ²).sqrt() in float32
-      sigma,
+      sqrtOneMinusAlpha: coeffs.sqrtOneMinusAlpha[k] as number,
+      // torch.sqrt of the float32 buffers (float64 sqrt then one rounding equals float32 sqrt)
+      sqrtAlpha: f32(Math.sqrt(coeffs.alpha[k] as number)),
+      sqrtAlphaPrev: f32(Math.sqrt(coeffs.alphaPrev[k] as number)),
+      dirCoeff: coeffs.dirCoeff[k] as number,
+      sigma: coeffs.sigma[k] as number,
     };
   });
 

@@ -31,19 +31,23 @@ export function mixConditions(conds: readonly WeightedCondition[], embedDim: num
   const half = batch * embedDim;
   const out = new Float32Array(2 * half);
   const f32 = Math.fround;
+  // PyTorch float32 semantics (toolchain `sample`): scalars are cast to float32, each op rounds.
+  const divisor = f32(totalWeight);
+  const weights = conds.map((c) => f32(c.weight));
   for (let b = 0; b < batch; b++) {
     for (let e = 0; e < embedDim; e++) {
       let accUncond = 0;
       let accCond = 0;
-      for (const c of conds) {
+      conds.forEach((c, i) => {
+        const w = weights[i] as number;
         // [E] vectors broadcast over the batch.
         const ui = c.uncond.length === embedDim ? e : b * embedDim + e;
         const ci = c.cond.length === embedDim ? e : b * embedDim + e;
-        accUncond = f32(accUncond + f32((c.uncond[ui] as number) * c.weight));
-        accCond = f32(accCond + f32((c.cond[ci] as number) * c.weight));
-      }
-      out[b * embedDim + e] = f32(accUncond / totalWeight);
-      out[half + b * embedDim + e] = f32(accCond / totalWeight);
+        accUncond = f32(accUncond + f32((c.uncond[ui] as number) * w));
+        accCond = f32(accCond + f32((c.cond[ci] as number) * w));
+      });
+      out[b * embedDim + e] = f32(accUncond / divisor);
+      out[half + b * embedDim + e] = f32(accCond / divisor);
     }
   }
   return out;

@@ -3,6 +3,7 @@
  * One instance steps several named latents (frontal, lateral, report) in one loop; samplers with history key it
  * by latent name.
  */
+import type { SamplerKind } from '../../src/contracts/job';
 import type { ScheduleConfig } from './noise-schedule';
 import { createDdimSampler } from './ddim';
 import { createDpmSolverSampler } from './dpm-solver';
@@ -19,10 +20,12 @@ export interface LatentSampler {
   step(name: string, i: number, x: Float32Array, eps: Float32Array, noise: NoiseSource): { prev: Float32Array; x0: Float32Array };
 }
 
-export type SamplerKindName = 'ddim' | 'dpmpp-2m';
-
+/**
+ * `ddim`: spec §3.2–3.3, uses `options.eta`; draws one `noise.normal(x.length)` per step per latent when σ > 0.
+ * `dpmpp-2m`: DPM-Solver++ (2M) on the same grid; deterministic (ignores eta, never draws).
+ */
 export function createSampler(
-  kind: SamplerKindName,
+  kind: SamplerKind,
   schedule: ScheduleConfig,
   steps: number,
   options: { eta: number },

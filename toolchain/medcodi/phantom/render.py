@@ -166,7 +166,7 @@ def lung_mask(g: Dict, side: str, X, Y, Z, dome_shift: float = 0.0):
     yn = (Y - L["cy"]) / L["ry"]
     dzc = Z - L["cz"]
     zt = np.where(dzc > 0, (dzc / L["rzt"]) ** 2, (np.abs(dzc) / L["rzb"]) ** 6)
-    inside = xn * xn + yn * yn + zt <= 1.0
+    inside = np.abs(xn) ** 3 + np.abs(yn) ** 2.5 + zt <= 1.0
     # hemidiaphragm dome: highest near the middle of each hemithorax, lower laterally, posteriorly, anteriorly
     sgn = -1.0 if side == "r" else 1.0
     top = g["dome_" + side] + dome_shift
@@ -234,7 +234,7 @@ def render(size: int, var: Dict, findings: Dict, anat_rng: np.random.Generator) 
     # thorax widens a little toward the axillae; shoulders slope from the neck (z~16) to the acromion (z~13)
     wid = 1.0 + 0.05 * np.clip((Z - 0.0) / 10.0, -1.0, 1.0) + 0.12 * np.clip((Z - 8.0) / 4.0, 0.0, 1.0)
     xn2 = (X / (bx * wid)) ** 2
-    top = 16.5 - 3.8 * xn2 - 2.0 * xn2 ** 4
+    top = 18.0 - 2.6 * xn2 - 1.2 * xn2 ** 4
     D[sl] = np.where(((xn2 + (Y / by) ** 2) <= 1.0) & (Z < top), SOFT, D[sl])
     sl = vol.region((-6, -6, 9), (6, 6, 21))
     X, Y, Z = vol.coords(sl)
@@ -273,7 +273,7 @@ def render(size: int, var: Dict, findings: Dict, anat_rng: np.random.Generator) 
     X, Y, Z = vol.coords(sl)
     carve[sl] |= (((X - 2.2) / 1.35) ** 2 + ((Y + 4.0) / 1.35) ** 2 <= 1.0) & (Z < 7.5)
     for sx in (-1, 1):
-        sl, m = vol.ellipsoid_mask((sx * 3.9, -0.6, 2.3), (1.7, 1.9, 2.6))
+        sl, m = vol.ellipsoid_mask((sx * 3.9, -0.6, 2.3), (1.5, 1.5, 2.2))
         carve[sl] |= m
     # spine column keeps the lungs away
     sl = vol.region((-3, -11, -21), (3, -3.5, 21))
@@ -413,8 +413,8 @@ def render(size: int, var: Dict, findings: Dict, anat_rng: np.random.Generator) 
     _ribs(vol, g)
     # clavicles and humeral heads
     for sx in (-1, 1):
-        vol.tube((sx * 1.8, 5.8, 11.0), (sx * 7.5, 3.0, 12.0), 0.7, BONE, mode="max", hard=True)
-        vol.tube((sx * 7.5, 3.0, 12.0), (sx * (bx + 0.5), -1.2, 13.6), 0.65, BONE, mode="max", hard=True)
+        vol.tube((sx * 1.8, 5.8, 10.6), (sx * 7.5, 3.0, 11.3), 0.8, 2.6, mode="max", hard=True)
+        vol.tube((sx * 7.5, 3.0, 11.3), (sx * (bx + 0.3), -1.2, 12.9), 0.75, 2.6, mode="max", hard=True)
         sl, m = vol.ellipsoid_mask((sx * (bx + 1.2), -0.8, 11.4), (2.3, 2.3, 2.5))
         if sl is not None:
             D[sl] = np.where(m, 1.55, D[sl])
@@ -428,13 +428,13 @@ def render(size: int, var: Dict, findings: Dict, anat_rng: np.random.Generator) 
     ett = findings.get("endotracheal_tube")
     if ett:
         tip = CARINA_Z + float(ett["tip_above_carina_cm"])
-        vol.tube((-0.2, -0.8, 21.0), (-0.2, -0.9, tip), 0.32, 5.0, mode="max")
+        vol.tube((-0.2, -0.8, 21.0), (-0.2, -0.9, tip), 0.32, 14.0, mode="max")
         info["ett_tip_z"] = tip
     cvc = findings.get("central_line")
     if cvc:
         pts = central_line_path(cvc["access"], cvc["tip"])
         for a, b in zip(pts[:-1], pts[1:]):
-            vol.tube(a, b, 0.25, 5.0, mode="max")
+            vol.tube(a, b, 0.25, 14.0, mode="max")
         info["cvc_path"] = pts
 
     frontal, lateral = vol.project()
@@ -477,7 +477,7 @@ def _ribs(vol: Volume, g: Dict) -> None:
     cage = np.sqrt(np.clip(1.0 - (np.clip(Z - 3.0, 0.0, None) / 15.5) ** 2, 0.05, 1.0))   # narrower upper cage
     thick = 0.95 / min(rx, ry)
     shell = np.abs(rr - cage) < thick * 0.6
-    drop = 8.5 * t ** 2.3                                      # anterior rib ends lie lower
+    drop = -1.6 * np.sin(math.pi * np.minimum(t / 0.45, 1.0)) + 15.0 * np.clip(t - 0.3, 0.0, None) ** 1.6                                      # anterior rib ends lie lower
     w = Z + drop
     spacing = 2.45
     z1 = 13.4 + 0.5 * g["dz"]
@@ -485,7 +485,7 @@ def _ribs(vol: Volume, g: Dict) -> None:
     idx = np.floor(k + 0.5)
     frac = np.abs(k - idx) * spacing
     ribs = shell & (frac < 0.55) & (idx >= 0) & (idx <= 9) & (t > 0.06) & (t < 0.84 - 0.025 * idx)
-    val = (1.7 - 0.55 * t).astype(np.float32)
+    val = (1.5 - 0.4 * t).astype(np.float32)
     sub = D[sl]
     np.copyto(sub, np.maximum(sub, np.broadcast_to(val, sub.shape)), where=ribs)
 
@@ -495,7 +495,7 @@ def to_radiograph(frontal: np.ndarray, lateral: np.ndarray, var: Dict, noise_rng
     same curve at a reference path, with exposure scaling k, a 3-tap blur (focal spot / detector) and seeded noise."""
     out = []
     e = var["exposure"]
-    for P, (p0, k, pref) in ((frontal, (3.2, 0.085, 27.0)), (lateral, (8.0, 0.075, 36.0))):
+    for P, (p0, k, pref) in ((frontal, (3.0, 0.06, 34.0)), (lateral, (6.0, 0.055, 40.0))):
         kk = k / e                                   # lower exposure -> brighter (more attenuation displayed)
         v = (1.0 - np.exp(-kk * np.clip(P - p0, 0.0, None))) / (1.0 - math.exp(-kk * (pref - p0)))
         v = _blur3(v.astype(np.float32))

@@ -1,0 +1,67 @@
+/**
+ * @file Engine-backed async resources: the device probe (engine init), requirement checks, cache status, storage
+ * estimate, and the download/evict mutations. All calls go through the comlink-wrapped EngineApi from
+ * engine-client; progress callbacks cross the worker boundary as comlink proxies and are released afterwards.
+ */
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { proxy } from 'comlink';
+import type { JobEvent } from '../contracts/job';
+import { getEngine } from '../engine-client/engine-client';
+import { queryClient } from '../app/query-client';
+import { queryKeys } from './keys';
+import { manifestUrl } from './manifest';
+
+/** Starts the worker and loads the manifest there; resolves to the device capabilities and model ids. */
+export const engineQuery = () =>
+  queryOptions({ queryKey: queryKeys.engine(), queryFn: async () => (await getEngine()).init(manifestUrl()) });
+
+/** The engine after init (init runs once per session; a failed init is retried on the next call). */
+export async function readyEngine() {
+  await queryClient.ensureQueryData(engineQuery());
+  return getEngine();
+}
+
+export const requirementsQuery = (modelId: string) =>
+  queryOptions({ queryKey: queryKeys.requirements(modelId), queryFn: async () => (await readyEngine()).checkRequirements(modelId) });
+
+export const modelStatusQuery = (modelId: string) =>
+  queryOptions({ queryKey: queryKeys.modelStatus(modelId), queryFn: async () => (await readyEngine()).cacheStatus(modelId), staleTime: 0 });
+
+export const storageQuery = () =>
+  queryOptions({ queryKey: queryKeys.storage(), queryFn: async () => (await readyEngine()).storageInfo(false), staleTime: 0 });
+
+export function usePrepareModel(modelId: string, onEvent: (event: JobEvent) => void) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async () => {
+      const engine = await readyEngine();
+      const callback = proxy(onEvent);
+      return engine.prepareModel(modelId, undefined, callback);
+    },
+    onSettled: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: queryKeys.model(modelId) }),
+        client.invalidateQueries({ queryKey: queryKeys.storage() }),
+      ]),
+  });
+}
+
+export function useEvictModel(modelId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async () => (await readyEngine()).evictModel(modelId),
+    onSettled: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: queryKeys.model(modelId) }),
+        client.invalidateQueries({ queryKey: queryKeys.storage() }),
+      ]),
+  });
+}
+
+export function useRequestPersistence() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async () => (await readyEngine()).storageInfo(true),
+    onSuccess: (info) => client.setQueryData(queryKeys.storage(), info),
+  });
+}

@@ -1,0 +1,22 @@
+/** @file The history list and its mutations over results-db; every change invalidates the list. */
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { resultsDb } from '../storage/results-db';
+import { queryKeys } from './keys';
+
+export const resultsQuery = () => queryOptions({ queryKey: queryKeys.results(), queryFn: () => resultsDb().list() });
+
+export function useDeleteResult() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => resultsDb().remove(id),
+    onSettled: () => client.invalidateQueries({ queryKey: queryKeys.results() }),
+  });
+}
+
+export function useClearResults() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => resultsDb().clearAll(),
+    onSettled: () => client.invalidateQueries({ queryKey: queryKeys.results() }),
+  });
+}

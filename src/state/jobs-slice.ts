@@ -1,0 +1,93 @@
+/**
+ * @file The generation job: compose the request, run it on the engine with an AbortController, fold its events
+ * into progress, then keep the result on screen and save it to the history. One job at a time; Cancel aborts the
+ * signal and the engine stops cooperatively at its next step (the worker is never killed).
+ */
+import type { StateCreator } from 'zustand';
+import { composeRequest } from '../domain/compose-request';
+import { finishProgress, reduceJobEvent, startProgress, type JobProgress } from '../domain/job-progress';
+import { recordFromResult, type ResultRecord } from '../domain/result-record';
+import type { StudioDeps, StudioState } from './studio-types';
+
+export interface JobsSlice {
+  /** The running job, or the last one (its final status stays visible). */
+  readonly job: JobProgress | null;
+  /** Why the last Generate was refused (validation), empty when it was not. */
+  readonly problems: readonly string[];
+  /** The result on screen: the last finished job's, or one reopened from History. */
+  readonly result: ResultRecord | null;
+  readonly saveState: { readonly status: 'idle' | 'saving' | 'saved' } | { readonly status: 'failed'; readonly message: string };
+  generate(): Promise<void>;
+  cancel(): void;
+  showResult(record: ResultRecord | null): void;
+}
+
+function isAbort(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'name' in error && (error as { name: unknown }).name === 'AbortError';
+}
+
+export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [], [], JobsSlice> {
+  let controller: AbortController | null = null;
+
+  return (set, get) => ({
+    job: null,
+    problems: [],
+    result: null,
+    saveState: { status: 'idle' },
+
+    async generate() {
+      if (get().job?.status === 'running') return;
+      const { prompt, settings, modelId } = get();
+      const composed = composeRequest(prompt, settings, { modelId: modelId ?? '', jobId: deps.newJobId() });
+      if (!composed.ok) {
+        set({ problems: composed.problems });
+        return;
+      }
+      const { request, direction } = composed;
+      const current = new AbortController();
+      controller = current;
+      set({ problems: [], job: startProgress(request.jobId, direction.id) });
+      const onEvent = (event: Parameters<typeof reduceJobEvent>[1]) => {
+        const job = get().job;
+        if (job) set({ job: reduceJobEvent(job, event) });
+      };
+
+      let record: ResultRecord;
+      try {
+        const result = await deps.runJob(request, { signal: current.signal, onEvent });
+        const inputNames = { frontal: prompt.images.frontal?.name, lateral: prompt.images.lateral?.name };
+        record = recordFromResult(result, Object.fromEntries(Object.entries(inputNames).filter(([, v]) => v !== undefined)));
+      } catch (error) {
+        const job = get().job;
+        if (job?.jobId === request.jobId) {
+          set({
+            job: current.signal.aborted || isAbort(error)
+              ? finishProgress(job, { status: 'cancelled' })
+              : finishProgress(job, { status: 'error', message: error instanceof Error ? error.message : String(error) }),
+          });
+        }
+        return;
+      } finally {
+        if (controller === current) controller = null;
+      }
+
+      const job = get().job;
+      if (job?.jobId === request.jobId) set({ job: finishProgress(job, { status: 'done' }) });
+      set({ result: record, saveState: { status: 'saving' } });
+      try {
+        await deps.saveResult(record);
+        if (get().result?.id === record.id) set({ saveState: { status: 'saved' } });
+        deps.onResultSaved(record);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        if (get().result?.id === record.id) set({ saveState: { status: 'failed', message } });
+      }
+    },
+
+    cancel() {
+      if (get().job?.status === 'running') controller?.abort();
+    },
+
+    showResult: (record) => set({ result: record, saveState: { status: record ? 'saved' : 'idle' } }),
+  });
+}

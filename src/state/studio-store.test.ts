@@ -1,0 +1,194 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { GenerationRequest, GreyImage, JobEvent, JobResult } from '../contracts/job';
+import { DEFAULT_SETTINGS } from '../domain/prompt-draft';
+import type { ResultRecord } from '../domain/result-record';
+import { createPersistedStudioStore, createStudioStore, migrateSettings } from './studio-store';
+import type { StudioDeps } from './studio-types';
+
+const grey: GreyImage = { width: 1, height: 1, pixels: new Uint8ClampedArray([7]) };
+
+function resultFor(request: GenerationRequest): JobResult {
+  return {
+    jobId: request.jobId,
+    modelId: request.modelId,
+    modelVersion: '0.1.0',
+    variant: 'fp32',
+    backend: 'wasm',
+    directionId: 'T>F',
+    settings: request.settings,
+    inputs: [],
+    outputs: { frontal: grey },
+    timings: { totalMs: 1, sessionRunMs: 1, stepsRun: request.settings.steps },
+    createdAt: '2026-11-27T20:00:00Z',
+    synthetic: true,
+  };
+}
+
+function fakeDeps(overrides: Partial<StudioDeps> = {}): StudioDeps & { saved: ResultRecord[] } {
+  const saved: ResultRecord[] = [];
+  let n = 0;
+  return {
+    saved,
+    async runJob(request, { onEvent }) {
+      onEvent({ type: 'denoise', jobId: request.jobId, step: 1, totalSteps: 2 });
+      onEvent({ type: 'done', jobId: request.jobId });
+      return resultFor(request);
+    },
+    async saveResult(record) {
+      saved.push(record);
+    },
+    onResultSaved: vi.fn(),
+    decodeImage: async () => grey,
+    fetchBlob: async () => new Blob([]),
+    newJobId: () => `job-${(n += 1)}`,
+    ...overrides,
+  };
+}
+
+function readyStore(deps: StudioDeps) {
+  const store = createStudioStore(deps);
+  store.getState().ensureModel(['medcodi-nano']);
+  store.getState().setReport('Cardiomegaly.');
+  return store;
+}
+
+describe('jobs slice', () => {
+  it('refuses an invalid prompt with the reasons and runs nothing', async () => {
+    const deps = fakeDeps({ runJob: vi.fn() });
+    const store = createStudioStore(deps);
+    await store.getState().generate();
+    expect(store.getState().problems).toContain('No model is selected: open Models and choose one.');
+    expect(store.getState().job).toBeNull();
+    expect(deps.runJob).not.toHaveBeenCalled();
+  });
+
+  it('runs a job, shows the result and saves it to history', async () => {
+    const deps = fakeDeps();
+    const store = readyStore(deps);
+    await store.getState().generate();
+    const state = store.getState();
+    expect(state.problems).toEqual([]);
+    expect(state.job).toMatchObject({ jobId: 'job-1', status: 'done', directionId: 'T>F' });
+    expect(state.result?.id).toBe('job-1');
+    expect(state.saveState).toEqual({ status: 'saved' });
+    expect(deps.saved.map((r) => r.id)).toEqual(['job-1']);
+    expect(deps.onResultSaved).toHaveBeenCalledOnce();
+  });
+
+  it('cancels cooperatively through the AbortSignal', async () => {
+    let release: () => void = () => undefined;
+    const deps = fakeDeps({
+      runJob: (request, { signal, onEvent }) =>
+        new Promise<JobResult>((_resolve, reject) => {
+          onEvent({ type: 'denoise', jobId: request.jobId, step: 1, totalSteps: 50 });
+          signal.addEventListener('abort', () => {
+            onEvent({ type: 'cancelled', jobId: request.jobId } satisfies JobEvent);
+            reject(new DOMException('cancelled', 'AbortError'));
+          });
+          release = () => undefined;
+        }),
+    });
+    const store = readyStore(deps);
+    const running = store.getState().generate();
+    expect(store.getState().job?.status).toBe('running');
+    // A second Generate while running is ignored.
+    await store.getState().generate();
+    store.getState().cancel();
+    await running;
+    release();
+    expect(store.getState().job?.status).toBe('cancelled');
+    expect(store.getState().result).toBeNull();
+    expect(deps.saved).toEqual([]);
+  });
+
+  it('shows engine errors and keeps the previous result', async () => {
+    const deps = fakeDeps();
+    const store = readyStore(deps);
+    await store.getState().generate();
+    const first = store.getState().result;
+    store.setState({});
+    const failing = createStudioStore({ ...deps, runJob: () => Promise.reject(new Error('Session failed: out of memory')) });
+    failing.setState({ modelId: 'medcodi-nano', prompt: store.getState().prompt, result: first });
+    await failing.getState().generate();
+    expect(failing.getState().job).toMatchObject({ status: 'error', error: 'Session failed: out of memory' });
+    expect(failing.getState().result).toBe(first);
+  });
+
+  it('keeps the result on screen when saving fails, with the reason', async () => {
+    const deps = fakeDeps({ saveResult: () => Promise.reject(new Error('The browser storage for this site is full')) });
+    const store = readyStore(deps);
+    await store.getState().generate();
+    expect(store.getState().result?.id).toBe('job-1');
+    expect(store.getState().saveState).toEqual({ status: 'failed', message: 'The browser storage for this site is full' });
+  });
+});
+
+describe('prompt slice', () => {
+  it('toggles outputs in modality order', () => {
+    const store = createStudioStore(fakeDeps());
+    store.getState().toggleOutput('report');
+    store.getState().toggleOutput('lateral');
+    expect(store.getState().prompt.outputs).toEqual(['frontal', 'lateral', 'report']);
+    store.getState().toggleOutput('frontal');
+    expect(store.getState().prompt.outputs).toEqual(['lateral', 'report']);
+  });
+
+  it('keeps the old image and records the reason when a file fails to decode', async () => {
+    const deps = fakeDeps({
+      decodeImage: () => Promise.reject(new Error('"x.gif" is not a readable PNG or JPEG image: its contents are not PNG or JPEG.')),
+    });
+    const store = createStudioStore(deps);
+    store.getState().setImage('frontal', { name: 'good.png', image: grey });
+    await store.getState().loadImageFile('frontal', new Blob(['GIF89a']), 'x.gif', 64);
+    expect(store.getState().prompt.images.frontal?.name).toBe('good.png');
+    expect(store.getState().inputErrors.frontal).toMatch(/is not a readable PNG or JPEG image/);
+    expect(store.getState().loadingInputs).toEqual([]);
+  });
+
+  it('loads an example into the inputs the chosen outputs need', async () => {
+    const fetchBlob = vi.fn(async () => new Blob(['png']));
+    const store = createStudioStore(fakeDeps({ fetchBlob }));
+    const example = { id: 'c1', frontal: 'examples/c1_f.png', lateral: 'examples/c1_l.png', report: 'Normal.', labels: {} };
+    await store.getState().loadExample(example, 64);
+    expect(store.getState().prompt).toMatchObject({ report: 'Normal.', images: { frontal: null, lateral: null }, outputs: ['frontal'] });
+    store.getState().toggleOutput('frontal');
+    store.getState().toggleOutput('report');
+    await store.getState().loadExample(example, 64);
+    expect(store.getState().prompt.report).toBe('');
+    expect(store.getState().prompt.images.frontal?.name).toBe('c1_f.png');
+    expect(fetchBlob).toHaveBeenCalledWith('examples/c1_f.png');
+    expect(store.getState().exampleCase?.id).toBe('c1');
+  });
+});
+
+describe('settings persistence', () => {
+  it('migrates damaged or old data to valid settings', () => {
+    expect(migrateSettings(null)).toEqual({ settings: DEFAULT_SETTINGS, modelId: null });
+    expect(migrateSettings({ settings: { steps: 20, guidanceScale: 'x', seedText: '5', bogus: 1, eta: Number.NaN }, modelId: 'm' })).toEqual({
+      settings: { ...DEFAULT_SETTINGS, steps: 20, seedText: '5' },
+      modelId: 'm',
+    });
+  });
+
+  it('persists only settings and the model choice, and restores them', async () => {
+    const memory = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => memory.get(k) ?? null,
+      setItem: (k: string, v: string) => void memory.set(k, v),
+      removeItem: (k: string) => void memory.delete(k),
+    };
+    const first = createPersistedStudioStore(fakeDeps(), storage);
+    first.getState().updateSettings({ steps: 12, seedText: '99' });
+    first.getState().selectModel('medcodi-nano');
+    first.getState().setReport('secret patient text');
+    const saved = JSON.parse([...memory.values()][0] ?? '{}') as { state: Record<string, unknown>; version: number };
+    expect(Object.keys(saved.state).sort()).toEqual(['modelId', 'settings']);
+    expect(saved.version).toBe(1);
+    const second = createPersistedStudioStore(fakeDeps(), storage);
+    await Promise.resolve();
+    expect(second.getState().settings.steps).toBe(12);
+    expect(second.getState().settings.seedText).toBe('99');
+    expect(second.getState().modelId).toBe('medcodi-nano');
+    expect(second.getState().prompt.report).toBe('');
+  });
+});

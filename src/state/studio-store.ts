@@ -1,0 +1,69 @@
+/**
+ * @file The one bound zustand store, combining the slices. Only settings and the model choice persist (an
+ * explicit allowlist via partialize), in IndexedDB through idb-keyval; prompts, images, jobs and results do not.
+ * `createStudioStore(deps)` builds an unpersisted store for tests.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { persist, createJSONStorage, type StateStorage } from 'zustand/middleware';
+import type { StateCreator } from 'zustand';
+import { createJobsSlice } from './jobs-slice';
+import { createPromptSlice } from './prompt-slice';
+import { createSettingsSlice } from './settings-slice';
+import type { StudioDeps, StudioState } from './studio-types';
+import { createUiSlice } from './ui-slice';
+import { DEFAULT_SETTINGS, type SettingsDraft } from '../domain/prompt-draft';
+
+export const SETTINGS_STORAGE_KEY = 'medcodi-studio-settings';
+export const SETTINGS_VERSION = 1;
+
+function studioCreator(deps: StudioDeps): StateCreator<StudioState> {
+  return (...a) => ({
+    ...createPromptSlice(deps)(...a),
+    ...createSettingsSlice(...a),
+    ...createJobsSlice(deps)(...a),
+    ...createUiSlice(...a),
+  });
+}
+
+/** What persists: the allowlist. */
+export interface PersistedSettings {
+  readonly settings: SettingsDraft;
+  readonly modelId: string | null;
+}
+
+export function partializeSettings(state: StudioState): PersistedSettings {
+  return { settings: state.settings, modelId: state.modelId };
+}
+
+/**
+ * Accepts whatever an older or damaged version stored and returns valid persisted settings: known keys with the
+ * right types are kept, everything else falls back to the defaults.
+ */
+export function migrateSettings(persisted: unknown): PersistedSettings {
+  const source = typeof persisted === 'object' && persisted !== null ? (persisted as Record<string, unknown>) : {};
+  const raw = typeof source['settings'] === 'object' && source['settings'] !== null ? (source['settings'] as Record<string, unknown>) : {};
+  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  for (const [key, fallback] of Object.entries(DEFAULT_SETTINGS)) {
+    const value = raw[key];
+    if (typeof value === typeof fallback && (typeof value !== 'number' || Number.isFinite(value))) settings[key] = value;
+  }
+  const modelId = typeof source['modelId'] === 'string' ? source['modelId'] : null;
+  return { settings: settings as unknown as SettingsDraft, modelId };
+}
+
+export function createStudioStore(deps: StudioDeps): StoreApi<StudioState> {
+  return createStore<StudioState>()(studioCreator(deps));
+}
+
+export function createPersistedStudioStore(deps: StudioDeps, storage: StateStorage): StoreApi<StudioState> {
+  return createStore<StudioState>()(
+    persist(studioCreator(deps), {
+      name: SETTINGS_STORAGE_KEY,
+      version: SETTINGS_VERSION,
+      storage: createJSONStorage(() => storage),
+      partialize: partializeSettings,
+      migrate: (persisted) => migrateSettings(persisted),
+      merge: (persisted, current) => ({ ...current, ...migrateSettings(persisted) }),
+    }),
+  );
+}

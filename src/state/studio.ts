@@ -1,0 +1,34 @@
+/**
+ * @file The app's store instance with its real side effects wired in, and the hook components use. Components
+ * subscribe through named selectors (selectors.ts), never to the whole state.
+ */
+import { useStore } from 'zustand';
+import { queryClient } from '../app/query-client';
+import { decodeImageFile } from '../domain/decode-image-file';
+import { runJob } from '../engine-client/engine-client';
+import { readyEngine } from '../queries/engine';
+import { fetchBlob } from '../queries/examples';
+import { queryKeys } from '../queries/keys';
+import { createSettingsStorage } from '../storage/settings-storage';
+import { resultsDb } from '../storage/results-db';
+import { createPersistedStudioStore } from './studio-store';
+import type { StudioState } from './studio-types';
+
+export const studioStore = createPersistedStudioStore(
+  {
+    async runJob(request, options) {
+      await readyEngine();
+      return runJob(request, options);
+    },
+    saveResult: (record) => resultsDb().save(record),
+    onResultSaved: () => void queryClient.invalidateQueries({ queryKey: queryKeys.results() }),
+    decodeImage: decodeImageFile,
+    fetchBlob,
+    newJobId: () => crypto.randomUUID(),
+  },
+  createSettingsStorage(),
+);
+
+export function useStudio<T>(selector: (state: StudioState) => T): T {
+  return useStore(studioStore, selector);
+}

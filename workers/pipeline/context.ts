@@ -1,0 +1,50 @@
+/**
+ * @file What every pipeline stage gets: the model entry, a way to run a named graph, the job's signal and event
+ * sink. Stages never see sessions, caches or onnxruntime; the engine (or a node test) provides `run`.
+ */
+import type { JobEvent } from '../../src/contracts/job';
+import type { Modality } from '../../src/contracts/modality';
+import type { ModelEntry } from '../../src/contracts/manifest-schema';
+import type { FeedTensor, OutputTensor, RunStats } from '../runtime/session';
+import { throwIfAborted } from '../registry/download';
+
+export type RunGraph = (component: string, feeds: Record<string, FeedTensor>) => Promise<Record<string, OutputTensor>>;
+
+export interface PipelineContext {
+  readonly jobId: string;
+  readonly model: ModelEntry;
+  readonly signal: AbortSignal;
+  readonly stats: RunStats;
+  readonly run: RunGraph;
+  emit(event: JobEvent): void;
+}
+
+/** Tokenizer operations the pipeline needs (built from the manifest's tokenizer files). */
+export interface TextTools {
+  /** CLIP ids for `clip_text`, padded/truncated to the model's context length. */
+  encodeClip(text: string): BigInt64Array;
+  /** GPT-2 byte-level BPE decode (special ids already removed by the caller). */
+  decodeGpt2(ids: readonly number[]): string;
+}
+
+/** Precomputed unconditional embeddings (`unconditional.json`). */
+export interface Unconditional {
+  readonly text: Float32Array;
+  readonly image: Float32Array;
+}
+
+/** Component-name suffix of a modality: the report's graphs are `*_text`. */
+export function graphSuffix(modality: Modality): string {
+  return modality === 'report' ? 'text' : modality;
+}
+
+/** The named output, or the only output when the graph names it differently. */
+export function pickOutput(outputs: Record<string, OutputTensor>, name: string, component: string): OutputTensor {
+  const named = outputs[name];
+  if (named) return named;
+  const all = Object.values(outputs);
+  if (all.length === 1 && all[0]) return all[0];
+  throw new Error(`${component} has no output "${name}" (it returned ${Object.keys(outputs).join(', ') || 'nothing'})`);
+}
+
+export { throwIfAborted };
