@@ -76,7 +76,6 @@ describe('jobs slice', () => {
   });
 
   it('cancels cooperatively through the AbortSignal', async () => {
-    let release: () => void = () => undefined;
     const deps = fakeDeps({
       runJob: (request, { signal, onEvent }) =>
         new Promise<JobResult>((_resolve, reject) => {
@@ -85,7 +84,6 @@ describe('jobs slice', () => {
             onEvent({ type: 'cancelled', jobId: request.jobId } satisfies JobEvent);
             reject(new DOMException('cancelled', 'AbortError'));
           });
-          release = () => undefined;
         }),
     });
     const store = readyStore(deps);
@@ -95,23 +93,24 @@ describe('jobs slice', () => {
     await store.getState().generate();
     store.getState().cancel();
     await running;
-    release();
     expect(store.getState().job?.status).toBe('cancelled');
     expect(store.getState().result).toBeNull();
     expect(deps.saved).toEqual([]);
   });
 
   it('shows engine errors and keeps the previous result', async () => {
+    let fail = false;
     const deps = fakeDeps();
-    const store = readyStore(deps);
+    const store = readyStore({
+      ...deps,
+      runJob: (request, options) => (fail ? Promise.reject(new Error('Session failed: out of memory')) : deps.runJob(request, options)),
+    });
     await store.getState().generate();
     const first = store.getState().result;
-    store.setState({});
-    const failing = createStudioStore({ ...deps, runJob: () => Promise.reject(new Error('Session failed: out of memory')) });
-    failing.setState({ modelId: 'medcodi-nano', prompt: store.getState().prompt, result: first });
-    await failing.getState().generate();
-    expect(failing.getState().job).toMatchObject({ status: 'error', error: 'Session failed: out of memory' });
-    expect(failing.getState().result).toBe(first);
+    fail = true;
+    await store.getState().generate();
+    expect(store.getState().job).toMatchObject({ jobId: 'job-2', status: 'error', error: 'Session failed: out of memory' });
+    expect(store.getState().result).toBe(first);
   });
 
   it('keeps the result on screen when saving fails, with the reason', async () => {

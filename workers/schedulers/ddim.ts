@@ -16,7 +16,7 @@
 import type { ScheduleConfig } from './noise-schedule';
 import { alphasCumprod } from './noise-schedule';
 import type { LatentSampler, NoiseSource } from './sampler';
-import { assertStepArgs } from './sampler';
+import { assertStepArgs } from './step-args';
 
 const f32 = Math.fround;
 

@@ -15,7 +15,7 @@ import type { ScheduleConfig } from './noise-schedule';
 import { alphasCumprod } from './noise-schedule';
 import { ddimTimestepsAscending } from './ddim';
 import type { LatentSampler, NoiseSource } from './sampler';
-import { assertStepArgs } from './sampler';
+import { assertStepArgs } from './step-args';
 
 interface StepCoefficients {
   readonly alphaS: number;

@@ -234,7 +234,7 @@ def render(size: int, var: Dict, findings: Dict, anat_rng: np.random.Generator) 
     # thorax widens a little toward the axillae; shoulders slope from the neck (z~16) to the acromion (z~13)
     wid = 1.0 + 0.05 * np.clip((Z - 0.0) / 10.0, -1.0, 1.0) + 0.12 * np.clip((Z - 8.0) / 4.0, 0.0, 1.0)
     xn2 = (X / (bx * wid)) ** 2
-    top = 18.0 - 2.6 * xn2 - 1.2 * xn2 ** 4
+    top = 17.2 - 0.33 * np.clip(np.abs(X) - 4.5, 0.0, None)
     D[sl] = np.where(((xn2 + (Y / by) ** 2) <= 1.0) & (Z < top), SOFT, D[sl])
     sl = vol.region((-6, -6, 9), (6, 6, 21))
     X, Y, Z = vol.coords(sl)
@@ -309,6 +309,7 @@ def render(size: int, var: Dict, findings: Dict, anat_rng: np.random.Generator) 
         D[lungs[side]] = dens[lungs[side]] if dens.shape == D.shape else np.broadcast_to(dens, D.shape)[lungs[side]]
     if ptx_rim is not None:
         D[ptx_rim] = 0.0
+        D[lungs[ptx_side]] += 0.12          # partially collapsed lung is denser
 
     # vascular markings: branching tubes radiating from each hilum, kept only inside the (collapsed) lungs
     markings = np.zeros_like(D)
@@ -363,7 +364,7 @@ def render(size: int, var: Dict, findings: Dict, anat_rng: np.random.Generator) 
         r = nod["diameter_cm"] / 2.0
         sl, m = vol.ellipsoid_mask(c, (r, r, r))
         if sl is not None:
-            D[sl] = np.where(m, 1.05, D[sl])
+            D[sl] = np.where(m, 1.6 if nod["kind"] == "nodule" else 1.3, D[sl])
 
     eff = findings.get("pleural_effusion")
     if eff:
@@ -428,13 +429,13 @@ def render(size: int, var: Dict, findings: Dict, anat_rng: np.random.Generator) 
     ett = findings.get("endotracheal_tube")
     if ett:
         tip = CARINA_Z + float(ett["tip_above_carina_cm"])
-        vol.tube((-0.2, -0.8, 21.0), (-0.2, -0.9, tip), 0.32, 14.0, mode="max")
+        vol.tube((-0.2, -0.8, 21.0), (-0.2, -0.9, tip), 0.32, 20.0, mode="max")
         info["ett_tip_z"] = tip
     cvc = findings.get("central_line")
     if cvc:
         pts = central_line_path(cvc["access"], cvc["tip"])
         for a, b in zip(pts[:-1], pts[1:]):
-            vol.tube(a, b, 0.25, 14.0, mode="max")
+            vol.tube(a, b, 0.25, 20.0, mode="max")
         info["cvc_path"] = pts
 
     frontal, lateral = vol.project()

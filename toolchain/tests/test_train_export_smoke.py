@@ -1,0 +1,53 @@
+"""A 2-step training run of every phase on real phantom cases, then export with onnxruntime parity (issue §7)."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import onnxruntime as ort
+import pytest
+
+TOOLCHAIN = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def smoke_run(tmp_path_factory):
+    run = tmp_path_factory.mktemp("run")
+    r = subprocess.run([sys.executable, "-m", "medcodi.train", "--run", str(run), "--smoke"], cwd=TOOLCHAIN,
+                       capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    return run
+
+
+def test_training_smoke_writes_every_phase(smoke_run):
+    prov = json.loads((smoke_run / "provenance.json").read_text())
+    for phase in ("clip", "vae", "optimus", "unets", "joint", "classifier"):
+        assert prov["phases"][phase]["done"] and prov["phases"][phase]["steps"] == 2, phase
+    assert (smoke_run / "medcodi-nano.pt").exists()
+    cfg = json.loads((smoke_run / "model_config.json").read_text())
+    assert cfg["vae"]["scale_factor"] > 0 and cfg["optimus"]["scale_factor"] > 0
+
+
+def test_training_resumes_without_redoing_phases(smoke_run):
+    before = (smoke_run / "provenance.json").read_text()
+    r = subprocess.run([sys.executable, "-m", "medcodi.train", "--run", str(smoke_run), "--smoke"], cwd=TOOLCHAIN,
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "[clip] done" not in r.stdout  # finished phases are skipped
+    after = json.loads((smoke_run / "provenance.json").read_text())
+    assert after["phases"] == json.loads(before)["phases"]
+
+
+def test_export_parity_and_manifest(smoke_run, tmp_path):
+    out = tmp_path / "public" / "models" / "m"
+    manifest = tmp_path / "manifest.json"
+    r = subprocess.run([sys.executable, "-m", "medcodi.export", "--run", str(smoke_run), "--out", str(out),
+                        "--manifest", str(manifest), "--id", "m"], cwd=TOOLCHAIN, capture_output=True, text=True,
+                       timeout=900)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    m = json.loads(manifest.read_text())["models"][0]
+    assert len(m["components"]) == 16
+    parity = m["provenance"]["parityMaxAbsError"]
+    assert max(parity.values()) <= 1e-4, parity
+    sess = ort.InferenceSession(str(out / "unet_frontal.onnx"), providers=["CPUExecutionProvider"])
+    assert [i.name for i in sess.get_inputs()] == ["sample", "timestep", "context"]
