@@ -91,8 +91,8 @@ def _rng(seed: int, stream: int) -> np.random.Generator:
 def sample_variation(seed: int) -> Dict:
     r = _rng(seed, 1)
     habitus = ["slim", "average", "large"][int(r.choice(3, p=[0.3, 0.45, 0.25]))]
-    bscale = {"slim": 0.9, "average": 1.0, "large": 1.1}[habitus] * (1 + 0.03 * r.uniform(-1, 1))
-    lscale = {"slim": 0.97, "average": 1.0, "large": 1.03}[habitus] * (1 + 0.02 * r.uniform(-1, 1))
+    bscale = {"slim": 0.92, "average": 1.0, "large": 1.1}[habitus] * (1 + 0.03 * r.uniform(-1, 1))
+    lscale = {"slim": 0.93, "average": 1.0, "large": 1.03}[habitus] * (1 + 0.02 * r.uniform(-1, 1))
     insp = ["shallow", "normal", "deep"][int(r.choice(3, p=[0.2, 0.6, 0.2]))]
     dshift = {"shallow": 2.0, "normal": 0.0, "deep": -1.5}[insp] + 0.5 * r.uniform(-1, 1)
     return {
@@ -164,22 +164,27 @@ def _nodule_position(lobe: str, radius: float, r: np.random.Generator, var: Dict
     L = g["lung_" + side]
     lo = np.array([L["cx"] - L["rx"], L["cy"] - L["ry"], L["zmin"]])
     hi = np.array([L["cx"] + L["rx"], L["cy"] + L["ry"], L["cz"] + L["rzt"]])
-    off = np.array([[0, 0, 0], [1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]], float) * (radius + 0.8)
+    unit = np.array([[0, 0, 0], [1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]], float)
     hx = -3.9 if side == "r" else 3.9
     best = None
-    for _ in range(400):
-        c = lo + (hi - lo) * r.random(3)
-        P = c[None, :] + off
-        ok = R.lung_mask(g, side, P[:, 0], P[:, 1], P[:, 2], dome_shift=1.5).all()
-        ok = ok and bool(R.lobe_of(side, c[1], c[2], g["dz"])[lobe])
-        # stay clear of heart and hilum
-        ok = ok and (abs(c[0] - g["heart"]["c"][0]) > 6.0 or c[2] > 3.0)
-        ok = ok and math.dist((c[0], c[1], c[2]), (hx, -0.6, 2.3)) > radius + 2.5
-        if ok:
-            best = c
+    for margin in (radius + 0.8, 0.6 * radius, 0.0):            # relax for big masses in small lobes
+        off = unit * margin
+        for _ in range(250):
+            c = lo + (hi - lo) * r.random(3)
+            P = c[None, :] + off
+            ok = bool(R.lung_mask(g, side, P[:, 0], P[:, 1], P[:, 2], dome_shift=1.5).all())
+            ok = ok and bool(R.lobe_of(side, c[1], c[2], g["dz"])[lobe])
+            # stay clear of heart and hilum
+            ok = ok and (abs(c[0] - g["heart"]["c"][0]) > 6.0 or c[2] > 3.0)
+            ok = ok and math.dist((c[0], c[1], c[2]), (hx, -0.6, 2.3)) > min(radius, 1.5) + 2.0
+            if ok:
+                best = c
+                break
+        if best is not None:
             break
-    if best is None:  # fall back to a safe mid-zone point of the lobe's side
-        best = np.array([L["cx"] + (1.5 if side == "r" else -1.5) * 0, -2.0, 4.0 if lobe in ("RUL", "LUL") else -3.0])
+    if best is None:  # typical lobe centres (never reached in practice)
+        best = np.array({"RUL": (-7, 0, 8), "RML": (-7, 3, -1), "RLL": (-8, -4, -3), "LUL": (7, 0, 8),
+                         "LLL": (8, -4, -3), "lingula": (7, 3, -1)}[lobe], float)
     return [round(float(v), 2) for v in best]
 
 

@@ -143,9 +143,9 @@ def make_geometry(var: Dict, anat_rng: np.random.Generator) -> Dict:
     j = lambda s: float(1.0 + s * anat_rng.uniform(-1, 1))
     g = {
         "body": (14.2 * bs * j(0.02), 10.6 * bs * j(0.03)),
-        "lung_r": {"cx": -7.0 * ls, "cy": -0.6, "cz": 2.2, "rx": 6.0 * ls * j(0.03), "ry": 7.8 * j(0.03),
+        "lung_r": {"cx": -7.1 * ls, "cy": -0.6, "cz": 2.2, "rx": 6.1 * ls * j(0.03), "ry": 7.8 * j(0.03),
                    "rzt": 12.0 * j(0.02), "rzb": 14.0 - dz},
-        "lung_l": {"cx": 7.2 * ls, "cy": -0.6, "cz": 2.2, "rx": 5.9 * ls * j(0.03), "ry": 7.8 * j(0.03),
+        "lung_l": {"cx": 7.3 * ls, "cy": -0.6, "cz": 2.2, "rx": 6.0 * ls * j(0.03), "ry": 7.8 * j(0.03),
                    "rzt": 11.8 * j(0.02), "rzb": 14.0 - dz},
         "dome_r": -4.6 + dz, "dome_l": -5.9 + dz,
         "heart": {"c": [1.6, 2.4, -4.4 + 0.6 * dz], "r": [6.3 * j(0.04), 4.6 * j(0.03), 4.8 * j(0.03)],
@@ -165,13 +165,13 @@ def lung_mask(g: Dict, side: str, X, Y, Z, dome_shift: float = 0.0):
     xn = (X - L["cx"]) / L["rx"]
     yn = (Y - L["cy"]) / L["ry"]
     dzc = Z - L["cz"]
-    zt = np.where(dzc > 0, (dzc / L["rzt"]) ** 2, (np.abs(dzc) / L["rzb"]) ** 6)
+    zt = np.where(dzc > 0, (dzc / L["rzt"]) ** 2, (np.abs(dzc) / L["rzb"]) ** 10)
     inside = np.abs(xn) ** 3 + np.abs(yn) ** 2.5 + zt <= 1.0
     # hemidiaphragm dome: highest near the middle of each hemithorax, lower laterally, posteriorly, anteriorly
     sgn = -1.0 if side == "r" else 1.0
     top = g["dome_" + side] + dome_shift
     xc = sgn * 6.0
-    zd = top - 6.5 * ((X - xc) / 8.0) ** 2 - 3.0 * ((Y - 1.0) / 8.0) ** 2 - 2.5 * np.clip(-(Y + 2.0) / 7.0, 0, None) ** 2
+    zd = top - 8.5 * ((X - xc) / 8.0) ** 2 - 1.0 * ((Y - 1.0) / 8.0) ** 2 - 1.3 * np.clip(-(Y + 2.0) / 7.0, 0, None) ** 2
     inside &= Z > zd
     # medial boundary (mediastinum / spine side)
     inside &= (sgn * X) > 0.4
@@ -472,7 +472,7 @@ def _ribs(vol: Volume, g: Dict) -> None:
     zlo, zhi = -16.0, 14.5
     sl = vol.region((-bx, -by, zlo), (bx, by, zhi))
     X, Y, Z = vol.coords(sl)
-    rx, ry = bx - 1.4, by - 1.5
+    rx, ry = bx - 0.9, by - 1.2
     rr = np.sqrt((X / rx) ** 2 + (Y / ry) ** 2)                         # [1,a,b]
     t = np.arctan2(np.abs(X), -Y) / math.pi                             # 0 posterior midline, 1 anterior midline
     cage = np.sqrt(np.clip(1.0 - (np.clip(Z - 3.0, 0.0, None) / 15.5) ** 2, 0.05, 1.0))   # narrower upper cage

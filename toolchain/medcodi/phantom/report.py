@@ -120,6 +120,8 @@ def make_report(labels: Dict[str, int], details: Dict, rng: np.random.Generator,
 
     if not pathologies:
         core = [_pick(rng, grp) for grp in NORMAL_FINDINGS]
+        if variation["inspiration"] == "shallow" and "well expanded" in core[0]:
+            core[0] = "The lungs are clear."      # never contradict the (seeded) inspiration
         order = rng.permutation(len(core))
         core = [core[i] for i in order]
         dev = [_positive(l, details[l], rng) for l in devices]

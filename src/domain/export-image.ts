@@ -1,0 +1,45 @@
+/**
+ * @file Export of results as files (browser glue; the pure parts are png-text, synthetic-watermark and
+ * result-record, all unit-tested). Exported images always carry the burned-in SYNTHETIC band and tEXt provenance.
+ */
+import type { ImageModality } from '../contracts/modality';
+import { greyToRgba } from './grey-image';
+import { addPngTextChunks } from './png-text';
+import { exportFileName, provenance, reportExportText, type ResultRecord } from './result-record';
+import { burnSyntheticWatermark } from './synthetic-watermark';
+
+/** The output image as a watermarked PNG with provenance chunks. */
+export async function encodeSyntheticPng(record: ResultRecord, modality: ImageModality): Promise<Blob> {
+  const image = record.outputs[modality];
+  if (!image) throw new Error(`This result has no ${modality} image.`);
+  const marked = burnSyntheticWatermark(image);
+  const canvas = new OffscreenCanvas(marked.width, marked.height);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('This browser cannot create a 2D canvas to encode PNG files.');
+  ctx.putImageData(new ImageData(greyToRgba(marked.pixels), marked.width, marked.height), 0, 0);
+  const png = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+  return new Blob([addPngTextChunks(png, provenance(record, modality))], { type: 'image/png' });
+}
+
+export function reportBlob(record: ResultRecord): Blob {
+  return new Blob([reportExportText(record)], { type: 'text/plain;charset=utf-8' });
+}
+
+/** Saves a blob through a temporary download link. */
+export function downloadBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.rel = 'noopener';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoke after the click has been handled; revoking synchronously can cancel the download in some browsers.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export async function downloadOutput(record: ResultRecord, modality: ImageModality | 'report'): Promise<void> {
+  const blob = modality === 'report' ? reportBlob(record) : await encodeSyntheticPng(record, modality);
+  downloadBlob(blob, exportFileName(record, modality));
+}

@@ -1,0 +1,87 @@
+/** The result on screen: every output with its SYNTHETIC badge, viewer, report highlights and downloads. */
+import { useState } from 'react';
+import { MODALITY_NAMES } from '../../domain/compose-request';
+import { downloadOutput } from '../../domain/export-image';
+import { exportFileName, recordCaption, type ResultRecord } from '../../domain/result-record';
+import { selectResult, selectSaveState } from '../../state/selectors';
+import { useStudio } from '../../state/studio';
+import { formatDateTime, formatDuration } from '../../ui/format';
+import { SyntheticBadge } from '../../ui/SyntheticBadge';
+import { ReportView } from './ReportView';
+import { XrayViewer } from './XrayViewer';
+
+function DownloadButton({ record, modality }: { record: ResultRecord; modality: 'frontal' | 'lateral' | 'report' }) {
+  const [error, setError] = useState<string | null>(null);
+  const name = exportFileName(record, modality);
+  return (
+    <span className="download">
+      <button
+        type="button"
+        onClick={() => {
+          setError(null);
+          downloadOutput(record, modality).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+        }}
+        title={name}
+      >
+        Download {modality === 'report' ? 'report (.txt)' : 'PNG'}
+      </button>
+      {error ? (
+        <span role="alert" className="error-text">
+          {error}
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+export function ResultsPanel() {
+  const record = useStudio(selectResult);
+  const saveState = useStudio(selectSaveState);
+  if (!record) {
+    return (
+      <section className="panel results empty" aria-labelledby="results-title">
+        <h2 id="results-title">Results</h2>
+        <p className="muted">Generated images and reports appear here, each marked SYNTHETIC.</p>
+      </section>
+    );
+  }
+  return (
+    <section className="panel results" aria-labelledby="results-title" data-testid="results">
+      <header className="panel-header">
+        <h2 id="results-title">Results</h2>
+        <SyntheticBadge />
+      </header>
+      <p className="result-meta">
+        {recordCaption(record)} · {record.modelId} {record.modelVersion} ({record.variant}, {record.backend === 'webgpu' ? 'WebGPU' : 'WASM'}) ·{' '}
+        {formatDuration(record.timings.totalMs)} · {formatDateTime(record.createdAt)}
+      </p>
+      <p className="save-state" aria-live="polite">
+        {saveState.status === 'saving' ? 'Saving to History…' : null}
+        {saveState.status === 'saved' ? 'Saved in History on this device.' : null}
+        {saveState.status === 'failed' ? <span className="error-text">Not saved: {saveState.message}</span> : null}
+      </p>
+      <div className="result-grid">
+        {(['frontal', 'lateral'] as const).map((modality) => {
+          const image = record.outputs[modality];
+          if (!image) return null;
+          return (
+            <div key={modality} className="result-item" data-testid={`result-${modality}`}>
+              <XrayViewer image={image} title={`Synthetic ${MODALITY_NAMES[modality]}`} />
+              <DownloadButton record={record} modality={modality} />
+            </div>
+          );
+        })}
+        {record.outputs.report !== undefined ? (
+          <div className="result-item result-report" data-testid="result-report">
+            <h3 className="viewer-caption">
+              <span>Synthetic report</span>
+              <SyntheticBadge small />
+            </h3>
+            <ReportView text={record.outputs.report} />
+            <DownloadButton record={record} modality="report" />
+          </div>
+        ) : null}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,121 @@
+/** Sampler, guidance, seed, mix weights of the active inputs, previews and report decoding settings. */
+import { useId } from 'react';
+import type { SamplerKind } from '../../contracts/job';
+import { MODALITY_NAMES } from '../../domain/compose-request';
+import { activeInputs } from '../../domain/prompt-draft';
+import { selectPrompt, selectSettings } from '../../state/selectors';
+import { studioStore, useStudio } from '../../state/studio';
+import { NumberField } from '../../ui/NumberField';
+
+export function SettingsPanel() {
+  const settings = useStudio(selectSettings);
+  const prompt = useStudio(selectPrompt);
+  const { updateSettings, resetSettings, setWeight } = studioStore.getState();
+  const seedId = useId();
+  const samplerId = useId();
+  const inputs = activeInputs(prompt);
+  const writesReport = prompt.outputs.includes('report');
+  return (
+    <section className="panel settings" aria-labelledby="settings-title">
+      <header className="panel-header">
+        <h2 id="settings-title">Settings</h2>
+        <button type="button" className="link-button" onClick={resetSettings}>
+          Reset to defaults
+        </button>
+      </header>
+      <fieldset>
+        <legend>Diffusion</legend>
+        <div className="field-grid">
+          <NumberField label="Steps" value={settings.steps} min={1} max={1000} step={1} onChange={(steps) => updateSettings({ steps })} />
+          <NumberField
+            label="Guidance"
+            value={settings.guidanceScale}
+            min={0}
+            max={30}
+            step={0.5}
+            onChange={(guidanceScale) => updateSettings({ guidanceScale })}
+          />
+          <div className="field">
+            <label htmlFor={seedId}>Seed</label>
+            <input
+              id={seedId}
+              type="text"
+              inputMode="numeric"
+              placeholder="random"
+              value={settings.seedText}
+              aria-describedby={`${seedId}-hint`}
+              onChange={(e) => updateSettings({ seedText: e.target.value })}
+            />
+            <small id={`${seedId}-hint`} className="hint">
+              Empty = a new random seed each time (recorded with the result)
+            </small>
+          </div>
+          <div className="field">
+            <label htmlFor={samplerId}>Sampler</label>
+            <select id={samplerId} value={settings.sampler} onChange={(e) => updateSettings({ sampler: e.target.value as SamplerKind })}>
+              <option value="ddim">DDIM</option>
+              <option value="dpmpp-2m">DPM-Solver++ (2M)</option>
+            </select>
+          </div>
+          <NumberField
+            label="Eta (DDIM)"
+            value={settings.eta}
+            min={0}
+            max={1}
+            step={0.1}
+            disabled={settings.sampler !== 'ddim'}
+            onChange={(eta) => updateSettings({ eta })}
+          />
+          <NumberField
+            label="Preview every N steps"
+            value={settings.previewEvery}
+            min={0}
+            step={1}
+            hint="0 turns previews off"
+            onChange={(previewEvery) => updateSettings({ previewEvery })}
+          />
+        </div>
+      </fieldset>
+      {inputs.length > 0 ? (
+        <fieldset>
+          <legend>Mix weights</legend>
+          <div className="field-grid">
+            {inputs.map((m) => (
+              <NumberField
+                key={m}
+                label={`Weight: ${MODALITY_NAMES[m]}`}
+                value={prompt.weights[m]}
+                min={0.1}
+                max={10}
+                step={0.1}
+                onChange={(w) => setWeight(m, w)}
+              />
+            ))}
+          </div>
+        </fieldset>
+      ) : null}
+      <fieldset disabled={!writesReport}>
+        <legend>Report decoding{writesReport ? '' : ' (used when a report is an output)'}</legend>
+        <div className="field-grid">
+          <NumberField
+            label="Temperature"
+            value={settings.temperature}
+            min={0.05}
+            max={2}
+            step={0.05}
+            onChange={(temperature) => updateSettings({ temperature })}
+          />
+          <NumberField label="Top-p" value={settings.topP} min={0.05} max={1} step={0.05} onChange={(topP) => updateSettings({ topP })} />
+          <NumberField
+            label="Max tokens"
+            value={settings.maxTokens}
+            min={1}
+            max={1024}
+            step={1}
+            onChange={(maxTokens) => updateSettings({ maxTokens })}
+          />
+        </div>
+      </fieldset>
+    </section>
+  );
+}

@@ -1,0 +1,156 @@
+/**
+ * X-ray style viewer for one output image: drag = window/level, Shift-drag or middle-drag = pan, wheel = zoom,
+ * keys: + / − zoom, arrows W/L, 0 reset. The maths lives in domain/window-level.ts; the SYNTHETIC band is burned
+ * into the displayed pixels after W/L so it stays readable at any setting.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import type { GreyImage } from '../../contracts/job';
+import { burnSyntheticWatermark } from '../../domain/synthetic-watermark';
+import {
+  IDENTITY_WL,
+  applyWindowLevel,
+  describeView,
+  dragWindowLevel,
+  fitTransform,
+  panBy,
+  wheelZoomFactor,
+  zoomAt,
+  type ViewTransform,
+  type WindowLevel,
+} from '../../domain/window-level';
+import { drawGrey } from '../../ui/GreyCanvas';
+import { SyntheticBadge } from '../../ui/SyntheticBadge';
+
+interface Drag {
+  readonly mode: 'wl' | 'pan';
+  readonly x: number;
+  readonly y: number;
+  readonly wl: WindowLevel;
+  readonly view: ViewTransform;
+}
+
+const KEY_STEP = 8;
+
+export function XrayViewer({ image, title }: { readonly image: GreyImage; readonly title: string }) {
+  const viewport = useRef<HTMLDivElement>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const drag = useRef<Drag | null>(null);
+  const [wl, setWl] = useState<WindowLevel>(IDENTITY_WL);
+  const [view, setView] = useState<ViewTransform>({ zoom: 1, panX: 0, panY: 0 });
+
+  const fit = useCallback(() => {
+    const el = viewport.current;
+    if (el) setView(fitTransform(image.width, image.height, el.clientWidth, el.clientHeight));
+  }, [image.width, image.height]);
+
+  const reset = useCallback(() => {
+    setWl(IDENTITY_WL);
+    fit();
+  }, [fit]);
+
+  useEffect(() => {
+    reset();
+    const el = viewport.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => fit());
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [image, reset, fit]);
+
+  const shown = useMemo(
+    () => burnSyntheticWatermark({ ...image, pixels: applyWindowLevel(image.pixels, wl) }),
+    [image, wl],
+  );
+  useEffect(() => drawGrey(canvas.current, shown), [shown]);
+
+  // React's wheel listener is passive; zooming must prevent page scroll, so attach natively.
+  useEffect(() => {
+    const el = viewport.current;
+    if (!el) return;
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const rect = el.getBoundingClientRect();
+      setView((v) => zoomAt(v, wheelZoomFactor(e.deltaY), e.clientX - rect.left, e.clientY - rect.top));
+    };
+    el.addEventListener('wheel', onWheel, { passive: false });
+    return () => el.removeEventListener('wheel', onWheel);
+  }, []);
+
+  const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
+    if (e.button !== 0 && e.button !== 1) return;
+    e.currentTarget.setPointerCapture(e.pointerId);
+    drag.current = { mode: e.button === 1 || e.shiftKey ? 'pan' : 'wl', x: e.clientX, y: e.clientY, wl, view };
+  };
+  const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
+    const d = drag.current;
+    if (!d) return;
+    const dx = e.clientX - d.x;
+    const dy = e.clientY - d.y;
+    if (d.mode === 'wl') setWl(dragWindowLevel(d.wl, dx, dy));
+    else setView(panBy(d.view, dx, dy));
+  };
+  const endDrag = () => {
+    drag.current = null;
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const el = viewport.current;
+    const cx = (el?.clientWidth ?? 0) / 2;
+    const cy = (el?.clientHeight ?? 0) / 2;
+    const actions: Record<string, () => void> = {
+      '+': () => setView((v) => zoomAt(v, 1.25, cx, cy)),
+      '=': () => setView((v) => zoomAt(v, 1.25, cx, cy)),
+      '-': () => setView((v) => zoomAt(v, 0.8, cx, cy)),
+      ArrowRight: () => setWl((w) => dragWindowLevel(w, KEY_STEP, 0)),
+      ArrowLeft: () => setWl((w) => dragWindowLevel(w, -KEY_STEP, 0)),
+      ArrowDown: () => setWl((w) => dragWindowLevel(w, 0, KEY_STEP)),
+      ArrowUp: () => setWl((w) => dragWindowLevel(w, 0, -KEY_STEP)),
+      '0': reset,
+    };
+    const action = actions[e.key];
+    if (action && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      e.preventDefault();
+      action();
+    }
+  };
+
+  const status = describeView(wl, view);
+  return (
+    <figure className="viewer">
+      <figcaption className="viewer-caption">
+        <span>{title}</span>
+        <SyntheticBadge small />
+      </figcaption>
+      <div
+        ref={viewport}
+        className="viewer-viewport"
+        tabIndex={0}
+        role="img"
+        aria-label={`${title}, synthetic. ${status}. Drag to change window and level, Shift-drag to pan, wheel or plus/minus to zoom, arrow keys for window and level, 0 to reset.`}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={endDrag}
+        onPointerCancel={endDrag}
+        onKeyDown={onKeyDown}
+        onDoubleClick={reset}
+      >
+        <canvas
+          ref={canvas}
+          width={shown.width}
+          height={shown.height}
+          className="viewer-canvas"
+          style={{ transform: `translate(${view.panX}px, ${view.panY}px) scale(${view.zoom})` }}
+        />
+        <span className="viewer-overlay-badge" aria-hidden="true">
+          SYNTHETIC
+        </span>
+      </div>
+      <div className="viewer-status">
+        <span aria-hidden="true">{status}</span>
+        <button type="button" className="link-button" onClick={reset}>
+          Reset view
+        </button>
+      </div>
+    </figure>
+  );
+}

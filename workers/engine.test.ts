@@ -1,0 +1,221 @@
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { createStore } from 'idb-keyval';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ConditionInput, GenerationRequest, GenerationSettings, JobEvent } from '../src/contracts/job';
+import type { Modality } from '../src/contracts/modality';
+import { DIRECTIONS } from '../src/contracts/modality';
+import { createEngine } from './engine';
+import type { EngineDeps } from './engine';
+import { FileCache } from './registry/file-cache';
+import type { DeviceProbe } from './runtime/capabilities';
+import { createFakeServer } from './testing/fake-server';
+import type { FakeModel } from './testing/fake-model';
+import { FAKE, buildFakeModel, createFakeBinding } from './testing/fake-model';
+
+const fixture = (name: string) => readFileSync(new URL(`./tokenizers/__fixtures__/${name}`, import.meta.url), 'utf8');
+
+let fake: FakeModel;
+beforeAll(async () => {
+  fake = await buildFakeModel({ clip: fixture('tokenizer-clip.json'), gpt2: fixture('tokenizer-gpt2.json') });
+});
+
+const wasmProbe: DeviceProbe = {
+  capabilities: {
+    webgpu: false, adapterDescription: null, isFallbackAdapter: false, shaderF16: false,
+    maxBufferSize: null, maxStorageBufferBindingSize: null, crossOriginIsolated: true, wasmThreads: 2,
+  },
+  features: new Set(),
+};
+const gpuProbe: DeviceProbe = {
+  capabilities: { ...wasmProbe.capabilities, webgpu: true, adapterDescription: 'test gpu', maxBufferSize: 1 << 30, maxStorageBufferBindingSize: 1 << 30 },
+  features: new Set(['shader-f16']),
+};
+
+let stores = 0;
+function setup(options: { binding?: ReturnType<typeof createFakeBinding>; probe?: DeviceProbe } = {}) {
+  stores += 1;
+  const server = createFakeServer(fake.files);
+  const binding = options.binding ?? createFakeBinding();
+  const deps: Partial<EngineDeps> = {
+    loadOrt: async () => binding,
+    fetchImpl: server.fetchImpl,
+    cache: new FileCache(createStore(`engine-test-${stores}-${Math.random()}`, 'files')),
+    estimate: async () => null,
+    probe: async () => options.probe ?? wasmProbe,
+    baseUrl: () => 'https://studio.test/app/',
+  };
+  return { engine: createEngine(deps), server, binding };
+}
+
+const settings: GenerationSettings = {
+  steps: 4, guidanceScale: 7.5, seed: 42, sampler: 'ddim', eta: 1, previewEvery: 0, temperature: 1, topP: 1, maxTokens: 12,
+};
+const image = (v: number) => ({ width: 16, height: 12, pixels: new Uint8ClampedArray(16 * 12).fill(v) });
+const input = (m: Modality): ConditionInput =>
+  m === 'report' ? { modality: m, weight: 1, text: 'Mild cardiomegaly. No effusion.' } : { modality: m, weight: 1, image: image(m === 'frontal' ? 120 : 60) };
+
+let jobs = 0;
+function request(inputs: Modality[], outputs: Modality[], s: Partial<GenerationSettings> = {}): GenerationRequest {
+  jobs += 1;
+  return { jobId: `job-${jobs}`, modelId: 'fake', inputs: inputs.map(input), outputs, settings: { ...settings, ...s } };
+}
+
+describe('Engine', () => {
+  it('initialises from a relative manifest URL and reports capabilities', async () => {
+    const { engine, server } = setup();
+    const info = await engine.init('/models-manifest.json');
+    expect(info.modelIds).toEqual(['fake']);
+    expect(info.capabilities.wasmThreads).toBe(2);
+    expect(server.requests[0]?.url).toBe('https://studio.test/models-manifest.json');
+    expect(await engine.checkRequirements('fake')).toMatchObject({ ok: true, backend: 'wasm', variant: 'fp32' });
+  });
+
+  it('reports manifest problems in plain words', async () => {
+    const { engine } = setup();
+    await expect(engine.init('/nope.json')).rejects.toThrow('Could not load the model manifest from https://studio.test/nope.json: HTTP 404');
+    await expect(engine.cacheStatus('fake')).rejects.toThrow('call init(manifestUrl) first');
+  });
+
+  it('runs all twelve directions with contract-shaped graph calls', async () => {
+    const { engine, binding } = setup();
+    await engine.init('https://studio.test/models-manifest.json');
+    for (const d of DIRECTIONS) {
+      const events: JobEvent[] = [];
+      const result = await engine.generate(request([...d.inputs], [...d.outputs]), (e) => events.push(e));
+      expect(result.directionId).toBe(d.id);
+      expect(result.synthetic).toBe(true);
+      expect(result.backend).toBe('wasm');
+      expect(result.timings.stepsRun).toBe(4);
+      for (const m of d.outputs) {
+        if (m === 'report') {
+          expect(typeof result.outputs.report).toBe('string');
+          expect(result.outputs.report!.length).toBeGreaterThan(0);
+        } else {
+          expect(result.outputs[m]).toMatchObject({ width: FAKE.S, height: FAKE.S });
+          expect(result.outputs[m]!.pixels.length).toBe(FAKE.S * FAKE.S);
+        }
+      }
+      expect(Object.keys(result.outputs).sort()).toEqual([...d.outputs].sort());
+      expect(result.inputs.map((i) => i.modality)).toEqual(d.inputs);
+      for (const i of result.inputs) expect(i.sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(JSON.stringify(result)).not.toContain('cardiomegaly'); // hashes, never raw inputs
+      expect(events[0]).toEqual({ type: 'queued', jobId: result.jobId });
+      expect(events.at(-1)).toEqual({ type: 'done', jobId: result.jobId });
+      expect(events.filter((e) => e.type === 'denoise').map((e) => (e as { step: number }).step)).toEqual([1, 2, 3, 4]);
+      const joint = d.outputs.length > 1;
+      const unets = new Set(binding.calls.slice(-20).map((c) => c.component).filter((c) => c.startsWith('unet_')));
+      for (const u of unets) expect(u.endsWith('_joint')).toBe(joint);
+    }
+    // Sessions were created once per component and reused by later jobs.
+    expect(new Set(binding.created).size).toBe(binding.created.length);
+  });
+
+  it('feeds the report decoder BOS at position 1 and stops at EOS', async () => {
+    const { engine, binding } = setup();
+    await engine.init('https://studio.test/models-manifest.json');
+    const events: JobEvent[] = [];
+    const result = await engine.generate(request(['frontal'], ['report']), (e) => events.push(e));
+    const steps = binding.calls.filter((c) => c.component === 'gpt2_step');
+    expect(steps.length).toBe(7); // 6 tokens, then EOS (the fake forces EOS after position 6)
+    expect(steps[0]?.dims.past_keys).toEqual([FAKE.layers, 1, FAKE.heads, 1, FAKE.headDim]);
+    const tokens = events.filter((e) => e.type === 'token') as Extract<JobEvent, { type: 'token' }>[];
+    expect(tokens.map((t) => t.count)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(result.outputs.report).toBeTruthy();
+  });
+
+  it('is deterministic for a seed and emits previews every N steps', async () => {
+    const { engine } = setup();
+    await engine.init('https://studio.test/models-manifest.json');
+    const a = await engine.generate(request(['report'], ['frontal', 'lateral']), () => undefined);
+    const b = await engine.generate(request(['report'], ['frontal', 'lateral']), () => undefined);
+    const c = await engine.generate(request(['report'], ['frontal', 'lateral'], { seed: 7 }), () => undefined);
+    expect(b.outputs.frontal!.pixels).toEqual(a.outputs.frontal!.pixels);
+    expect(c.outputs.frontal!.pixels).not.toEqual(a.outputs.frontal!.pixels);
+    const single = await engine.generate(request(['report'], ['frontal']), () => undefined);
+    expect(single.outputs.frontal!.pixels.length).toBe(FAKE.S * FAKE.S);
+
+    const events: JobEvent[] = [];
+    await engine.generate(request(['frontal'], ['report', 'lateral'], { steps: 5, previewEvery: 2 }), (e) => events.push(e));
+    const previews = events.filter((e) => e.type === 'preview') as Extract<JobEvent, { type: 'preview' }>[];
+    expect(previews.map((p) => [p.modality, p.step])).toEqual([['lateral', 2], ['lateral', 4]]);
+  });
+
+  it('cancels a running job cooperatively and runs the next job normally', async () => {
+    const binding = createFakeBinding({ runDelayMs: 2 });
+    const { engine } = setup({ binding });
+    await engine.init('https://studio.test/models-manifest.json');
+    const first = request(['report'], ['frontal'], { steps: 40 });
+    const queued = request(['report'], ['lateral']);
+    const events: JobEvent[] = [];
+    const queuedEvents: JobEvent[] = [];
+    const running = engine.generate(first, (e) => {
+      events.push(e);
+      if (e.type === 'denoise' && e.step === 2) void engine.cancel(first.jobId);
+    });
+    const waiting = engine.generate(queued, (e) => queuedEvents.push(e));
+    const cancelledQueued = engine.generate(request(['report'], ['lateral']), () => undefined).then(
+      () => 'resolved',
+      (e: Error) => e.name,
+    );
+    void engine.cancel(`job-${jobs}`);
+    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await cancelledQueued).toBe('AbortError');
+    expect(events.at(-1)).toEqual({ type: 'cancelled', jobId: first.jobId });
+    expect(events.filter((e) => e.type === 'denoise').length).toBeLessThan(5);
+    const next = await waiting;
+    expect(next.outputs.lateral).toBeDefined();
+    expect(queuedEvents.at(-1)).toEqual({ type: 'done', jobId: queued.jobId });
+    const again = await engine.generate(request(['report'], ['frontal']), () => undefined);
+    expect(again.timings.stepsRun).toBe(4);
+  });
+
+  it('rejects invalid requests before queueing, with an error event', async () => {
+    const { engine } = setup();
+    await engine.init('https://studio.test/models-manifest.json');
+    const bad: GenerationRequest = { ...request(['report'], ['frontal']), inputs: [{ modality: 'report', weight: 1, text: '  ' }] };
+    const events: JobEvent[] = [];
+    await expect(engine.generate(bad, (e) => events.push(e))).rejects.toThrow('The report is empty: type or paste a report, or remove the report input.');
+    expect(events).toEqual([{ type: 'error', jobId: bad.jobId, message: 'The report is empty: type or paste a report, or remove the report input.' }]);
+    await expect(engine.generate({ ...request(['report'], ['frontal']), modelId: 'nope' }, () => undefined)).rejects.toThrow('Unknown model "nope"');
+  });
+
+  it('falls back to WASM when WebGPU fails mid-job and says so', async () => {
+    const binding = createFakeBinding({ failRunOn: { backend: 'webgpu', message: 'GPUDevice was lost: out of memory' } });
+    const { engine } = setup({ binding, probe: gpuProbe });
+    await engine.init('https://studio.test/models-manifest.json');
+    expect((await engine.checkRequirements('fake')).backend).toBe('webgpu');
+    const warn = console.warn;
+    console.warn = () => undefined;
+    const events: JobEvent[] = [];
+    try {
+      const result = await engine.generate(request(['report'], ['frontal']), (e) => events.push(e));
+      expect(result.backend).toBe('wasm');
+    } finally {
+      console.warn = warn;
+    }
+    expect(binding.released).toContain('clip_text@webgpu');
+    expect(events.filter((e) => e.type === 'session').map((e) => (e as { backend: string }).backend)).toContain('wasm');
+    const check = await engine.checkRequirements('fake');
+    expect(check.backend).toBe('wasm');
+    expect(check.messages.join(' ')).toMatch(/WebGPU failed earlier in this session \(GPUDevice was lost/);
+  });
+
+  it('prepares, reports and evicts the cache; classifies', async () => {
+    const { engine } = setup();
+    await engine.init('https://studio.test/models-manifest.json');
+    const before = await engine.cacheStatus('fake');
+    expect(before.complete).toBe(false);
+    expect(before.files.length).toBe(18);
+    const downloads: JobEvent[] = [];
+    const after = await engine.prepareModel('fake', undefined, (e) => downloads.push(e));
+    expect(after.complete).toBe(true);
+    expect(after.cachedBytes).toBe(after.totalBytes);
+    expect(downloads.every((e) => e.type === 'download')).toBe(true);
+    const result = await engine.classify('fake', image(200));
+    expect(result.labels).toEqual(FAKE.labels);
+    expect(result.probs.length).toBe(3);
+    await engine.evictModel('fake');
+    expect((await engine.cacheStatus('fake')).cachedBytes).toBe(0);
+  });
+});
