@@ -6,9 +6,11 @@
  *   index.html's `<meta http-equiv>` (placeholder `%MEDCODI_CSP%`), so a static host without header control
  *   still enforces it.
  * - `models-manifest.json` lives at the repo root; dev serves it, the build copies it into dist/.
+ * - public/sw.js gets this build's id and precache list written into dist/sw.js (no model weights in it).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Connect, Plugin } from 'vite';
 import { defineConfig, loadEnv } from 'vite';
 import react from '@vitejs/plugin-react';
@@ -85,6 +87,31 @@ function securityHeaders(metaPolicy: string): Plugin {
   };
 }
 
+/** Fills dist/sw.js with the build id and the shell files to precache (hashed assets, index.html, icons). */
+function serviceWorkerPrecache(): Plugin {
+  return {
+    name: 'medcodi:sw-precache',
+    apply: 'build',
+    writeBundle(options, bundle) {
+      const outDir = options.dir ?? resolve(root, 'dist');
+      const swPath = join(outDir, 'sw.js');
+      if (!existsSync(swPath)) return;
+      // Big WASM binaries are cached on first use instead (cache-first), so installing the worker stays light.
+      const files = Object.keys(bundle)
+        .filter((name) => !name.endsWith('.map') && !name.endsWith('.wasm'))
+        .sort();
+      const precache = [...new Set(['index.html', 'manifest.webmanifest', 'icon.svg', ...files])];
+      const buildId = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 12);
+      const source = readFileSync(swPath, 'utf8');
+      if (!source.includes('__MEDCODI_PRECACHE__')) return; // already filled (written twice by a watcher)
+      writeFileSync(
+        swPath,
+        source.replace("'__MEDCODI_BUILD_ID__'", JSON.stringify(buildId)).replace('__MEDCODI_PRECACHE__', JSON.stringify(precache)),
+      );
+    },
+  };
+}
+
 export default defineConfig(({ command, mode }) => {
   const env = loadEnv(mode, root, 'VITE_');
   const modelOrigins = parseModelOrigins(env['VITE_MODEL_ORIGINS'] ?? process.env['VITE_MODEL_ORIGINS']);
@@ -92,7 +119,12 @@ export default defineConfig(({ command, mode }) => {
   const strictCsp = buildContentSecurityPolicy({ modelOrigins });
   const devCsp = buildContentSecurityPolicy({ modelOrigins, devServer: true });
   return {
-    plugins: [react(), modelsManifest(), securityHeaders(metaContentSecurityPolicy(devServer ? devCsp : strictCsp))],
+    plugins: [
+      react(),
+      modelsManifest(),
+      securityHeaders(metaContentSecurityPolicy(devServer ? devCsp : strictCsp)),
+      serviceWorkerPrecache(),
+    ],
     worker: { format: 'es' },
     server: { headers: isolationHeaders(devCsp) },
     preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: isolationHeaders(strictCsp) },

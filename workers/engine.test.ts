@@ -8,6 +8,7 @@ import { DIRECTIONS } from '../src/contracts/modality';
 import { createEngine } from './engine';
 import type { EngineDeps } from './engine';
 import { FileCache } from './registry/file-cache';
+import { createManifestCache } from './registry/manifest-cache';
 import type { DeviceProbe } from './runtime/capabilities';
 import { createFakeServer } from './testing/fake-server';
 import type { FakeModel } from './testing/fake-model';
@@ -33,7 +34,7 @@ const gpuProbe: DeviceProbe = {
 };
 
 let stores = 0;
-function setup(options: { binding?: ReturnType<typeof createFakeBinding>; probe?: DeviceProbe } = {}) {
+function setup(options: { binding?: ReturnType<typeof createFakeBinding>; probe?: DeviceProbe; deps?: Partial<EngineDeps> } = {}) {
   stores += 1;
   const server = createFakeServer(fake.files);
   const binding = options.binding ?? createFakeBinding();
@@ -44,8 +45,9 @@ function setup(options: { binding?: ReturnType<typeof createFakeBinding>; probe?
     estimate: async () => null,
     probe: async () => options.probe ?? wasmProbe,
     baseUrl: () => 'https://studio.test/app/',
+    manifestCache: createManifestCache(createStore(`engine-meta-${stores}-${Math.random()}`, 'manifests')),
   };
-  return { engine: createEngine(deps), server, binding };
+  return { engine: createEngine({ ...deps, ...options.deps }), server, binding, deps: { ...deps, ...options.deps } };
 }
 
 const settings: GenerationSettings = {
@@ -217,5 +219,47 @@ describe('Engine', () => {
     expect(result.probs.length).toBe(3);
     await engine.evictModel('fake');
     expect((await engine.cacheStatus('fake')).cachedBytes).toBe(0);
+  });
+
+  it('works offline after the model was prepared (cached manifest and files)', async () => {
+    const online = setup();
+    await online.engine.init('/models-manifest.json');
+    await online.engine.prepareModel('fake', undefined, () => undefined);
+    let attempts = 0;
+    const offlineFetch = (async () => {
+      attempts += 1;
+      throw new TypeError('Failed to fetch');
+    }) as typeof fetch;
+    const warn = console.warn;
+    console.warn = () => undefined;
+    try {
+      const reloaded = createEngine({ ...online.deps, fetchImpl: offlineFetch });
+      expect((await reloaded.init('/models-manifest.json')).modelIds).toEqual(['fake']);
+      const result = await reloaded.generate(request(['frontal', 'report'], ['lateral']), () => undefined);
+      expect(result.outputs.lateral).toBeDefined();
+      expect(attempts).toBe(1); // only the manifest was tried; every model file came from IndexedDB
+      const fresh = setup({ deps: { fetchImpl: offlineFetch } });
+      await expect(fresh.engine.init('/models-manifest.json')).rejects.toThrow('Could not load the model manifest from https://studio.test/models-manifest.json: Failed to fetch');
+    } finally {
+      console.warn = warn;
+    }
+  });
+
+  it('lets a cancel message through even when every graph run resolves in microtasks', async () => {
+    const { engine } = setup(); // the default fake never waits on a timer, like ORT-web's WASM run()
+    await engine.init('https://studio.test/models-manifest.json');
+    await engine.generate(request(['report'], ['frontal']), () => undefined); // warm: sessions + files
+    const job = request(['report'], ['frontal'], { steps: 200 });
+    const events: JobEvent[] = [];
+    const outcome = engine
+      .generate(job, (e) => {
+        events.push(e);
+        // Like a comlink message from the UI thread: a macrotask, not a direct call.
+        if (e.type === 'denoise' && e.step === 2) setTimeout(() => void engine.cancel(job.jobId), 0);
+      })
+      .then(() => 'finished', (e: Error) => e.name);
+    expect(await outcome).toBe('AbortError');
+    const steps = events.filter((e) => e.type === 'denoise').length;
+    expect(steps).toBeLessThan(10);
   });
 });

@@ -9,7 +9,7 @@
  *   starts fast and node tests can inject onnxruntime-node instead.
  * - Model files come from the IndexedDB cache, downloaded (resumable, verified) when missing.
  */
-import { transfer } from 'comlink';
+import { releaseProxy, transfer } from 'comlink';
 import type { ClassifierResult, DeviceCapabilities, EngineApi, ModelCacheStatus, ProgressCallback, RequirementCheck, StorageInfo } from '../src/contracts/engine-api';
 import type { Backend, GenerationRequest, GreyImage, JobEvent, JobResult } from '../src/contracts/job';
 import type { ModelEntry } from '../src/contracts/manifest-schema';
@@ -24,6 +24,8 @@ import { FileCache } from './registry/file-cache';
 import type { ModelFile } from './registry/model-registry';
 import { ModelRegistry } from './registry/model-registry';
 import { ModelStore } from './registry/model-store';
+import type { ManifestCache } from './registry/manifest-cache';
+import { createManifestCache } from './registry/manifest-cache';
 import type { StorageEstimator } from './registry/storage';
 import { estimateStorage, storageInfo } from './registry/storage';
 import { RunQueue } from './run-queue';
@@ -44,6 +46,8 @@ export interface EngineDeps {
   readonly wasmThreads: () => number;
   /** URL that a relative manifest URL resolves against (the worker's location). */
   readonly baseUrl: () => string;
+  /** Last good manifest per URL, used when the network is unavailable. */
+  readonly manifestCache: ManifestCache;
 }
 
 /** Calls a (possibly comlink-proxied) callback without letting its failures reach the job. */
@@ -57,6 +61,16 @@ function safeEmitter(onEvent: ProgressCallback | undefined): (event: JobEvent) =
       /* the UI went away; the job goes on */
     }
   };
+}
+
+/** Releases a comlink remote callback (no-op for plain functions): closes its channel once the job settled. */
+function releaseCallback(onEvent: unknown): void {
+  try {
+    const release = (onEvent as Record<symbol, unknown> | null)?.[releaseProxy];
+    if (typeof release === 'function') (release as () => void)();
+  } catch {
+    /* already released */
+  }
 }
 
 const isAbort = (e: unknown): boolean => (e as { name?: unknown } | null)?.name === 'AbortError';
@@ -91,14 +105,7 @@ export class Engine implements EngineApi {
 
   async init(manifestUrl: string, options: { readonly preferBackend?: Backend } = {}): Promise<{ capabilities: DeviceCapabilities; modelIds: readonly string[] }> {
     const url = new URL(manifestUrl, this.deps.baseUrl()).href;
-    let response: Response;
-    try {
-      response = await this.deps.fetchImpl(url, { cache: 'no-cache' });
-    } catch (e) {
-      throw new Error(`Could not load the model manifest from ${url}: ${(e as Error).message}`);
-    }
-    if (!response.ok) throw new Error(`Could not load the model manifest from ${url}: HTTP ${response.status}`);
-    const text = await response.text();
+    const text = await this.fetchManifestText(url);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -115,9 +122,30 @@ export class Engine implements EngineApi {
     }
     this.registry = new ModelRegistry(manifest, url);
     this.manifestText = text;
+    void this.deps.manifestCache.set(url, text);
     this.preferBackend = options.preferBackend;
     this.probeResult ??= await this.deps.probe(this.deps.wasmThreads());
     return { capabilities: this.probeResult.capabilities, modelIds: this.registry.modelIds };
+  }
+
+  /** The manifest text from the network; the last good copy when offline (network error or 5xx). */
+  private async fetchManifestText(url: string): Promise<string> {
+    let problem: string;
+    try {
+      const response = await this.deps.fetchImpl(url, { cache: 'no-cache' });
+      if (response.ok) return await response.text();
+      problem = `HTTP ${response.status}`;
+      if (response.status < 500) throw new Error(`Could not load the model manifest from ${url}: ${problem}`);
+    } catch (e) {
+      if ((e as Error).message.startsWith('Could not load')) throw e;
+      problem = (e as Error).message;
+    }
+    const cached = await this.deps.manifestCache.get(url);
+    if (cached !== undefined) {
+      console.warn(`[engine] manifest unavailable (${problem}); using the copy from the last successful load`);
+      return cached;
+    }
+    throw new Error(`Could not load the model manifest from ${url}: ${problem}`);
   }
 
   private ready(): { registry: ModelRegistry; probe: DeviceProbe } {
@@ -153,14 +181,23 @@ export class Engine implements EngineApi {
     const chosen = variant ?? (await this.checkRequirements(modelId)).variant;
     const emit = safeEmitter(onEvent);
     const jobId = `prepare:${modelId}`;
-    await this.store.ensure(modelId, registry.variantFiles(model, chosen), {
-      onProgress: (file, loaded, total) => emit({ type: 'download', jobId, file, loaded, total }),
-    });
+    try {
+      await this.store.ensure(modelId, registry.variantFiles(model, chosen), {
+        onProgress: (file, loaded, total) => emit({ type: 'download', jobId, file, loaded, total }),
+      });
+    } finally {
+      releaseCallback(onEvent);
+    }
     return this.store.status(modelId, chosen, registry.variantFiles(model, chosen));
   }
 
   async evictModel(modelId: string): Promise<void> {
     await this.store.evict(modelId);
+    const pool = this.pool;
+    if (pool?.activeModelId === modelId) {
+      // Free the model's sessions too, but never under a running job.
+      void this.queue.enqueue(`evict:${modelId}:${Date.now()}`, () => pool.releaseAll()).catch(() => undefined);
+    }
     for (const key of [...this.textTools.keys(), ...this.unconditional.keys()]) {
       if (key.startsWith(`${modelId}|`)) {
         this.textTools.delete(key);
@@ -190,6 +227,8 @@ export class Engine implements EngineApi {
       if (isAbort(e)) emit({ type: 'cancelled', jobId });
       else emit({ type: 'error', jobId, message: e instanceof Error ? e.message : String(e) });
       throw e;
+    } finally {
+      releaseCallback(onEvent);
     }
   }
 
@@ -306,5 +345,6 @@ export function createEngine(deps: Partial<EngineDeps> = {}): Engine {
     probe: deps.probe ?? probeDevice,
     wasmThreads: deps.wasmThreads ?? defaultWasmThreads,
     baseUrl: deps.baseUrl ?? (() => (globalThis.location as { href?: string } | undefined)?.href ?? 'http://localhost/'),
+    manifestCache: deps.manifestCache ?? createManifestCache(),
   });
 }

@@ -23,7 +23,7 @@ describe('parseManifest', () => {
     delete model.version;
     model.imageSize = 'big';
     model.components[3].variants[0].files[0].sha256 = 'xyz';
-    model.components[0].role = 'transformer';
+    model.components[0].inputs[0].shape = [1, -4];
     let message = '';
     try {
       parseManifest(json);
@@ -35,7 +35,7 @@ describe('parseManifest', () => {
     expect(message).toContain('- models[0].version: is missing');
     expect(message).toContain('- models[0].imageSize: should be a number, but is the text "big"');
     expect(message).toContain('- models[0].components[3].variants[0].files[0].sha256: should be a sha256 digest');
-    expect(message).toContain('- models[0].components[0].role: should be "encoder" or "denoiser"');
+    expect(message).toContain('- models[0].components[0].inputs[0].shape[1]: ');
   });
 
   it('checks cross references, duplicates and file paths', () => {

@@ -27,9 +27,10 @@ export const manifestFileSchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/, { message: 'should be a sha256 digest: 64 lowercase hex digits' }),
 });
 
+/** I/O description (informational: the engine feeds by the contract's names; dtype as the exporter names it). */
 const tensorSpecSchema = z.object({
   name,
-  dtype: z.enum(['float32', 'float16', 'int64', 'int32', 'uint8', 'bool']),
+  dtype: name,
   shape: z.array(z.union([nonNegativeInt, z.string().min(1)])),
 });
 
@@ -40,7 +41,9 @@ export const variantSchema = z.object({
   files: z.array(manifestFileSchema).min(1),
 });
 
-export const componentRoleSchema = z.enum(['encoder', 'denoiser', 'env', 'decoder', 'classifier']);
+/** Contract roles; other roles (e.g. the exporter's `encoder-latent` for vae_encoder) are accepted and ignored. */
+export const KNOWN_COMPONENT_ROLES = ['encoder', 'denoiser', 'env', 'decoder', 'classifier'] as const;
+export const componentRoleSchema = z.string().min(1);
 
 export const componentSchema = z.object({
   name,

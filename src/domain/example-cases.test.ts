@@ -5,7 +5,7 @@ import { parseExampleCases, positiveLabels } from './example-cases';
 describe('parseExampleCases', () => {
   it('keeps good cases and explains skipped ones', () => {
     const parsed = parseExampleCases([
-      { id: 'a', frontal: 'examples/a_f.png', lateral: 'examples/a_l.png', report: 'Normal.', labels: { cardiomegaly: false } },
+      { id: 'a', title: 'Case A: normal', frontal: 'examples/a_f.png', lateral: 'examples/a_l.png', report: 'Normal.', labels: { cardiomegaly: false } },
       { id: 'b', frontal: '/etc/passwd', lateral: 'examples/b_l.png', report: 'x' },
       { id: 'c', frontal: 'https://evil.example/x.png', lateral: 'examples/c_l.png', report: 'x' },
       { id: 'd', frontal: 'examples/../../d.png', lateral: 'examples/d_l.png', report: 'x' },
@@ -15,7 +15,9 @@ describe('parseExampleCases', () => {
       { id: 'f', frontal: 'examples/f_f.png', lateral: 'examples/f_l.png', report: 'Effusion.', labels: 'bad' },
     ]);
     expect(parsed.cases.map((c) => c.id)).toEqual(['a', 'f']);
+    expect(parsed.cases[0]?.title).toBe('Case A: normal');
     expect(parsed.cases[1]?.labels).toEqual({});
+    expect(parsed.cases[1]?.title).toBeUndefined();
     expect(parsed.problems).toHaveLength(6);
     expect(parsed.problems[0]).toMatch(/Example "b"/);
     expect(parsed.problems[3]).toBe('Example 5 has no id and was skipped.');

@@ -6,6 +6,8 @@
 
 export interface ExampleCase {
   readonly id: string;
+  /** Optional caption such as "Phantom case 2: cardiomegaly". */
+  readonly title?: string;
   /** App-relative URL of the frontal PNG, e.g. `examples/case_001_frontal.png`. */
   readonly frontal: string;
   readonly lateral: string;
@@ -34,7 +36,7 @@ export function parseExampleCases(json: unknown): ParsedExampleCases {
       problems.push(`Example ${index + 1} has no id and was skipped.`);
       return;
     }
-    const { id, frontal, lateral, report, labels } = entry;
+    const { id, title, frontal, lateral, report, labels } = entry;
     if (!isSafeRelativePath(frontal) || !isSafeRelativePath(lateral) || typeof report !== 'string') {
       problems.push(`Example "${id}" needs frontal and lateral image paths inside the app and a report; skipped.`);
       return;
@@ -43,7 +45,14 @@ export function parseExampleCases(json: unknown): ParsedExampleCases {
       problems.push(`Example "${id}" appears twice; the second was skipped.`);
       return;
     }
-    cases.push({ id, frontal, lateral, report, labels: isRecord(labels) ? labels : {} });
+    cases.push({
+      id,
+      ...(typeof title === 'string' && title !== '' ? { title } : {}),
+      frontal,
+      lateral,
+      report,
+      labels: isRecord(labels) ? labels : {},
+    });
   });
   return { cases, problems };
 }

@@ -6,7 +6,7 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { proxy } from 'comlink';
 import type { JobEvent } from '../contracts/job';
-import { getEngine } from '../engine-client/engine-client';
+import { getEngine, requestPersistentStorage } from '../engine-client/engine-client';
 import { queryClient } from '../app/query-client';
 import { queryKeys } from './keys';
 import { manifestUrl } from './manifest';
@@ -61,7 +61,10 @@ export function useEvictModel(modelId: string) {
 export function useRequestPersistence() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: async () => (await readyEngine()).storageInfo(true),
+    mutationFn: async () => {
+      await readyEngine();
+      return requestPersistentStorage();
+    },
     onSuccess: (info) => client.setQueryData(queryKeys.storage(), info),
   });
 }

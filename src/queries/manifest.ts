@@ -23,7 +23,9 @@ export async function fetchManifest(signal?: AbortSignal): Promise<Manifest> {
     if (signal?.aborted) throw error;
     throw new ManifestMissingError('The models manifest could not be fetched (offline and not cached yet?).');
   }
-  if (response.status === 404) {
+  // A static host (and `vite preview`) may answer a missing file with index.html, so HTML also means "missing".
+  const type = response.headers.get('content-type') ?? '';
+  if (response.status === 404 || (response.ok && type.includes('text/html'))) {
     throw new ManifestMissingError('No models manifest is installed (models-manifest.json is missing), so there is no model to run yet.');
   }
   if (!response.ok) throw new Error(`The models manifest could not be fetched: HTTP ${response.status}.`);

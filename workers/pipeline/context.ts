@@ -48,3 +48,32 @@ export function pickOutput(outputs: Record<string, OutputTensor>, name: string, 
 }
 
 export { throwIfAborted };
+
+type SchedulerLike = { yield?: () => Promise<void> };
+
+/**
+ * Lets the worker's event loop run pending tasks (a comlink `cancel` message, for one). onnxruntime-web's WASM
+ * `run()` resolves through microtasks only, so an async loop of runs would otherwise never give a message event
+ * a turn, and cancel would arrive only after the job ended. Called once per step and per token.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: SchedulerLike }).scheduler;
+  if (typeof scheduler?.yield === 'function') return scheduler.yield();
+  if (typeof MessageChannel !== 'undefined') {
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Yields to the event loop, then throws an AbortError if the job was cancelled meanwhile. */
+export async function checkpoint(signal: AbortSignal): Promise<void> {
+  await yieldToEventLoop();
+  throwIfAborted(signal);
+}

@@ -14,7 +14,7 @@ import { cleanDecodedReport } from '../text/report-text';
 import { float32, int64 } from '../runtime/session';
 import type { OutputTensor } from '../runtime/session';
 import type { PipelineContext, TextTools } from './context';
-import { pickOutput, throwIfAborted } from './context';
+import { checkpoint, pickOutput } from './context';
 
 /** Image latent [1,C,h,w] (diffusion space) → grey image. */
 export async function decodeImage(ctx: PipelineContext, latent: Float32Array): Promise<GreyImage> {
@@ -62,7 +62,7 @@ export async function decodeReport(
   const ids: number[] = [];
   let token = dec.bosTokenId;
   for (let position = 1; ids.length < maxTokens; position++) {
-    throwIfAborted(ctx.signal);
+    await checkpoint(ctx.signal);
     const out = await ctx.run('gpt2_step', {
       input_ids: int64(BigInt64Array.of(BigInt(token)), [1, 1]),
       position_ids: int64(BigInt64Array.of(BigInt(position)), [1, 1]),

@@ -16,7 +16,7 @@ import { createSampler } from '../schedulers/sampler';
 import type { LatentSampler, NoiseSource } from '../schedulers/sampler';
 import { float32 } from '../runtime/session';
 import type { PipelineContext } from './context';
-import { graphSuffix, pickOutput, throwIfAborted } from './context';
+import { checkpoint, graphSuffix, pickOutput, throwIfAborted } from './context';
 import { decodeImage } from './decode-outputs';
 
 export interface DenoiseOptions {
@@ -63,7 +63,7 @@ export async function denoise(ctx: PipelineContext, options: DenoiseOptions): Pr
   const contextFeed = float32(context, [2, 1, E]);
 
   for (let i = 0; i < total; i++) {
-    throwIfAborted(ctx.signal);
+    await checkpoint(ctx.signal);
     const t = sampler.timesteps[i] as number;
     const timestep = float32(new Float32Array(2).fill(t), [2]);
     const x0s = new Map<Modality, Float32Array>();

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * @file THE only module that imports and configures onnxruntime-web. Everything else talks to `OrtBinding`.
  *
@@ -5,6 +6,9 @@
  * - `onnxruntime-web/webgpu` is the native C++ WebGPU EP build (asyncify); it also runs the WASM EP.
  * - `wasmPaths = '/ort/'`: the runtime files are copied to public/ort/ by scripts/copy-ort.mjs. Without this a
  *   Vite production build with threads hangs (the pthread worker would start from the bundled chunk).
+ * - Vite's DEV server refuses `import('/ort/….mjs')` of a public/ file ("should not be imported from source
+ *   code"), so in dev only the .wasm comes from /ort/ and the glue is the one bundled in onnxruntime-web's
+ *   module (dev serves it as a standalone ES module, so its pthread workers start fine).
  * - Threads need crossOriginIsolated (COOP/COEP). ORT's default resolves to 1 thread on 2 cores, so set it
  *   explicitly: min(2, hardwareConcurrency), or 1 without isolation. Read once at WASM init: set before the first
  *   session and never change afterwards.
@@ -28,7 +32,8 @@ let configured: { threads: number } | null = null;
 export function configureOrt(options: OrtEnvOptions = {}): { threads: number } {
   if (configured) return configured;
   const threads = options.numThreads ?? defaultWasmThreads();
-  ort.env.wasm.wasmPaths = options.wasmPaths ?? '/ort/';
+  ort.env.wasm.wasmPaths =
+    options.wasmPaths ?? (import.meta.env?.DEV ? { wasm: '/ort/ort-wasm-simd-threaded.asyncify.wasm' } : '/ort/');
   ort.env.wasm.numThreads = threads;
   ort.env.wasm.proxy = false;
   ort.env.logLevel = options.logLevel ?? 'warning';

@@ -49,6 +49,11 @@ export class SessionPool {
     return this.currentBackend;
   }
 
+  /** The model whose sessions the pool holds (null when empty/unconfigured). */
+  get activeModelId(): string | null {
+    return this.key ? (this.key.split('|')[0] ?? null) : null;
+  }
+
   /** Selects the active model/variant/backend; releases everything when any of them changes. */
   async configure(modelId: string, variant: string, backend: Backend): Promise<void> {
     const effective: Backend = backend === 'webgpu' && this.webgpuFailure ? 'wasm' : backend;

@@ -62,7 +62,7 @@ export function createFakeServer(files: Map<string, Uint8Array>, options: FakeSe
 }
 
 /** Deterministic pseudo-random bytes. */
-export function testBytes(n: number, seed = 1): Uint8Array {
+export function testBytes(n: number, seed = 1): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(n);
   let s = seed >>> 0;
   for (let i = 0; i < n; i++) {

@@ -24,8 +24,7 @@ export function ExamplePicker({ imageSize }: { readonly imageSize: number }) {
       <select id={id} value={selected?.id ?? ''} onChange={(e) => setChosen(e.target.value)}>
         {cases.map((c) => (
           <option key={c.id} value={c.id}>
-            {c.id}
-            {positiveLabels(c.labels).length > 0 ? ` — ${positiveLabels(c.labels).join(', ').replace(/_/g, ' ')}` : ' — normal'}
+            {c.title ?? `${c.id} — ${positiveLabels(c.labels).join(', ').replace(/_/g, ' ') || 'normal'}`}
           </option>
         ))}
       </select>

@@ -27,8 +27,7 @@ export function ImageInput({ modality, imageSize }: { readonly modality: ImageMo
   return (
     <div className={`image-input${isOutput ? ' is-output' : ''}`} data-testid={`input-${modality}`}>
       <div className="input-title" id={`${id}-title`}>
-        {title[0]?.toUpperCase()}
-        {title.slice(1)} {isOutput ? <span className="muted">(chosen as output)</span> : <span className="muted">(input)</span>}
+        {modality === 'frontal' ? 'Frontal' : 'Lateral'} <span className="muted">{isOutput ? '· output' : '· input'}</span>
       </div>
       <div
         className={`drop-zone${over ? ' over' : ''}${named ? ' filled' : ''}`}

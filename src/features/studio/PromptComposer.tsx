@@ -24,7 +24,7 @@ export function PromptComposer({ imageSize }: { readonly imageSize: number }) {
       <ExamplePicker imageSize={imageSize} />
       <div className="field report-field">
         <label htmlFor={id}>
-          Report {reportIsOutput ? <span className="muted">(chosen as output)</span> : <span className="muted">(input)</span>}
+          Report <span className="muted">{reportIsOutput ? '· output' : '· input'}</span>
         </label>
         <textarea
           id={id}

@@ -1,0 +1,67 @@
+/** The shell: header with navigation, the current view, and the synthetic-data notice. */
+import { HistoryView } from '../features/history/HistoryView';
+import { ModelsView } from '../features/models/ModelsView';
+import { ReaderStudyView } from '../features/reader-study/ReaderStudyView';
+import { StudioView } from '../features/studio/StudioView';
+import { selectView } from '../state/selectors';
+import { studioStore, useStudio } from '../state/studio';
+import type { View } from '../state/ui-slice';
+import { useHashView } from './use-hash-view';
+import { useGlobalShortcuts } from './use-shortcuts';
+
+const NAV: readonly { view: View; label: string; soon?: boolean }[] = [
+  { view: 'studio', label: 'Studio' },
+  { view: 'models', label: 'Models' },
+  { view: 'history', label: 'History' },
+  { view: 'reader-study', label: 'Reader study', soon: true },
+];
+
+export function App() {
+  const view = useStudio(selectView);
+  useHashView();
+  useGlobalShortcuts();
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          <div>
+            <h1>MedCoDi Studio</h1>
+            <p className="tagline">Synthetic chest X-rays and reports, generated in your browser</p>
+          </div>
+        </div>
+        <nav aria-label="Main">
+          <ul>
+            {NAV.map((item) => (
+              <li key={item.view}>
+                <button
+                  type="button"
+                  className="nav-item"
+                  aria-current={view === item.view ? 'page' : undefined}
+                  onClick={() => studioStore.getState().setView(item.view)}
+                  data-testid={`nav-${item.view}`}
+                >
+                  {item.label}
+                  {item.soon ? <span className="soon">soon</span> : null}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {view === 'studio' ? <StudioView /> : null}
+        {view === 'models' ? <ModelsView /> : null}
+        {view === 'history' ? <HistoryView /> : null}
+        {view === 'reader-study' ? <ReaderStudyView /> : null}
+      </main>
+      <footer className="app-footer">
+        Everything generated here is <strong>synthetic</strong>: not a real patient, not for diagnosis. Models run locally; nothing you
+        enter leaves this device.
+      </footer>
+    </div>
+  );
+}

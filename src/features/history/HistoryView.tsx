@@ -1,0 +1,77 @@
+/** Gallery of past results on this device: reopen in the Studio, delete one, or clear all. */
+import { useQuery } from '@tanstack/react-query';
+import { recordCaption, recordOutputs, type ResultRecord } from '../../domain/result-record';
+import { resultsQuery, useClearResults, useDeleteResult } from '../../queries/results';
+import { studioStore } from '../../state/studio';
+import { formatDateTime } from '../../ui/format';
+import { GreyCanvas } from '../../ui/GreyCanvas';
+import { SyntheticBadge } from '../../ui/SyntheticBadge';
+
+function reopen(record: ResultRecord) {
+  const { showResult, setView } = studioStore.getState();
+  showResult(record);
+  setView('studio');
+}
+
+function HistoryCard({ record }: { readonly record: ResultRecord }) {
+  const remove = useDeleteResult();
+  const thumb = record.outputs.frontal ?? record.outputs.lateral;
+  return (
+    <li className="history-card" data-testid="history-card">
+      <div className="thumb">
+        {thumb ? (
+          <GreyCanvas image={thumb} watermark label={`Synthetic ${record.outputs.frontal ? 'frontal' : 'lateral'} image`} />
+        ) : (
+          <p className="thumb-report">{record.outputs.report?.slice(0, 140)}</p>
+        )}
+        <SyntheticBadge small />
+      </div>
+      <p className="caption">{recordCaption(record)}</p>
+      <p className="muted small">
+        {formatDateTime(record.createdAt)} · {recordOutputs(record).join(' + ')}
+      </p>
+      <div className="card-actions">
+        <button type="button" onClick={() => reopen(record)}>
+          Reopen
+        </button>
+        <button type="button" className="danger" disabled={remove.isPending} onClick={() => remove.mutate(record.id)} aria-label={`Delete ${recordCaption(record)}`}>
+          Delete
+        </button>
+      </div>
+      {remove.error ? <p className="error-text" role="alert">{remove.error.message}</p> : null}
+    </li>
+  );
+}
+
+export function HistoryView() {
+  const results = useQuery(resultsQuery());
+  const clear = useClearResults();
+  const records = results.data ?? [];
+  return (
+    <section className="panel history" aria-labelledby="history-title">
+      <header className="panel-header">
+        <h2 id="history-title">History</h2>
+        <button
+          type="button"
+          className="danger"
+          disabled={records.length === 0 || clear.isPending}
+          onClick={() => {
+            if (window.confirm(`Delete all ${records.length} saved results from this device?`)) clear.mutate();
+          }}
+        >
+          Clear all
+        </button>
+      </header>
+      <p className="muted">Results are kept only in this browser (IndexedDB). Inputs are not stored, only their hashes.</p>
+      {results.isPending ? <p className="muted">Loading…</p> : null}
+      {results.error ? <p className="error-text" role="alert">{results.error.message}</p> : null}
+      {clear.error ? <p className="error-text" role="alert">{clear.error.message}</p> : null}
+      {results.isSuccess && records.length === 0 ? <p data-testid="history-empty">Nothing generated yet.</p> : null}
+      <ul className="history-grid">
+        {records.map((r) => (
+          <HistoryCard key={r.id} record={r} />
+        ))}
+      </ul>
+    </section>
+  );
+}
