@@ -120,7 +120,7 @@ test.describe('history', () => {
       const ctx = canvas.getContext('2d');
       if (!ctx) return null;
       ctx.drawImage(bitmap, 0, 0);
-      const data = ctx.getImageData(0, bitmap.height - 9, bitmap.width, 7).data;
+      const data = ctx.getImageData(0, bitmap.height - 8, bitmap.width, 7).data;
       let white = 0;
       for (let i = 0; i < data.length; i += 4) if (data[i] === 255) white += 1;
       return { width: bitmap.width, white };

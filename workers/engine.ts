@@ -9,19 +9,17 @@
  *   starts fast and node tests can inject onnxruntime-node instead.
  * - Model files come from the IndexedDB cache, downloaded (resumable, verified) when missing.
  */
-import { releaseProxy, transfer } from 'comlink';
+import { transfer } from 'comlink';
 import type { ClassifierResult, DeviceCapabilities, EngineApi, ModelCacheStatus, ProgressCallback, RequirementCheck, StorageInfo } from '../src/contracts/engine-api';
 import type { Backend, GenerationRequest, GreyImage, JobEvent, JobResult } from '../src/contracts/job';
 import type { ModelEntry } from '../src/contracts/manifest-schema';
 import { parseManifest } from '../src/contracts/manifest-schema';
 import { classifyImage } from './classify';
-import type { TextTools, Unconditional } from './pipeline/context';
-import { parseUnconditional } from './pipeline/encode-conditions';
+import { isAbort, releaseCallback, safeEmitter } from './job-events';
+import { ModelAssets } from './model-assets';
 import type { GenerateEnv } from './pipeline/generate';
 import { generate, validateRequest } from './pipeline/generate';
-import { buildTextTools } from './pipeline/text-tools';
 import { FileCache } from './registry/file-cache';
-import type { ModelFile } from './registry/model-registry';
 import { ModelRegistry } from './registry/model-registry';
 import { ModelStore } from './registry/model-store';
 import type { ManifestCache } from './registry/manifest-cache';
@@ -33,7 +31,7 @@ import type { DeviceProbe } from './runtime/capabilities';
 import { checkModelRequirements, defaultWasmThreads, probeDevice } from './runtime/capabilities';
 import type { OrtBinding } from './runtime/ort-binding';
 import type { FeedTensor, OutputTensor, RunStats } from './runtime/session';
-import type { ComponentLoader, PoolListener } from './runtime/session-pool';
+import type { PoolListener } from './runtime/session-pool';
 import { SessionPool } from './runtime/session-pool';
 
 export interface EngineDeps {
@@ -50,42 +48,6 @@ export interface EngineDeps {
   readonly manifestCache: ManifestCache;
 }
 
-/** Calls a (possibly comlink-proxied) callback without letting its failures reach the job. */
-function safeEmitter(onEvent: ProgressCallback | undefined): (event: JobEvent) => void {
-  return (event) => {
-    if (!onEvent) return;
-    try {
-      const r: unknown = onEvent(event);
-      if (r && typeof (r as Promise<unknown>).then === 'function') (r as Promise<unknown>).catch(() => undefined);
-    } catch {
-      /* the UI went away; the job goes on */
-    }
-  };
-}
-
-/** Releases a comlink remote callback (no-op for plain functions): closes its channel once the job settled. */
-function releaseCallback(onEvent: unknown): void {
-  try {
-    const release = (onEvent as Record<symbol, unknown> | null)?.[releaseProxy];
-    if (typeof release === 'function') (release as () => void)();
-  } catch {
-    /* already released */
-  }
-}
-
-const isAbort = (e: unknown): boolean => (e as { name?: unknown } | null)?.name === 'AbortError';
-
-/** The ONNX file of a component and its external-data files (paths relative to the .onnx file's folder). */
-function splitModelFiles(files: readonly ModelFile[]): { main: ModelFile; external: ModelFile[] } {
-  const main = files.find((f) => f.path.endsWith('.onnx')) ?? (files[0] as ModelFile);
-  return { main, external: files.filter((f) => f !== main) };
-}
-
-function relativeTo(mainPath: string, path: string): string {
-  const dir = mainPath.includes('/') ? mainPath.slice(0, mainPath.lastIndexOf('/') + 1) : '';
-  return dir && path.startsWith(dir) ? path.slice(dir.length) : path;
-}
-
 export class Engine implements EngineApi {
   private registry: ModelRegistry | null = null;
   private manifestText = '';
@@ -95,12 +57,12 @@ export class Engine implements EngineApi {
   private readonly store: ModelStore;
   private ortPromise: Promise<OrtBinding> | null = null;
   private pool: SessionPool | null = null;
-  private readonly textTools = new Map<string, Promise<TextTools>>();
-  private readonly unconditional = new Map<string, Promise<Unconditional>>();
+  private readonly assets: ModelAssets;
   private classifyCount = 0;
 
   constructor(private readonly deps: EngineDeps) {
     this.store = new ModelStore(deps.cache, { fetchImpl: deps.fetchImpl, estimate: deps.estimate });
+    this.assets = new ModelAssets(this.store);
   }
 
   async init(manifestUrl: string, options: { readonly preferBackend?: Backend } = {}): Promise<{ capabilities: DeviceCapabilities; modelIds: readonly string[] }> {
@@ -117,8 +79,7 @@ export class Engine implements EngineApi {
       const pool = this.pool;
       // Sessions may belong to files that changed: drop them, but only between jobs.
       void this.queue.enqueue(`reload:${Date.now()}`, () => pool.releaseAll()).catch(() => undefined);
-      this.textTools.clear();
-      this.unconditional.clear();
+      this.assets.forget();
     }
     this.registry = new ModelRegistry(manifest, url);
     this.manifestText = text;
@@ -176,19 +137,20 @@ export class Engine implements EngineApi {
   }
 
   async prepareModel(modelId: string, variant: string | undefined, onEvent: ProgressCallback): Promise<ModelCacheStatus> {
-    const { registry } = this.ready();
-    const model = registry.model(modelId);
-    const chosen = variant ?? (await this.checkRequirements(modelId)).variant;
-    const emit = safeEmitter(onEvent);
-    const jobId = `prepare:${modelId}`;
     try {
-      await this.store.ensure(modelId, registry.variantFiles(model, chosen), {
+      const { registry } = this.ready();
+      const model = registry.model(modelId);
+      const chosen = variant ?? (await this.checkRequirements(modelId)).variant;
+      const emit = safeEmitter(onEvent);
+      const jobId = `prepare:${modelId}`;
+      const files = registry.variantFiles(model, chosen);
+      await this.store.ensure(modelId, files, {
         onProgress: (file, loaded, total) => emit({ type: 'download', jobId, file, loaded, total }),
       });
+      return await this.store.status(modelId, chosen, files);
     } finally {
       releaseCallback(onEvent);
     }
-    return this.store.status(modelId, chosen, registry.variantFiles(model, chosen));
   }
 
   async evictModel(modelId: string): Promise<void> {
@@ -198,12 +160,7 @@ export class Engine implements EngineApi {
       // Free the model's sessions too, but never under a running job.
       void this.queue.enqueue(`evict:${modelId}:${Date.now()}`, () => pool.releaseAll()).catch(() => undefined);
     }
-    for (const key of [...this.textTools.keys(), ...this.unconditional.keys()]) {
-      if (key.startsWith(`${modelId}|`)) {
-        this.textTools.delete(key);
-        this.unconditional.delete(key);
-      }
-    }
+    this.assets.forget(modelId);
   }
 
   storageInfo(requestPersist: boolean): Promise<StorageInfo> {
@@ -220,12 +177,12 @@ export class Engine implements EngineApi {
       const pending = this.queue.enqueue(jobId, (signal) => this.runGenerate(request, model, signal, emit));
       emit({ type: 'queued', jobId });
       const result = await pending;
-      emit({ type: 'done', jobId });
+      await emit.settle({ type: 'done', jobId });
       const buffers = [result.outputs.frontal, result.outputs.lateral].flatMap((img) => (img ? [img.pixels.buffer as ArrayBuffer] : []));
       return transfer(result, buffers);
     } catch (e) {
-      if (isAbort(e)) emit({ type: 'cancelled', jobId });
-      else emit({ type: 'error', jobId, message: e instanceof Error ? e.message : String(e) });
+      if (isAbort(e)) await emit.settle({ type: 'cancelled', jobId });
+      else await emit.settle({ type: 'error', jobId, message: e instanceof Error ? e.message : String(e) });
       throw e;
     } finally {
       releaseCallback(onEvent);
@@ -270,15 +227,7 @@ export class Engine implements EngineApi {
     const pool = await this.runtime();
     await pool.configure(model.id, check.variant, check.backend);
     const onProgress = (file: string, loaded: number, total: number) => emit({ type: 'download', jobId, file, loaded, total });
-    const load: ComponentLoader = async (component) => {
-      const { main, external } = splitModelFiles(registry.componentFiles(model, component, check.variant));
-      const bytes = await this.store.read(model.id, main, { signal, onProgress });
-      const externalData = [];
-      for (const f of external) {
-        externalData.push({ path: relativeTo(main.path, f.path), data: await this.store.read(model.id, f, { signal, onProgress }) });
-      }
-      return { model: bytes, externalData };
-    };
+    const load = this.assets.componentLoader(registry, model, check.variant, { signal, onProgress });
     const listener: PoolListener = {
       onSession: (component, backend) => emit({ type: 'session', jobId, component, backend }),
     };
@@ -294,42 +243,15 @@ export class Engine implements EngineApi {
     const { registry } = this.ready();
     const { check, pool, run } = await this.sessionsFor(model, request.variant, signal, emit, request.jobId);
     const onProgress = (file: string, loaded: number, total: number) => emit({ type: 'download', jobId: request.jobId, file, loaded, total });
-    const readAsset = (file: ModelFile) => this.store.read(model.id, file, { signal, onProgress });
+    const options = { signal, onProgress };
     const env: GenerateEnv = {
       model,
       variant: check.variant,
       backend: () => pool.backend,
-      prepare: (needs, sig) =>
-        this.store.ensure(model.id, registry.filesFor(model, check.variant, needs), { signal: sig, onProgress }),
+      prepare: (needs, sig) => this.store.ensure(model.id, registry.filesFor(model, check.variant, needs), { signal: sig, onProgress }),
       run,
-      loadUnconditional: () => {
-        const file = registry.assetFile(model, 'unconditional');
-        const key = `${model.id}|${file.sha256}`;
-        let p = this.unconditional.get(key);
-        if (!p) {
-          p = readAsset(file).then((bytes) => parseUnconditional(bytes, model.embedDim));
-          this.unconditional.set(key, p);
-          p.catch(() => this.unconditional.delete(key));
-        }
-        return p;
-      },
-      loadTextTools: ({ clip, gpt2 }) => {
-        const clipFile = clip ? registry.tokenizerFile(model, model.textEncoder.tokenizer) : null;
-        const gptFile = gpt2 ? registry.tokenizerFile(model, model.textDecoder.tokenizer) : null;
-        const key = `${model.id}|${clipFile?.sha256 ?? '-'}|${gptFile?.sha256 ?? '-'}`;
-        let p = this.textTools.get(key);
-        if (!p) {
-          p = (async () => {
-            const files: { clip?: Uint8Array; gpt2?: Uint8Array } = {};
-            if (clipFile) files.clip = await readAsset(clipFile);
-            if (gptFile) files.gpt2 = await readAsset(gptFile);
-            return buildTextTools(model, files);
-          })();
-          this.textTools.set(key, p);
-          p.catch(() => this.textTools.delete(key));
-        }
-        return p;
-      },
+      loadUnconditional: () => this.assets.loadUnconditional(registry, model, options),
+      loadTextTools: (needs) => this.assets.loadTextTools(registry, model, needs, options),
     };
     return generate(request, env, signal, emit);
   }

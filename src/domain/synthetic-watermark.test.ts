@@ -26,9 +26,9 @@ function readText(image: GreyImage): string[] {
 describe('watermarkLayout', () => {
   it('fits the whole word at 64 px and scales it up at 256 px', () => {
     const small = watermarkLayout(64, 64);
-    expect(small).toMatchObject({ text: 'SYNTHETIC', scale: 1, bandTop: 64 - 11 });
+    expect(small).toMatchObject({ text: 'SYNTHETIC', scale: 1, bandTop: 64 - 9 });
     const large = watermarkLayout(256, 256);
-    expect(large).toMatchObject({ text: 'SYNTHETIC', scale: 2, bandTop: 256 - 22 });
+    expect(large).toMatchObject({ text: 'SYNTHETIC', scale: 2, bandTop: 256 - 18 });
     expect(large.textLeft).toBe(Math.floor((256 - 53 * 2) / 2));
   });
 

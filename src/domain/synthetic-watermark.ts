@@ -11,7 +11,7 @@ const GLYPH_WIDTH = 5;
 const GLYPH_HEIGHT = 7;
 const GLYPH_GAP = 1;
 /** Band padding above and below the text, in font pixels. */
-const PADDING = 2;
+const PADDING = 1;
 /** The darkened band keeps this fraction of the image underneath, so the anatomy stays faintly visible. */
 const BAND_KEEP = 0.2;
 

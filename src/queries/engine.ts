@@ -5,15 +5,32 @@
  */
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { proxy } from 'comlink';
-import type { JobEvent } from '../contracts/job';
+import type { Backend, JobEvent } from '../contracts/job';
 import { getEngine, requestPersistentStorage } from '../engine-client/engine-client';
 import { queryClient } from '../app/query-client';
 import { queryKeys } from './keys';
 import { manifestUrl } from './manifest';
 
-/** Starts the worker and loads the manifest there; resolves to the device capabilities and model ids. */
+let preferBackend: Backend | undefined;
+
+/**
+ * Starts the worker and loads the manifest there (with the user's backend preference); resolves to the device
+ * capabilities and model ids.
+ */
 export const engineQuery = () =>
-  queryOptions({ queryKey: queryKeys.engine(), queryFn: async () => (await getEngine()).init(manifestUrl()) });
+  queryOptions({
+    queryKey: queryKeys.engine(),
+    queryFn: async () => (await getEngine()).init(manifestUrl(), preferBackend ? { preferBackend } : {}),
+  });
+
+/** Changes the backend the engine should prefer: re-initialises it and refreshes everything that depends on it. */
+export function setEnginePreference(preference: Backend | 'auto'): void {
+  const next = preference === 'auto' ? undefined : preference;
+  if (next === preferBackend) return;
+  preferBackend = next;
+  void queryClient.resetQueries({ queryKey: queryKeys.engine() });
+  void queryClient.invalidateQueries({ queryKey: [...queryKeys.all, 'model'] });
+}
 
 /** The engine after init (init runs once per session; a failed init is retried on the next call). */
 export async function readyEngine() {

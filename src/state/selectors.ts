@@ -11,6 +11,7 @@ export const selectLoadingInputs = (s: StudioState) => s.loadingInputs;
 export const selectExampleCase = (s: StudioState) => s.exampleCase;
 export const selectSettings = (s: StudioState) => s.settings;
 export const selectModelId = (s: StudioState) => s.modelId;
+export const selectBackendPreference = (s: StudioState) => s.backendPreference;
 export const selectJob = (s: StudioState) => s.job;
 export const selectIsRunning = (s: StudioState) => s.job?.status === 'running';
 export const selectProblems = (s: StudioState) => s.problems;

@@ -3,16 +3,23 @@
  * (studio-store.ts: partialize + version), so a reload keeps the user's steps, seed and sampler.
  */
 import type { StateCreator } from 'zustand';
+import type { Backend } from '../contracts/job';
 import { DEFAULT_SETTINGS, type SettingsDraft } from '../domain/prompt-draft';
 import type { StudioState } from './studio-types';
+
+/** Which engine backend to ask for: auto lets the engine pick (WASM over a software WebGPU adapter). */
+export type BackendPreference = 'auto' | Backend;
+export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'webgpu', 'wasm'];
 
 export interface SettingsSlice {
   readonly settings: SettingsDraft;
   /** Model id from the manifest; null until the manifest has loaded. */
   readonly modelId: string | null;
+  readonly backendPreference: BackendPreference;
   updateSettings(patch: Partial<SettingsDraft>): void;
   resetSettings(): void;
   selectModel(modelId: string): void;
+  setBackendPreference(preference: BackendPreference): void;
   /** Keeps the selection when it is still in the manifest, otherwise picks the first model. */
   ensureModel(modelIds: readonly string[]): void;
 }
@@ -20,9 +27,11 @@ export interface SettingsSlice {
 export const createSettingsSlice: StateCreator<StudioState, [], [], SettingsSlice> = (set, get) => ({
   settings: DEFAULT_SETTINGS,
   modelId: null,
+  backendPreference: 'auto',
   updateSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),
   resetSettings: () => set({ settings: DEFAULT_SETTINGS }),
   selectModel: (modelId) => set({ modelId }),
+  setBackendPreference: (backendPreference) => set({ backendPreference }),
   ensureModel: (modelIds) => {
     const current = get().modelId;
     if (current !== null && modelIds.includes(current)) return;

@@ -162,11 +162,15 @@ describe('prompt slice', () => {
 
 describe('settings persistence', () => {
   it('migrates damaged or old data to valid settings', () => {
-    expect(migrateSettings(null)).toEqual({ settings: DEFAULT_SETTINGS, modelId: null });
-    expect(migrateSettings({ settings: { steps: 20, guidanceScale: 'x', seedText: '5', bogus: 1, eta: Number.NaN }, modelId: 'm' })).toEqual({
+    expect(migrateSettings(null)).toEqual({ settings: DEFAULT_SETTINGS, modelId: null, backendPreference: 'auto' });
+    expect(
+      migrateSettings({ settings: { steps: 20, guidanceScale: 'x', seedText: '5', bogus: 1, eta: Number.NaN }, modelId: 'm', backendPreference: 'cuda' }),
+    ).toEqual({
       settings: { ...DEFAULT_SETTINGS, steps: 20, seedText: '5' },
       modelId: 'm',
+      backendPreference: 'auto',
     });
+    expect(migrateSettings({ backendPreference: 'webgpu' }).backendPreference).toBe('webgpu');
   });
 
   it('persists only settings and the model choice, and restores them', async () => {
@@ -179,15 +183,17 @@ describe('settings persistence', () => {
     const first = createPersistedStudioStore(fakeDeps(), storage);
     first.getState().updateSettings({ steps: 12, seedText: '99' });
     first.getState().selectModel('medcodi-nano');
+    first.getState().setBackendPreference('wasm');
     first.getState().setReport('secret patient text');
     const saved = JSON.parse([...memory.values()][0] ?? '{}') as { state: Record<string, unknown>; version: number };
-    expect(Object.keys(saved.state).sort()).toEqual(['modelId', 'settings']);
+    expect(Object.keys(saved.state).sort()).toEqual(['backendPreference', 'modelId', 'settings']);
     expect(saved.version).toBe(1);
     const second = createPersistedStudioStore(fakeDeps(), storage);
     await Promise.resolve();
     expect(second.getState().settings.steps).toBe(12);
     expect(second.getState().settings.seedText).toBe('99');
     expect(second.getState().modelId).toBe('medcodi-nano');
+    expect(second.getState().backendPreference).toBe('wasm');
     expect(second.getState().prompt.report).toBe('');
   });
 });

@@ -12,6 +12,7 @@ import { createSettingsSlice } from './settings-slice';
 import type { StudioDeps, StudioState } from './studio-types';
 import { createUiSlice } from './ui-slice';
 import { DEFAULT_SETTINGS, type SettingsDraft } from '../domain/prompt-draft';
+import { BACKEND_PREFERENCES, type BackendPreference } from './settings-slice';
 
 export const SETTINGS_STORAGE_KEY = 'medcodi-studio-settings';
 export const SETTINGS_VERSION = 1;
@@ -29,10 +30,11 @@ function studioCreator(deps: StudioDeps): StateCreator<StudioState> {
 export interface PersistedSettings {
   readonly settings: SettingsDraft;
   readonly modelId: string | null;
+  readonly backendPreference: BackendPreference;
 }
 
 export function partializeSettings(state: StudioState): PersistedSettings {
-  return { settings: state.settings, modelId: state.modelId };
+  return { settings: state.settings, modelId: state.modelId, backendPreference: state.backendPreference };
 }
 
 /**
@@ -48,7 +50,9 @@ export function migrateSettings(persisted: unknown): PersistedSettings {
     if (typeof value === typeof fallback && (typeof value !== 'number' || Number.isFinite(value))) settings[key] = value;
   }
   const modelId = typeof source['modelId'] === 'string' ? source['modelId'] : null;
-  return { settings: settings as unknown as SettingsDraft, modelId };
+  const backend = source['backendPreference'];
+  const backendPreference = BACKEND_PREFERENCES.find((b) => b === backend) ?? 'auto';
+  return { settings: settings as unknown as SettingsDraft, modelId, backendPreference };
 }
 
 export function createStudioStore(deps: StudioDeps): StoreApi<StudioState> {

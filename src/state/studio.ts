@@ -6,7 +6,7 @@ import { useStore } from 'zustand';
 import { queryClient } from '../app/query-client';
 import { decodeImageFile } from '../domain/decode-image-file';
 import { runJob } from '../engine-client/engine-client';
-import { readyEngine } from '../queries/engine';
+import { readyEngine, setEnginePreference } from '../queries/engine';
 import { fetchBlob } from '../queries/examples';
 import { queryKeys } from '../queries/keys';
 import { createSettingsStorage } from '../storage/settings-storage';
@@ -28,6 +28,12 @@ export const studioStore = createPersistedStudioStore(
   },
   createSettingsStorage(),
 );
+
+// The engine follows the backend preference (also once the persisted value has been restored).
+setEnginePreference(studioStore.getState().backendPreference);
+studioStore.subscribe((state, previous) => {
+  if (state.backendPreference !== previous.backendPreference) setEnginePreference(state.backendPreference);
+});
 
 export function useStudio<T>(selector: (state: StudioState) => T): T {
   return useStore(studioStore, selector);

@@ -35,7 +35,7 @@ from .model.diffusion import make_schedule
 from .preprocess import clip_preprocess, vae_input
 
 PHASE_SHARES = {  # fraction of the budget per phase
-    "clip": 0.08, "vae": 0.14, "optimus": 0.12, "unets": 0.45, "joint": 0.15, "classifier": 0.06,
+    "clip": 0.12, "vae": 0.13, "optimus": 0.12, "unets": 0.42, "joint": 0.15, "classifier": 0.06,
 }
 STEP_CAPS = {"clip": 3000, "vae": 6000, "optimus": 6000, "unets": 30000, "joint": 8000, "classifier": 3000}
 MODALITIES = ("frontal", "lateral", "report")
@@ -242,7 +242,7 @@ def main() -> None:
         return {"loss": lt_f + lt_l + lf_l, "t_f": lt_f, "t_l": lt_l, "f_l": lf_l}
 
     if not run.done("clip"):
-        train_loop(run, "clip", {"clip": clip}, clip.parameters(), clip_step, shares["clip"], 3e-4, caps["clip"])
+        train_loop(run, "clip", {"clip": clip}, clip.parameters(), clip_step, shares["clip"], 6e-4, caps["clip"])
     else:
         clip.load_state_dict(torch.load(run.root / "clip.ckpt", map_location=device)["modules"]["clip"])
 

@@ -49,16 +49,14 @@ export function pickOutput(outputs: Record<string, OutputTensor>, name: string, 
 
 export { throwIfAborted };
 
-type SchedulerLike = { yield?: () => Promise<void> };
-
 /**
  * Lets the worker's event loop run pending tasks (a comlink `cancel` message, for one). onnxruntime-web's WASM
  * `run()` resolves through microtasks only, so an async loop of runs would otherwise never give a message event
  * a turn, and cancel would arrive only after the job ended. Called once per step and per token.
+ * A MessageChannel post is an ordinary task queued behind messages that already arrived (unlike
+ * `scheduler.yield()`, whose continuation runs before other queued tasks), and costs no 4 ms timer clamp.
  */
 export function yieldToEventLoop(): Promise<void> {
-  const scheduler = (globalThis as { scheduler?: SchedulerLike }).scheduler;
-  if (typeof scheduler?.yield === 'function') return scheduler.yield();
   if (typeof MessageChannel !== 'undefined') {
     return new Promise((resolve) => {
       const channel = new MessageChannel();

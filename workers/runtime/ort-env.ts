@@ -4,8 +4,9 @@
  *
  * Notes (see ../../../shared/docs/environment.md):
  * - `onnxruntime-web/webgpu` is the native C++ WebGPU EP build (asyncify); it also runs the WASM EP.
- * - `wasmPaths = '/ort/'`: the runtime files are copied to public/ort/ by scripts/copy-ort.mjs. Without this a
- *   Vite production build with threads hangs (the pthread worker would start from the bundled chunk).
+ * - `wasmPaths = '/ort/'` (from the app base, see ortBaseUrl): scripts/copy-ort.mjs copies the runtime files to
+ *   public/ort/. Without this a Vite production build with threads hangs (the pthread worker would start from
+ *   the bundled chunk).
  * - Vite's DEV server refuses `import('/ort/….mjs')` of a public/ file ("should not be imported from source
  *   code"), so in dev only the .wasm comes from /ort/ and the glue is the one bundled in onnxruntime-web's
  *   module (dev serves it as a standalone ES module, so its pthread workers start fine).
@@ -28,15 +29,21 @@ export interface OrtEnvOptions {
 
 let configured: { threads: number } | null = null;
 
+/** `<app base>/ort/`: BASE_URL when it is absolute ('/' or '/sub/'), else relative to this chunk (in assets/). */
+export function ortBaseUrl(): string {
+  const base = import.meta.env?.BASE_URL ?? '/';
+  return base.startsWith('/') ? `${base}ort/` : new URL('../ort/', import.meta.url).href;
+}
+
 /** Configures `ort.env` once. Later calls with different options are ignored (ORT reads them at WASM init). */
 export function configureOrt(options: OrtEnvOptions = {}): { threads: number } {
   if (configured) return configured;
   const threads = options.numThreads ?? defaultWasmThreads();
-  ort.env.wasm.wasmPaths =
-    options.wasmPaths ?? (import.meta.env?.DEV ? { wasm: '/ort/ort-wasm-simd-threaded.asyncify.wasm' } : '/ort/');
+  const base = ortBaseUrl();
+  ort.env.wasm.wasmPaths = options.wasmPaths ?? (import.meta.env?.DEV ? { wasm: `${base}ort-wasm-simd-threaded.asyncify.wasm` } : base);
   ort.env.wasm.numThreads = threads;
   ort.env.wasm.proxy = false;
-  ort.env.logLevel = options.logLevel ?? 'warning';
+  ort.env.logLevel = options.logLevel ?? 'error';
   configured = { threads };
   return configured;
 }
@@ -73,6 +80,8 @@ export function createWebOrtBinding(options: OrtEnvOptions = {}): OrtBinding {
       const sessionOptions: ort.InferenceSession.SessionOptions = {
         executionProviders: [opts.backend],
         graphOptimizationLevel: 'all',
+        // 3 = error: the WebGPU EP otherwise warns on every session that shape ops run on the CPU (by design).
+        logSeverityLevel: 3,
         ...(opts.externalData && opts.externalData.length > 0
           ? { externalData: opts.externalData.map((f) => ({ path: f.path, data: f.data })) }
           : {}),

@@ -1,5 +1,9 @@
 /** The device probe from the engine: WebGPU adapter, fp16, limits, isolation and WASM threads. */
 import type { UseQueryResult } from '@tanstack/react-query';
+import { useId } from 'react';
+import { selectBackendPreference } from '../../state/selectors';
+import type { BackendPreference } from '../../state/settings-slice';
+import { studioStore, useStudio } from '../../state/studio';
 import type { DeviceCapabilities } from '../../contracts/engine-api';
 import { formatBytes } from '../../ui/format';
 
@@ -7,6 +11,8 @@ type EngineInfo = { readonly capabilities: DeviceCapabilities; readonly modelIds
 
 export function DeviceCard({ engine }: { readonly engine: UseQueryResult<EngineInfo> }) {
   const caps = engine.data?.capabilities;
+  const preference = useStudio(selectBackendPreference);
+  const backendId = useId();
   return (
     <section className="panel device" aria-labelledby="device-title" data-testid="device-card">
       <h2 id="device-title">This device</h2>
@@ -28,6 +34,19 @@ export function DeviceCard({ engine }: { readonly engine: UseQueryResult<EngineI
           <dd>{caps.wasmThreads}</dd>
         </dl>
       ) : null}
+      <div className="field backend-choice">
+        <label htmlFor={backendId}>Backend</label>
+        <select
+          id={backendId}
+          value={preference}
+          onChange={(e) => studioStore.getState().setBackendPreference(e.target.value as BackendPreference)}
+          data-testid="backend-preference"
+        >
+          <option value="auto">Automatic (recommended)</option>
+          <option value="webgpu">WebGPU when available</option>
+          <option value="wasm">WASM (CPU)</option>
+        </select>
+      </div>
     </section>
   );
 }

@@ -41,7 +41,7 @@ export function ImageInput({ modality, imageSize }: { readonly modality: ImageMo
         aria-busy={loading}
       >
         {named ? (
-          <GreyCanvas image={named.image} label={`${title} input: ${named.name}`} className="input-preview" />
+          <GreyCanvas image={named.image} label={`${modality === 'frontal' ? 'Frontal' : 'Lateral'} image input: ${named.name}`} className="input-preview" />
         ) : (
           <p className="muted drop-hint">{loading ? 'Reading…' : 'Drop a PNG or JPEG here'}</p>
         )}
@@ -54,7 +54,7 @@ export function ImageInput({ modality, imageSize }: { readonly modality: ImageMo
           accept="image/png,image/jpeg"
           className="visually-hidden"
           tabIndex={-1}
-          aria-label={`Choose a ${title} file`}
+          aria-hidden="true"
           onChange={(e) => {
             load(e.target.files?.[0]);
             e.target.value = '';

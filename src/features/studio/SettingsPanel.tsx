@@ -26,7 +26,15 @@ export function SettingsPanel() {
       <fieldset>
         <legend>Diffusion</legend>
         <div className="field-grid">
-          <NumberField label="Steps" value={settings.steps} min={1} max={1000} step={1} onChange={(steps) => updateSettings({ steps })} />
+          <NumberField
+            label="Steps"
+            value={settings.steps}
+            min={1}
+            max={1000}
+            step={1}
+            hint="DDIM spaces steps 1000 ÷ N apart (rounded down), as the reference does, so e.g. 400 runs 500"
+            onChange={(steps) => updateSettings({ steps })}
+          />
           <NumberField
             label="Guidance"
             value={settings.guidanceScale}

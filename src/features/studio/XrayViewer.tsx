@@ -141,9 +141,6 @@ export function XrayViewer({ image, title }: { readonly image: GreyImage; readon
           className="viewer-canvas"
           style={{ transform: `translate(${view.panX}px, ${view.panY}px) scale(${view.zoom})` }}
         />
-        <span className="viewer-overlay-badge" aria-hidden="true">
-          SYNTHETIC
-        </span>
       </div>
       <div className="viewer-status">
         <span aria-hidden="true">{status}</span>

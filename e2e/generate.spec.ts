@@ -1,0 +1,77 @@
+/**
+ * Generation with the bundled nano model on the WASM backend, a few steps each (the model is tiny; these check the
+ * whole path, not image quality): T→F, F→T, cancel mid-loop, and that results land in History.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from './fixtures';
+import { pngText } from './png';
+
+const screenshot = (name: string) => fileURLToPath(new URL(`../docs/screenshots/${name}`, import.meta.url));
+
+test.describe('generation (nano model, WASM)', () => {
+  test('T→F: report in, frontal image out, with progress, previews, badge and export', async ({ page, studio, offOrigin }) => {
+    await studio.open();
+    await studio.chooseOutputs(['frontal']);
+    await page.getByTestId('load-example').click();
+    await expect(studio.report).not.toHaveValue('');
+    await studio.setSettings({ steps: 6, seed: '1234', previewEvery: 2 });
+    await expect(studio.generateButton).toContainText('T → F');
+    await studio.generateButton.click();
+
+    await expect(studio.progressLabel).toHaveText(/Denoising: step \d+ of 6|Decoding|Done/, { timeout: 120_000 });
+    await expect(studio.progressLabel).toHaveText('Done', { timeout: 120_000 });
+    const frontal = page.getByTestId('result-frontal');
+    await expect(frontal.getByRole('img', { name: /Synthetic frontal image/ })).toBeVisible();
+    await expect(frontal.getByText('SYNTHETIC', { exact: true })).toBeVisible();
+    await expect(studio.results).toContainText('T → F · seed 1234 · 6 steps');
+    await expect(page.getByText('Saved in History on this device.')).toBeVisible();
+    await expect(page.getByRole('img', { name: /Preview of the synthetic frontal image at step/ }).first()).toBeVisible();
+    await page.screenshot({ path: screenshot('studio-t2f.png'), fullPage: true });
+
+    const download = page.waitForEvent('download');
+    await frontal.getByRole('button', { name: 'Download PNG' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^synthetic_T-to-F_1234_\d{8}T\d{6}Z\.png$/);
+    expect(pngText(await readFile((await file.path()) ?? ''))['Title']).toBe('SYNTHETIC frontal (T -> F)');
+
+    await studio.nav('history').click();
+    await expect(page.getByTestId('history-card').first()).toContainText('T → F · seed 1234');
+    expect(offOrigin).toEqual([]);
+  });
+
+  test('F→T: frontal image in, report out, highlighted by the labeler', async ({ page, studio }) => {
+    await studio.open();
+    await studio.chooseOutputs(['report']);
+    await page.getByTestId('load-example').click();
+    await expect(page.getByRole('img', { name: /Frontal image input/i })).toBeVisible();
+    await studio.setSettings({ steps: 4, seed: '7', maxTokens: 40 });
+    await expect(studio.generateButton).toContainText('F → T');
+    await page.keyboard.press('Control+Enter');
+    await expect(studio.progressLabel).toHaveText('Done', { timeout: 150_000 });
+    const report = page.getByTestId('result-report');
+    await expect(report.getByText('SYNTHETIC', { exact: true })).toBeVisible();
+    await expect(report.locator('.report-text')).not.toBeEmpty();
+    await expect(studio.results).toContainText('F → T · seed 7 · 4 steps');
+    await page.screenshot({ path: screenshot('studio-f2t.png'), fullPage: true });
+  });
+
+  test('Escape cancels mid-loop and the next job runs normally', async ({ page, studio }) => {
+    await studio.open();
+    await studio.chooseOutputs(['frontal']);
+    await studio.report.fill('Moderate cardiomegaly. Small left pleural effusion.');
+    // 250 divides the 1000 training steps, so the DDIM grid has exactly 250 steps.
+    await studio.setSettings({ steps: 250, seed: '5', previewEvery: 0 });
+    await studio.generateButton.click();
+    await expect(studio.progressLabel).toHaveText(/Denoising: step \d+ of 250/, { timeout: 120_000 });
+    await expect(studio.cancelButton).toBeEnabled();
+    await page.keyboard.press('Escape');
+    await expect(studio.progressLabel).toHaveText('Cancelled', { timeout: 30_000 });
+    await expect(studio.results).toHaveCount(0);
+
+    await studio.setSettings({ steps: 3 });
+    await studio.generateButton.click();
+    await expect(studio.progressLabel).toHaveText('Done', { timeout: 120_000 });
+    await expect(studio.results).toContainText('seed 5 · 3 steps');
+  });
+});

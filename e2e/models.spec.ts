@@ -1,0 +1,27 @@
+import { fileURLToPath } from 'node:url';
+import { expect, test } from './fixtures';
+
+const screenshot = (name: string) => fileURLToPath(new URL(`../docs/screenshots/${name}`, import.meta.url));
+
+test('models: device check, files and sizes, download for offline use, evict', async ({ page, studio, offOrigin }) => {
+  await studio.open();
+  await studio.nav('models').click();
+  const device = page.getByTestId('device-card');
+  await expect(device).toContainText('Cross-origin isolated');
+  await expect(device).toContainText('yes');
+  const card = page.getByTestId('model-medcodi-nano');
+  await expect(card.getByRole('heading', { level: 2 })).toContainText('v0.1.0');
+  await expect(card).toContainText('runs on WASM (CPU)');
+  await expect(card.getByRole('table')).toContainText('unet_frontal');
+  await expect(card.getByTestId('cache-summary')).toContainText('cached');
+
+  await card.getByTestId('download-model').click();
+  await expect(card.getByTestId('cache-summary')).toContainText('All files cached on this device', { timeout: 120_000 });
+  await expect(card.getByTestId('download-model')).toHaveText('Downloaded');
+  await expect(page.getByText(/Using .* of about .* the browser allows this site/)).toBeVisible();
+  await page.screenshot({ path: screenshot('models.png'), fullPage: true });
+
+  await card.getByTestId('evict-model').click();
+  await expect(card.getByTestId('cache-summary')).toContainText('0 B of', { timeout: 30_000 });
+  expect(offOrigin).toEqual([]);
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { scenarioStudy, scriptedSession } from './__fixtures__/scenario';
+import { analyseStudy } from './analysis';
+import { appendAnswer, createSession, currentCaseId } from './reader-session';
+
+async function scenario() {
+  const study = scenarioStudy();
+  const sessions = [await scriptedSession(study, 'R1', 'reader-1'), await scriptedSession(study, 'R2', 'reader-2')];
+  return { study, sessions, analysis: analyseStudy(study, sessions) };
+}
+
+describe('analyseStudy on the worked scenario (see __fixtures__/scenario.ts)', () => {
+  it('computes per-reader accuracy, sensitivity, specificity and AUC', async () => {
+    const { analysis } = await scenario();
+    const [r1, r2] = analysis.readers;
+    expect(r1?.label).toBe('R1');
+    expect(r1?.confusion).toEqual({ tp: 3, fn: 1, tn: 4, fp: 0 });
+    expect(r1?.accuracy.estimate).toBe(7 / 8);
+    expect(r1?.sensitivity.estimate).toBe(3 / 4);
+    expect(r1?.specificity.estimate).toBe(1);
+    expect(r1?.auc?.auc).toBe(0.96875);
+    expect(r2?.confusion).toEqual({ tp: 2, fn: 2, tn: 3, fp: 1 });
+    expect(r2?.accuracy.estimate).toBe(5 / 8);
+    expect(r2?.foolingRate).toBe(0.5);
+    expect(r2?.auc?.auc).toBe(0.875);
+    expect(analysis.readerAveragedAuc).toBe((0.96875 + 0.875) / 2);
+  });
+
+  it('pools readings and reports Wilson intervals', async () => {
+    const { analysis } = await scenario();
+    expect(analysis.pooled?.accuracy).toMatchObject({ successes: 12, n: 16, estimate: 0.75 });
+    expect(analysis.pooled?.sensitivity.estimate).toBe(5 / 8);
+    expect(analysis.pooled?.specificity.estimate).toBe(7 / 8);
+    // Wilson 95% for 12/16: 0.5050–0.8982.
+    expect(analysis.pooled?.accuracy.ci.lower).toBeCloseTo(0.505, 3);
+    expect(analysis.pooled?.accuracy.ci.upper).toBeCloseTo(0.8982, 3);
+    expect(analysis.counts).toMatchObject({ cases: 8, real: 4, synthetic: 4, readers: 2, readings: 16, unreadable: 0, missing: 0 });
+  });
+
+  it("computes Cohen's kappa for two readers", async () => {
+    const { analysis } = await scenario();
+    expect(analysis.agreement.method).toBe('cohen');
+    expect(analysis.agreement.result?.kappa).toBeCloseTo(-1 / 15, 12);
+    expect(analysis.agreement.result?.observed).toBe(0.5);
+  });
+
+  it('summarises realism, plausibility and time', async () => {
+    const { analysis } = await scenario();
+    const [r1, r2] = analysis.readers;
+    expect(r1?.realism.real.mean).toBe(4.75);
+    expect(r1?.realism.synthetic.mean).toBe(2.5);
+    expect(r2?.realism.real.mean).toBe(4.5);
+    expect(r2?.realism.synthetic.mean).toBe(3);
+    expect(analysis.pooled?.realism.real.mean).toBe(4.625);
+    expect(r1?.plausible.synthetic.estimate).toBe(1 / 4);
+    // Scripted times are 1 s … 8 s in reading order: median 4.5 s.
+    expect(r1?.timeMs.median).toBe(4500);
+    expect(analysis.realismTest?.u).toBeDefined();
+  });
+
+  it("uses Fleiss' kappa for three readers and leaves skipped cases out", async () => {
+    const { study, sessions } = await scenario();
+    // A third reader who skips the first case as unreadable and then answers everything "synthetic, 1".
+    let third = createSession(study, { readerId: 'reader-3', label: 'R3', role: '', yearsExperience: null }, 'now');
+    for (let i = 0; i < study.cases.length; i += 1) {
+      const caseId = currentCaseId(third) as string;
+      const skipped = i === 0;
+      third = await appendAnswer(
+        third,
+        {
+          caseId,
+          orderIndex: i,
+          status: skipped ? 'unreadable' : 'answered',
+          call: skipped ? null : 'synthetic',
+          confidence: skipped ? null : 1,
+          rating: skipped ? null : 4,
+          realism: skipped ? null : 3,
+          plausible: skipped ? null : true,
+          findings: [],
+          timing: { shownAt: 'now', firstInputMs: null, answerMs: 100, pauses: 0 },
+          note: skipped ? 'unreadable' : null,
+        },
+        'now',
+      );
+    }
+    const analysis = analyseStudy(study, [...sessions, third]);
+    expect(analysis.counts.unreadable).toBe(1);
+    expect(analysis.counts.readings).toBe(23);
+    expect(analysis.agreement.method).toBe('fleiss');
+    expect(analysis.agreement.result?.n).toBe(7);
+    expect(analysis.agreement.pairwise).toHaveLength(3);
+    expect(analysis.readers[2]?.readings).toBe(7);
+  });
+});

@@ -1,0 +1,277 @@
+/**
+ * @file From a study and its reader sessions to the numbers a VTT report needs (pure): per reader and pooled
+ * accuracy, sensitivity and specificity for spotting synthetic images (Wilson CIs, exact binomial test vs 50%),
+ * ROC AUC from the ordinal rating (DeLong CI), d′, realism and plausibility by truth, time per case, and
+ * agreement between readers on the real/synthetic call (Cohen's κ for two readers, Fleiss' κ for more).
+ *
+ * Skipped (unreadable) cases are left out. "Pooled" treats every reading as one sample; it ignores the
+ * correlation between readers, so the MRMC confidence interval should come from iMRMC / RJafroc on the export.
+ */
+import { keyByCase } from './build-study';
+import type { ReaderSession } from './reader-session';
+import { sortSessions } from './reader-session';
+import { describeSource, type CaseSource, type Study, type Truth } from './study';
+import {
+  binomialTestTwoSided,
+  cohenKappa,
+  confusionOf,
+  delongAuc,
+  describe,
+  dPrime,
+  fleissKappa,
+  mannWhitney,
+  mean,
+  proportion,
+  rocPoints,
+  type AucEstimate,
+  type Confusion,
+  type KappaResult,
+  type MannWhitneyResult,
+  type Proportion,
+  type RocPoint,
+  type Spread,
+} from './stats';
+
+/** One answered case by one reader, joined with the hidden truth. */
+export interface Reading {
+  readonly readerId: string;
+  readonly readerLabel: string;
+  readonly caseId: string;
+  readonly truth: Truth;
+  readonly source: CaseSource;
+  readonly call: Truth;
+  readonly confidence: number;
+  readonly rating: number;
+  readonly realism: number;
+  readonly plausible: boolean | null;
+  readonly findings: readonly string[];
+  readonly answerMs: number;
+  readonly orderIndex: number;
+}
+
+export interface ReaderMetrics {
+  /** Reader id, or `pooled`. */
+  readonly readerId: string;
+  readonly label: string;
+  readonly readings: number;
+  readonly confusion: Confusion;
+  readonly accuracy: Proportion;
+  /** Exact two-sided binomial p of accuracy vs 50% (chance). */
+  readonly accuracyVsChanceP: number;
+  /** Synthetic images called synthetic. */
+  readonly sensitivity: Proportion;
+  /** Real images called real. */
+  readonly specificity: Proportion;
+  /** Share of synthetic images called real (1 − sensitivity). */
+  readonly foolingRate: number;
+  readonly auc: AucEstimate | null;
+  readonly roc: readonly RocPoint[];
+  readonly dPrime: number;
+  readonly realism: { readonly real: Spread; readonly synthetic: Spread };
+  readonly plausible: { readonly real: Proportion; readonly synthetic: Proportion };
+  readonly timeMs: Spread;
+}
+
+export interface Agreement {
+  readonly method: 'cohen' | 'fleiss' | 'none';
+  /** κ for the method (NaN when undefined, e.g. every call identical). */
+  readonly result: KappaResult | null;
+  readonly readers: number;
+  /** Cohen's κ for every pair of readers (also given when Fleiss is the headline). */
+  readonly pairwise: readonly { readonly a: string; readonly b: string; readonly result: KappaResult }[];
+}
+
+export interface SourceGroupMetrics {
+  readonly group: string;
+  readonly truth: Truth;
+  readonly readings: number;
+  /** Share of readings that called the truth correctly. */
+  readonly correct: Proportion;
+}
+
+export interface StudyAnalysis {
+  readonly counts: {
+    readonly cases: number;
+    readonly real: number;
+    readonly synthetic: number;
+    readonly readers: number;
+    readonly readings: number;
+    readonly unreadable: number;
+    /** Readings still to do for a fully crossed design (every reader reads every case). */
+    readonly missing: number;
+  };
+  readonly readers: readonly ReaderMetrics[];
+  readonly pooled: ReaderMetrics | null;
+  /** Mean of the per-reader AUCs (no CI here: reader variability needs MRMC analysis). */
+  readonly readerAveragedAuc: number | null;
+  readonly agreement: Agreement;
+  /** Realism of synthetic vs real cases, pooled readings (U for synthetic over real). */
+  readonly realismTest: MannWhitneyResult | null;
+  readonly bySource: readonly SourceGroupMetrics[];
+}
+
+/** Answered readings joined with the key, plus the number of skipped (unreadable) cases. */
+export function collectReadings(study: Study, sessions: readonly ReaderSession[]): { readings: Reading[]; unreadable: number } {
+  const key = keyByCase(study);
+  const readings: Reading[] = [];
+  let unreadable = 0;
+  for (const session of sortSessions(sessions.filter((s) => s.studyId === study.studyId))) {
+    for (const answer of session.answers) {
+      const truth = key.get(answer.caseId);
+      if (!truth) continue;
+      if (answer.status !== 'answered' || answer.call === null || answer.rating === null || answer.realism === null || answer.confidence === null) {
+        unreadable += 1;
+        continue;
+      }
+      readings.push({
+        readerId: session.reader.readerId,
+        readerLabel: session.reader.label,
+        caseId: answer.caseId,
+        truth: truth.truth,
+        source: truth.source,
+        call: answer.call,
+        confidence: answer.confidence,
+        rating: answer.rating,
+        realism: answer.realism,
+        plausible: answer.plausible,
+        findings: answer.findings,
+        answerMs: answer.timing.answerMs,
+        orderIndex: answer.orderIndex,
+      });
+    }
+  }
+  return { readings, unreadable };
+}
+
+function metricsFor(readerId: string, label: string, readings: readonly Reading[]): ReaderMetrics {
+  const confusion = confusionOf(readings.map((r) => ({ positive: r.truth === 'synthetic', calledPositive: r.call === 'synthetic' })));
+  const correct = confusion.tp + confusion.tn;
+  const positives = readings.filter((r) => r.truth === 'synthetic');
+  const negatives = readings.filter((r) => r.truth === 'real');
+  const sensitivity = proportion(confusion.tp, confusion.tp + confusion.fn);
+  const plausibleOf = (list: readonly Reading[]) => {
+    const asked = list.filter((r) => r.plausible !== null);
+    return proportion(asked.filter((r) => r.plausible === true).length, asked.length);
+  };
+  return {
+    readerId,
+    label,
+    readings: readings.length,
+    confusion,
+    accuracy: proportion(correct, readings.length),
+    accuracyVsChanceP: binomialTestTwoSided(correct, readings.length),
+    sensitivity,
+    specificity: proportion(confusion.tn, confusion.tn + confusion.fp),
+    foolingRate: 1 - sensitivity.estimate,
+    auc: delongAuc(
+      positives.map((r) => r.rating),
+      negatives.map((r) => r.rating),
+    ),
+    roc: rocPoints(
+      positives.map((r) => r.rating),
+      negatives.map((r) => r.rating),
+    ),
+    dPrime: dPrime(confusion.tp, positives.length, confusion.fp, negatives.length),
+    realism: { real: describe(negatives.map((r) => r.realism)), synthetic: describe(positives.map((r) => r.realism)) },
+    plausible: { real: plausibleOf(negatives), synthetic: plausibleOf(positives) },
+    timeMs: describe(readings.map((r) => r.answerMs)),
+  };
+}
+
+function agreementOf(readings: readonly Reading[], readerIds: readonly string[], labels: ReadonlyMap<string, string>): Agreement {
+  const callsByCase = new Map<string, Map<string, Truth>>();
+  for (const r of readings) {
+    const calls = callsByCase.get(r.caseId) ?? new Map<string, Truth>();
+    calls.set(r.readerId, r.call);
+    callsByCase.set(r.caseId, calls);
+  }
+  const pairwise: { a: string; b: string; result: KappaResult }[] = [];
+  for (let i = 0; i < readerIds.length; i += 1) {
+    for (let j = i + 1; j < readerIds.length; j += 1) {
+      const a = readerIds[i] as string;
+      const b = readerIds[j] as string;
+      const pairs: [Truth, Truth][] = [];
+      for (const calls of callsByCase.values()) {
+        const x = calls.get(a);
+        const y = calls.get(b);
+        if (x !== undefined && y !== undefined) pairs.push([x, y]);
+      }
+      pairwise.push({ a: labels.get(a) ?? a, b: labels.get(b) ?? b, result: cohenKappa(pairs) });
+    }
+  }
+  if (readerIds.length < 2) return { method: 'none', result: null, readers: readerIds.length, pairwise };
+  if (readerIds.length === 2) return { method: 'cohen', result: pairwise[0]?.result ?? null, readers: 2, pairwise };
+  // Fleiss needs the same raters per case: use the cases every reader has answered.
+  const table: number[][] = [];
+  for (const calls of callsByCase.values()) {
+    if (calls.size !== readerIds.length) continue;
+    let synthetic = 0;
+    for (const call of calls.values()) if (call === 'synthetic') synthetic += 1;
+    table.push([readerIds.length - synthetic, synthetic]);
+  }
+  return { method: 'fleiss', result: table.length > 0 ? fleissKappa(table) : null, readers: readerIds.length, pairwise };
+}
+
+function sourceGroup(source: CaseSource, truth: Truth): string {
+  switch (source.kind) {
+    case 'local-file':
+      return `${truth}: local ${source.fileType.toUpperCase()} files`;
+    case 'bundled-example':
+      return `${truth}: bundled phantoms (${source.view})`;
+    case 'history':
+      return `${truth}: ${source.directionId.replace('>', ' → ')} (${source.view})`;
+  }
+}
+
+export function analyseStudy(study: Study, sessions: readonly ReaderSession[]): StudyAnalysis {
+  const { readings, unreadable } = collectReadings(study, sessions);
+  const ordered = sortSessions(sessions.filter((s) => s.studyId === study.studyId));
+  const readerIds = ordered.map((s) => s.reader.readerId);
+  const labels = new Map(ordered.map((s) => [s.reader.readerId, s.reader.label]));
+  const readers = ordered
+    .map((s) => metricsFor(s.reader.readerId, s.reader.label, readings.filter((r) => r.readerId === s.reader.readerId)))
+    .filter((m) => m.readings > 0);
+  const aucs = readers.map((m) => m.auc?.auc).filter((a): a is number => a !== undefined && Number.isFinite(a));
+  const synthetic = study.key.filter((k) => k.truth === 'synthetic').length;
+
+  const groups = new Map<string, Reading[]>();
+  for (const r of readings) {
+    const name = sourceGroup(r.source, r.truth);
+    groups.set(name, [...(groups.get(name) ?? []), r]);
+  }
+  const bySource = [...groups.entries()]
+    .map(([group, list]) => ({
+      group,
+      truth: (list[0] as Reading).truth,
+      readings: list.length,
+      correct: proportion(list.filter((r) => r.call === r.truth).length, list.length),
+    }))
+    .sort((a, b) => a.group.localeCompare(b.group));
+
+  return {
+    counts: {
+      cases: study.cases.length,
+      real: study.cases.length - synthetic,
+      synthetic,
+      readers: ordered.length,
+      readings: readings.length,
+      unreadable,
+      missing: ordered.length * study.cases.length - readings.length - unreadable,
+    },
+    readers,
+    pooled: readings.length > 0 ? metricsFor('pooled', 'Pooled', readings) : null,
+    readerAveragedAuc: aucs.length > 0 ? mean(aucs) : null,
+    agreement: agreementOf(readings, readers.map((m) => m.readerId), labels),
+    realismTest: mannWhitney(
+      readings.filter((r) => r.truth === 'synthetic').map((r) => r.realism),
+      readings.filter((r) => r.truth === 'real').map((r) => r.realism),
+    ),
+    bySource,
+  };
+}
+
+/** Source description for a case (unblinded views only). */
+export function caseSourceText(study: Study, caseId: string): string {
+  const entry = keyByCase(study).get(caseId);
+  return entry ? describeSource(entry.source) : 'unknown case';
+}

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { gradient, scenarioCandidates } from './__fixtures__/scenario';
+import { buildStudy, keyByCase, normaliseStimulus, type StimulusCandidate } from './build-study';
+import { createSeededRandom, hashToSeed, shuffled } from './prng';
+import { readerOrder } from './reader-order';
+import { DEFAULT_SETTINGS, caseMix, checkSettings, imageProblem } from './study';
+
+const settings = { ...DEFAULT_SETTINGS, caseCount: 6, syntheticShare: 0.5, seed: 7, resolution: 16 };
+const input = (candidates: StimulusCandidate[] = scenarioCandidates(), seed = 7) => ({
+  settings: { ...settings, seed },
+  candidates,
+  studyId: 's1',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  appVersion: 'test',
+});
+
+describe('seeded randomness', () => {
+  it('is reproducible and differs between seeds', () => {
+    const a = createSeededRandom(1);
+    const b = createSeededRandom(1);
+    const c = createSeededRandom(2);
+    const seqA = [a(), a(), a()];
+    expect([b(), b(), b()]).toEqual(seqA);
+    expect([c(), c(), c()]).not.toEqual(seqA);
+    expect(seqA.every((x) => x >= 0 && x < 1)).toBe(true);
+  });
+
+  it('hashes strings with FNV-1a', () => {
+    // FNV-1a 32-bit reference values: "" → 0x811c9dc5, "a" → 0xe40c292c.
+    expect(hashToSeed('')).toBe(0x811c9dc5);
+    expect(hashToSeed('a')).toBe(0xe40c292c);
+  });
+
+  it('shuffles to a permutation', () => {
+    const items = [1, 2, 3, 4, 5, 6, 7, 8];
+    const out = shuffled(items, createSeededRandom(3));
+    expect([...out].sort((x, y) => x - y)).toEqual(items);
+    expect(items).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+});
+
+describe('buildStudy', () => {
+  it('draws the requested mix with opaque ids and keeps truth only in the key', () => {
+    const result = buildStudy(input());
+    if (!result.ok) throw new Error(result.problems.join());
+    const { study } = result;
+    expect(study.cases).toHaveLength(6);
+    const key = keyByCase(study);
+    expect(study.cases.filter((c) => key.get(c.caseId)?.truth === 'synthetic')).toHaveLength(3);
+    for (const c of study.cases) {
+      expect(c.caseId).toMatch(/^c[0-9a-f]{12}$/);
+      expect(Object.keys(c).sort()).toEqual(['caseId', 'image']);
+      expect(Object.keys(c.image).sort()).toEqual(['height', 'pixels', 'width']);
+      expect(imageProblem(c.image, 16)).toBeNull();
+    }
+    expect(result.notes.join(' ')).toMatch(/2 chosen images were not drawn/);
+  });
+
+  it('is reproducible from the seed and changes with it', () => {
+    const a = buildStudy(input());
+    const b = buildStudy(input());
+    const c = buildStudy(input(scenarioCandidates(), 8));
+    if (!a.ok || !b.ok || !c.ok) throw new Error('build failed');
+    expect(b.study.cases.map((x) => x.caseId)).toEqual(a.study.cases.map((x) => x.caseId));
+    expect(b.study.key).toEqual(a.study.key);
+    expect(c.study.cases.map((x) => x.caseId)).not.toEqual(a.study.cases.map((x) => x.caseId));
+  });
+
+  it('puts real and synthetic images through the same normalisation', () => {
+    // A 40×20 "real" image and a 64×64 "synthetic" one both come out 16×16, 8-bit, pixels only.
+    const wide = gradient(40, 20, 1);
+    const square = gradient(64, 64, 2);
+    const a = normaliseStimulus(wide, 16);
+    const b = normaliseStimulus(square, 16);
+    expect(a.pixels).toBeInstanceOf(Uint8Array);
+    expect(b.pixels).toBeInstanceOf(Uint8Array);
+    expect([a.width, a.height, a.pixels.length]).toEqual([16, 16, 256]);
+    expect([b.width, b.height, b.pixels.length]).toEqual([16, 16, 256]);
+    // Same-size input is copied unchanged (no hidden filtering that only one class would get).
+    const same = gradient(16, 16, 3);
+    expect(Array.from(normaliseStimulus(same, 16).pixels)).toEqual(Array.from(same.pixels));
+  });
+
+  it('explains what is missing when a pool is too small', () => {
+    const onlyReal = scenarioCandidates().filter((c) => c.truth === 'real');
+    const result = buildStudy(input(onlyReal));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems[0]).toMatch(/needs 3 synthetic images but only 0 are chosen/);
+  });
+
+  it('uses an image offered twice once', () => {
+    const candidates = scenarioCandidates();
+    const result = buildStudy({ ...input([...candidates, candidates[0] as StimulusCandidate]), settings: { ...settings, caseCount: 8 } });
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.notes.join(' ')).toMatch(/offered twice/);
+  });
+
+  it('checks settings', () => {
+    expect(checkSettings({ ...settings, syntheticShare: 1 })[0]).toMatch(/share of synthetic/);
+    expect(checkSettings({ ...settings, questions: { ...settings.questions, findings: Array.from({ length: 10 }, (_, i) => `f${i}`) } })[0]).toMatch(/at most 9/);
+    expect(caseMix({ caseCount: 10, syntheticShare: 0.3 })).toEqual({ real: 7, synthetic: 3 });
+    expect(caseMix({ caseCount: 2, syntheticShare: 0.01 })).toEqual({ real: 1, synthetic: 1 });
+  });
+});
+
+describe('readerOrder', () => {
+  it('gives each reader a stable permutation of their own', () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `c${i}`);
+    const r1 = readerOrder(ids, 42, 'reader-a');
+    expect(readerOrder(ids, 42, 'reader-a')).toEqual(r1);
+    expect([...r1].sort()).toEqual([...ids].sort());
+    expect(readerOrder(ids, 42, 'reader-b')).not.toEqual(r1);
+    expect(readerOrder(ids, 43, 'reader-a')).not.toEqual(r1);
+  });
+});
+
+describe('planGenerationJobs', () => {
+  it('spreads N jobs over the cases with consecutive seeds after the study seed', async () => {
+    const { planGenerationJobs } = await import('./plan-generation');
+    const jobs = planGenerationJobs(5, 100, ['a', 'b', 'c']);
+    expect(jobs.map((j) => j.seed)).toEqual([101, 102, 103, 104, 105]);
+    const firstRound = jobs.slice(0, 3).map((j) => j.exampleId).sort();
+    expect(firstRound).toEqual(['a', 'b', 'c']);
+    expect(planGenerationJobs(5, 100, ['a', 'b', 'c'])).toEqual(jobs);
+    expect(planGenerationJobs(0, 1, ['a'])).toEqual([]);
+  });
+});

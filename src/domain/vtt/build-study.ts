@@ -1,0 +1,145 @@
+/**
+ * @file Builds a blinded study from candidate images (pure). Cases are drawn with the study's seeded PRNG, every
+ * image goes through the same `normaliseStimulus` (centre square, area resample to the study resolution, 8-bit
+ * grey, pixels only), and each case gets an opaque random id. Provenance goes into the hidden key only.
+ */
+import type { GreyImage } from '../../contracts/job';
+import { centreCropResize } from '../grey-image';
+import { createSeededRandom, randomHex, shuffled } from './prng';
+import {
+  STUDY_FORMAT,
+  STUDY_FORMAT_VERSION,
+  caseMix,
+  checkSettings,
+  type CaseKey,
+  type CaseSource,
+  type Study,
+  type StudyCase,
+  type StudyImage,
+  type StudySettings,
+  type Truth,
+} from './study';
+
+/** An image offered to the builder, already decoded to 8-bit grey at any size. */
+export interface StimulusCandidate {
+  readonly truth: Truth;
+  readonly source: CaseSource;
+  readonly image: GreyImage | StudyImage;
+}
+
+export interface BuildStudyInput {
+  readonly settings: StudySettings;
+  readonly candidates: readonly StimulusCandidate[];
+  readonly studyId: string;
+  readonly createdAt: string;
+  readonly appVersion: string;
+}
+
+export type BuildStudyResult =
+  | { readonly ok: true; readonly study: Study; readonly notes: readonly string[] }
+  | { readonly ok: false; readonly problems: readonly string[] };
+
+const CASE_ID_HEX = 12;
+
+/**
+ * The one preprocessing every stimulus gets, real or synthetic: largest centred square, area-averaged (or
+ * bilinear when enlarging) to size×size, 8-bit grey. The result holds pixels and dimensions only.
+ */
+export function normaliseStimulus(image: GreyImage | StudyImage, size: number): StudyImage {
+  const grey: GreyImage = { width: image.width, height: image.height, pixels: new Uint8ClampedArray(image.pixels.buffer, image.pixels.byteOffset, image.pixels.length) };
+  const resized = centreCropResize(grey, size);
+  return { width: size, height: size, pixels: new Uint8Array(resized.pixels) };
+}
+
+/** A string naming the source, so the same image offered twice is used once. */
+export function sourceIdentity(source: CaseSource): string {
+  switch (source.kind) {
+    case 'local-file':
+      return `file:${source.fileName}`;
+    case 'bundled-example':
+      return `example:${source.exampleId}:${source.view}`;
+    case 'history':
+      return `history:${source.resultId}:${source.view}`;
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function buildStudy(input: BuildStudyInput): BuildStudyResult {
+  const { settings } = input;
+  const problems = checkSettings(settings);
+  if (problems.length > 0) return { ok: false, problems };
+
+  const notes: string[] = [];
+  const seen = new Set<string>();
+  const pools: Record<Truth, StimulusCandidate[]> = { real: [], synthetic: [] };
+  for (const candidate of input.candidates) {
+    const identity = sourceIdentity(candidate.source);
+    if (seen.has(identity)) {
+      notes.push(`${identity} was offered twice; it is used once.`);
+      continue;
+    }
+    seen.add(identity);
+    if (candidate.image.width < 1 || candidate.image.height < 1 || candidate.image.pixels.length !== candidate.image.width * candidate.image.height) {
+      notes.push(`${identity} has no usable pixels and was left out.`);
+      continue;
+    }
+    pools[candidate.truth].push(candidate);
+  }
+
+  const wanted = caseMix(settings);
+  for (const truth of ['real', 'synthetic'] as const) {
+    if (pools[truth].length < wanted[truth]) {
+      problems.push(
+        `The study needs ${plural(wanted[truth], `${truth} image`)} but only ${pools[truth].length} ${pools[truth].length === 1 ? 'is' : 'are'} chosen. ` +
+          'Choose more images, or lower the number of cases or change the share of synthetic cases.',
+      );
+    }
+  }
+  if (problems.length > 0) return { ok: false, problems };
+
+  const random = createSeededRandom(settings.seed);
+  // Draw per class (so the mix is exact), then shuffle the union so position says nothing about truth.
+  const picked = [
+    ...shuffled(pools.real, random).slice(0, wanted.real),
+    ...shuffled(pools.synthetic, random).slice(0, wanted.synthetic),
+  ];
+  const ordered = shuffled(picked, random);
+
+  const usedIds = new Set<string>();
+  const cases: StudyCase[] = [];
+  const key: CaseKey[] = [];
+  for (const candidate of ordered) {
+    let caseId = `c${randomHex(random, CASE_ID_HEX)}`;
+    while (usedIds.has(caseId)) caseId = `c${randomHex(random, CASE_ID_HEX)}`;
+    usedIds.add(caseId);
+    cases.push({ caseId, image: normaliseStimulus(candidate.image, settings.resolution) });
+    key.push({ caseId, truth: candidate.truth, source: candidate.source });
+  }
+  key.sort((a, b) => a.caseId.localeCompare(b.caseId));
+
+  const unused = pools.real.length + pools.synthetic.length - cases.length;
+  if (unused > 0) notes.push(`${plural(unused, 'chosen image')} ${unused === 1 ? 'was' : 'were'} not drawn (the study takes ${cases.length}).`);
+
+  return {
+    ok: true,
+    notes,
+    study: {
+      format: STUDY_FORMAT,
+      formatVersion: STUDY_FORMAT_VERSION,
+      studyId: input.studyId,
+      createdAt: input.createdAt,
+      appVersion: input.appVersion,
+      settings,
+      cases,
+      key,
+    },
+  };
+}
+
+/** The hidden key as a map, for lookups by case id. */
+export function keyByCase(study: Pick<Study, 'key'>): Map<string, CaseKey> {
+  return new Map(study.key.map((entry) => [entry.caseId, entry]));
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { scenarioStudy, scriptedSession, sourceName } from './__fixtures__/scenario';
+import { analyseStudy } from './analysis';
+import { csvField, numbering, toAnswersCsv, toImrmc, toLongCsv, toResultsJson } from './exports';
+
+async function scenario() {
+  const study = scenarioStudy();
+  const sessions = [await scriptedSession(study, 'R2', 'reader-2'), await scriptedSession(study, 'R1', 'reader-1')];
+  return { study, sessions };
+}
+
+describe('iMRMC export', () => {
+  it('writes the header counts, one truth row per case and one score row per reading', async () => {
+    const { study, sessions } = await scenario();
+    const text = toImrmc(study, sessions);
+    const lines = text.trimEnd().split('\n');
+    expect(lines).toContain('NR: 2');
+    expect(lines).toContain('N0: 4');
+    expect(lines).toContain('N1: 4');
+    expect(lines).toContain('NM: 1');
+    const data = lines.slice(lines.indexOf('BEGIN DATA:') + 1);
+    expect(data).toHaveLength(8 + 16);
+    const truthRows = data.filter((l) => l.startsWith('-1,'));
+    expect(truthRows).toHaveLength(8);
+    expect(truthRows.every((l) => /^-1,\d+,0,[01]$/.test(l))).toBe(true);
+    expect(truthRows.filter((l) => l.endsWith(',1'))).toHaveLength(4);
+    // Integer reader/case/modality ids (RJafroc requires them); readers sorted by label: R1 = 1, R2 = 2.
+    const scoreRows = data.filter((l) => !l.startsWith('-1,'));
+    expect(scoreRows.every((l) => /^[12],\d+,1,[1-6]$/.test(l))).toBe(true);
+    // Reader 1's score for the case that is h1 is 3 (real, confidence 1).
+    const ids = numbering(study, sessions);
+    const h1 = study.key.find((k) => sourceName(k.source) === 'h1');
+    expect(scoreRows).toContain(`1,${ids.cases.get(h1?.caseId ?? '')},1,3`);
+    // No header keyword hides in the description (RJafroc scans for "N0:" … before BEGIN DATA).
+    const description = lines.slice(0, lines.indexOf('NR: 2'));
+    expect(description.some((l) => /^(NR|N0|N1|NM)\s*:/.test(l))).toBe(false);
+  });
+});
+
+describe('long CSV export', () => {
+  it('has the MRMCaov / RJafroc columns with integer ids', async () => {
+    const { study, sessions } = await scenario();
+    const lines = toLongCsv(study, sessions).trimEnd().split('\n');
+    expect(lines[0]).toBe('reader,treatment,case,truth,rating');
+    expect(lines).toHaveLength(17);
+    expect(lines.slice(1).every((l) => /^[12],1,\d+,[01],[1-6]$/.test(l))).toBe(true);
+    // Reader 2 (R2) rated phantom-00 (truth 0) as 4.
+    const ids = numbering(study, sessions);
+    const p0 = study.key.find((k) => sourceName(k.source) === 'phantom-00');
+    expect(lines).toContain(`2,1,${ids.cases.get(p0?.caseId ?? '')},0,4`);
+  });
+});
+
+describe('answers CSV and JSON', () => {
+  it('lists every recorded field per reading', async () => {
+    const { study, sessions } = await scenario();
+    const lines = toAnswersCsv(study, sessions).trimEnd().split('\n');
+    expect(lines).toHaveLength(17);
+    const header = (lines[0] ?? '').split(',');
+    const row = (lines[1] ?? '').split(',');
+    const cell = (name: string) => row[header.indexOf(name)];
+    expect(cell('reader_label')).toBe('R1');
+    expect(cell('status')).toBe('answered');
+    expect(['0', '1']).toContain(cell('correct'));
+    expect(csvField('a, "b"')).toBe('"a, ""b"""');
+  });
+
+  it('carries the key, the answers and the analysis, with undefined statistics as null', async () => {
+    const { study, sessions } = await scenario();
+    const json = JSON.parse(toResultsJson(study, sessions, analyseStudy(study, sessions), { exportedAt: 'then', studyDigest: 'abc' })) as {
+      study: { digest: string; ratingPoints: number };
+      key: unknown[];
+      readers: { label: string; answers: unknown[] }[];
+      analysis: { pooled: { accuracy: { estimate: number } }; agreement: { result: { kappa: number } } };
+    };
+    expect(json.study.digest).toBe('abc');
+    expect(json.study.ratingPoints).toBe(6);
+    expect(json.key).toHaveLength(8);
+    expect(json.readers.map((r) => r.label)).toEqual(['R1', 'R2']);
+    expect(json.readers[0]?.answers).toHaveLength(8);
+    expect(json.analysis.pooled.accuracy.estimate).toBe(0.75);
+    expect(json.analysis.agreement.result.kappa).toBeCloseTo(-1 / 15, 12);
+  });
+});

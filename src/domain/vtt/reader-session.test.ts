@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { scenarioStudy, scriptedSession } from './__fixtures__/scenario';
+import { canonicalJson } from './canonical-json';
+import { appendAnswer, createSession, currentCaseId, sessionProgress, verifyAnswerChain, type CaseAnswer } from './reader-session';
+
+const reader = { readerId: 'r1', label: 'R1', role: '', yearsExperience: null };
+
+function answerFor(caseId: string, orderIndex: number): CaseAnswer {
+  return {
+    caseId,
+    orderIndex,
+    status: 'answered',
+    call: 'real',
+    confidence: 2,
+    rating: 2,
+    realism: 4,
+    plausible: true,
+    findings: [],
+    timing: { shownAt: '2026-01-01T00:00:00.000Z', firstInputMs: 100, answerMs: 900, pauses: 0 },
+    note: null,
+  };
+}
+
+describe('reader sessions', () => {
+  it('start at the first case of the reader order and advance one answer at a time', async () => {
+    const study = scenarioStudy();
+    let session = createSession(study, reader, '2026-01-01T00:00:00.000Z');
+    expect(session.order).toHaveLength(8);
+    const first = currentCaseId(session) as string;
+    session = await appendAnswer(session, answerFor(first, 0), '2026-01-01T00:00:01.000Z');
+    expect(sessionProgress(session)).toEqual({ done: 1, total: 8 });
+    expect(currentCaseId(session)).toBe(session.order[1]);
+    expect(session.completedAt).toBeNull();
+  });
+
+  it('refuse an answer for any case but the current one', async () => {
+    const study = scenarioStudy();
+    const session = createSession(study, reader, 'now');
+    await expect(appendAnswer(session, answerFor(session.order[1] as string, 0), 'now')).rejects.toThrow(/current case/);
+    await expect(appendAnswer(session, answerFor(session.order[0] as string, 3), 'now')).rejects.toThrow(/out of order/);
+  });
+
+  it('mark completion and keep a verifiable hash chain', async () => {
+    const study = scenarioStudy();
+    const session = await scriptedSession(study, 'R1', 'reader-1');
+    expect(session.completedAt).not.toBeNull();
+    expect(currentCaseId(session)).toBeNull();
+    expect(await verifyAnswerChain(session)).toBe(true);
+    // Editing an earlier answer breaks the chain.
+    const edited = { ...session, answers: session.answers.map((a, i) => (i === 2 ? { ...a, realism: 1 } : a)) };
+    expect(await verifyAnswerChain(edited)).toBe(false);
+    // Dropping one breaks it too.
+    expect(await verifyAnswerChain({ ...session, answers: session.answers.filter((_, i) => i !== 0) })).toBe(false);
+  });
+});
+
+describe('canonicalJson', () => {
+  it('sorts keys at every depth and drops undefined members', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[1,{"y":2,"z":1}]},"b":1}');
+  });
+});

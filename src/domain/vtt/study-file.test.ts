@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { scenarioStudy, scriptedSession } from './__fixtures__/scenario';
+import { TAMPERED_MESSAGE, exportStudyFile, importStudyFile, studyDigest } from './study-file';
+
+const exportedAt = '2026-01-03T00:00:00.000Z';
+
+describe('study files', () => {
+  it('round-trip a study and its sessions exactly', async () => {
+    const study = scenarioStudy();
+    const session = await scriptedSession(study, 'R1', 'reader-1');
+    const text = await exportStudyFile(study, [session], exportedAt);
+    const result = await importStudyFile(text);
+    if (!result.ok) throw new Error(result.message);
+    expect(result.exportedAt).toBe(exportedAt);
+    expect(result.sessions).toEqual([session]);
+    expect(result.study.key).toEqual(study.key);
+    expect(result.study.cases.map((c) => Array.from(c.image.pixels))).toEqual(study.cases.map((c) => Array.from(c.image.pixels)));
+    expect(await studyDigest(result.study)).toBe(await studyDigest(study));
+  });
+
+  it('refuse a file whose truth was edited after export', async () => {
+    const study = scenarioStudy();
+    const file = JSON.parse(await exportStudyFile(study, [], exportedAt)) as { content: { study: { key: { truth: string }[] } } };
+    const entry = file.content.study.key[0];
+    if (!entry) throw new Error('no key');
+    entry.truth = entry.truth === 'real' ? 'synthetic' : 'real';
+    const result = await importStudyFile(JSON.stringify(file));
+    expect(result).toEqual({ ok: false, message: TAMPERED_MESSAGE });
+    expect(TAMPERED_MESSAGE).toBe('This study file was modified after export (checksum mismatch); it was not imported.');
+  });
+
+  it('refuse a file with an image swapped (pixels changed)', async () => {
+    const study = scenarioStudy();
+    const file = JSON.parse(await exportStudyFile(study, [], exportedAt)) as { content: { study: { cases: { image: { pixels: string } }[] } } };
+    const image = file.content.study.cases[0]?.image;
+    if (!image) throw new Error('no case');
+    image.pixels = `A${image.pixels.slice(1)}`;
+    expect((await importStudyFile(JSON.stringify(file))).ok).toBe(false);
+  });
+
+  it('refuse a truncated file as incomplete', async () => {
+    const text = await exportStudyFile(scenarioStudy(), [], exportedAt);
+    const result = await importStudyFile(text.slice(0, Math.floor(text.length / 2)));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toMatch(/^This study file is incomplete or damaged \(.*cut short\); it was not imported\.$/);
+  });
+
+  it('refuse a file whose checksum is consistent but content is incomplete', async () => {
+    // Someone deletes a case and recomputes the checksum: the schema/completeness checks still refuse it.
+    const study = scenarioStudy();
+    const shorter = { ...study, cases: study.cases.slice(1) };
+    const result = await importStudyFile(await exportStudyFile(shorter, [], exportedAt));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toMatch(/incomplete or damaged \(it has 7 cases but its settings say 8\)/);
+  });
+
+  it('refuse other files with a clear sentence', async () => {
+    const notOurs = await importStudyFile('{"hello": "world"}');
+    expect(notOurs.ok).toBe(false);
+    if (!notOurs.ok) expect(notOurs.message).toMatch(/not a MedCoDi Studio reader-study file/);
+    const noDigest = await importStudyFile('{"format":"medcodi-vtt-study-file","formatVersion":1,"content":{}}');
+    if (!noDigest.ok) expect(noDigest.message).toMatch(/checksum or its content section is missing/);
+  });
+});

@@ -1,0 +1,208 @@
+/**
+ * @file A study as a portable file, for building on one offline machine and reading (or analysing) on another.
+ *
+ * Layout: `{ format, formatVersion, digest: { algorithm: 'SHA-256', value }, content: { exportedAt, study,
+ * sessions } }` with pixels as base64. `digest` is SHA-256 over the canonical JSON of `content`
+ * (canonical-json.ts), so any change to the content after export (an edited truth, a swapped image) is caught.
+ * Import checks, in order: complete JSON → file type → checksum → schema → completeness (every case has a full
+ * image and exactly one key entry, sessions match the cases), and refuses the file with one clear sentence.
+ * The checksum detects accidental and casual changes; it is not a signature (anyone can recompute it).
+ */
+import { z } from 'zod';
+import { base64ToBytes, bytesToBase64, canonicalJson, sha256Hex } from './canonical-json';
+import type { ReaderSession } from './reader-session';
+import { STUDY_FORMAT, STUDY_FORMAT_VERSION, imageProblem, type Study } from './study';
+
+export const STUDY_FILE_FORMAT = 'medcodi-vtt-study-file';
+export const STUDY_FILE_VERSION = 1;
+
+export const TAMPERED_MESSAGE = 'This study file was modified after export (checksum mismatch); it was not imported.';
+
+export function damagedMessage(detail: string): string {
+  return `This study file is incomplete or damaged (${detail}); it was not imported.`;
+}
+
+export type ImportResult =
+  | { readonly ok: true; readonly study: Study; readonly sessions: readonly ReaderSession[]; readonly exportedAt: string }
+  | { readonly ok: false; readonly message: string };
+
+const text = z.string();
+const count = z.number().int().nonnegative();
+const imageView = z.enum(['frontal', 'lateral']);
+
+const sourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('local-file'), fileName: text, fileType: z.enum(['png', 'jpeg', 'dicom']) }),
+  z.object({ kind: z.literal('bundled-example'), exampleId: text, view: imageView, phantom: z.literal(true) }),
+  z.object({
+    kind: z.literal('history'),
+    resultId: text,
+    modelId: text,
+    modelVersion: text,
+    directionId: text,
+    seed: z.number(),
+    steps: z.number(),
+    guidanceScale: z.number(),
+    view: imageView,
+  }),
+]);
+
+const settingsSchema = z.object({
+  title: text,
+  caseCount: count,
+  syntheticShare: z.number().min(0).max(1),
+  seed: count,
+  resolution: z.number().int().positive(),
+  questions: z.object({
+    confidenceLevels: z.number().int().min(2).max(5),
+    askPlausibility: z.boolean(),
+    findings: z.array(text),
+  }),
+  prevalenceDisclosed: z.boolean(),
+});
+
+const serializedStudySchema = z.object({
+  format: z.literal(STUDY_FORMAT),
+  formatVersion: z.literal(STUDY_FORMAT_VERSION),
+  studyId: text.min(1),
+  createdAt: text,
+  appVersion: text,
+  settings: settingsSchema,
+  cases: z.array(z.object({ caseId: text.min(1), image: z.object({ width: count, height: count, pixels: text }) })),
+  key: z.array(z.object({ caseId: text.min(1), truth: z.enum(['real', 'synthetic']), source: sourceSchema })),
+});
+
+const answerSchema = z.object({
+  caseId: text,
+  orderIndex: count,
+  status: z.enum(['answered', 'unreadable']),
+  call: z.enum(['real', 'synthetic']).nullable(),
+  confidence: z.number().int().nullable(),
+  rating: z.number().int().nullable(),
+  realism: z.number().int().min(1).max(5).nullable(),
+  plausible: z.boolean().nullable(),
+  findings: z.array(text),
+  timing: z.object({ shownAt: text, firstInputMs: z.number().nullable(), answerMs: z.number().nonnegative(), pauses: count }),
+  note: text.nullable(),
+  chain: text,
+});
+
+const sessionSchema = z.object({
+  studyId: text,
+  reader: z.object({ readerId: text.min(1), label: text, role: text, yearsExperience: z.number().nullable() }),
+  order: z.array(text),
+  answers: z.array(answerSchema),
+  createdAt: text,
+  updatedAt: text,
+  completedAt: text.nullable(),
+  display: z
+    .object({
+      screenWidth: z.number(),
+      screenHeight: z.number(),
+      viewportWidth: z.number(),
+      viewportHeight: z.number(),
+      devicePixelRatio: z.number(),
+      userAgent: text,
+    })
+    .nullable(),
+});
+
+const contentSchema = z.object({ exportedAt: text, study: serializedStudySchema, sessions: z.array(sessionSchema) });
+
+type SerializedStudy = z.infer<typeof serializedStudySchema>;
+
+/** The study as plain JSON (pixels → base64). */
+export function serializeStudy(study: Study): SerializedStudy {
+  return {
+    ...study,
+    settings: { ...study.settings, questions: { ...study.settings.questions, findings: [...study.settings.questions.findings] } },
+    cases: study.cases.map((c) => ({ caseId: c.caseId, image: { width: c.image.width, height: c.image.height, pixels: bytesToBase64(c.image.pixels) } })),
+    key: study.key.map((k) => ({ ...k, source: { ...k.source } })),
+  };
+}
+
+/** SHA-256 of the canonical study (pixels included): identifies the exact stimuli and key. */
+export async function studyDigest(study: Study): Promise<string> {
+  return sha256Hex(canonicalJson(serializeStudy(study)));
+}
+
+/** The study file's text. `sessions` may be empty (a fresh study) or carry answers for pooled analysis elsewhere. */
+export async function exportStudyFile(study: Study, sessions: readonly ReaderSession[], exportedAt: string): Promise<string> {
+  const content = { exportedAt, study: serializeStudy(study), sessions: sessions.filter((s) => s.studyId === study.studyId) };
+  const value = await sha256Hex(canonicalJson(content));
+  return JSON.stringify({ format: STUDY_FILE_FORMAT, formatVersion: STUDY_FILE_VERSION, digest: { algorithm: 'SHA-256', value }, content });
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'its content does not match the study format';
+  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  return `${path || 'content'}: ${issue.message}`;
+}
+
+/** Completeness checks the schema cannot express; returns the first problem or null. */
+function completenessProblem(study: Study, sessions: readonly ReaderSession[]): string | null {
+  const { settings } = study;
+  if (study.cases.length === 0) return 'it has no cases';
+  if (study.cases.length !== settings.caseCount) return `it has ${study.cases.length} cases but its settings say ${settings.caseCount}`;
+  const caseIds = new Set(study.cases.map((c) => c.caseId));
+  if (caseIds.size !== study.cases.length) return 'a case id appears twice';
+  for (const c of study.cases) {
+    const problem = imageProblem(c.image, settings.resolution);
+    if (problem) return `the image of case ${c.caseId} is unusable: ${problem}`;
+  }
+  const keyIds = study.key.map((k) => k.caseId);
+  if (keyIds.length !== caseIds.size || new Set(keyIds).size !== keyIds.length || keyIds.some((id) => !caseIds.has(id))) {
+    return 'the answer key does not match the cases';
+  }
+  for (const s of sessions) {
+    if (s.studyId !== study.studyId) return `reader ${s.reader.label} belongs to another study`;
+    if (s.order.length !== caseIds.size || new Set(s.order).size !== s.order.length || s.order.some((id) => !caseIds.has(id))) {
+      return `reader ${s.reader.label}'s case order does not match the cases`;
+    }
+    if (s.answers.length > s.order.length || s.answers.some((a, i) => a.caseId !== s.order[i] || a.orderIndex !== i)) {
+      return `reader ${s.reader.label}'s answers do not follow the reader's order`;
+    }
+  }
+  if (new Set(sessions.map((s) => s.reader.readerId)).size !== sessions.length) return 'a reader appears twice';
+  return null;
+}
+
+/** Reads a study file's text; never throws. */
+export async function importStudyFile(fileText: string): Promise<ImportResult> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fileText);
+  } catch {
+    return { ok: false, message: damagedMessage('the file ends early or is not valid JSON, so it may have been cut short') };
+  }
+  if (!isRecord(parsed) || parsed['format'] !== STUDY_FILE_FORMAT) {
+    return { ok: false, message: 'This file is not a MedCoDi Studio reader-study file; it was not imported.' };
+  }
+  if (typeof parsed['formatVersion'] !== 'number' || parsed['formatVersion'] > STUDY_FILE_VERSION) {
+    return { ok: false, message: 'This study file was made by a newer version of MedCoDi Studio; update the studio to import it.' };
+  }
+  const digest = parsed['digest'];
+  const content = parsed['content'];
+  if (!isRecord(digest) || digest['algorithm'] !== 'SHA-256' || typeof digest['value'] !== 'string' || !isRecord(content)) {
+    return { ok: false, message: damagedMessage('its checksum or its content section is missing') };
+  }
+  if ((await sha256Hex(canonicalJson(content))) !== digest['value']) return { ok: false, message: TAMPERED_MESSAGE };
+
+  const checked = contentSchema.safeParse(content);
+  if (!checked.success) return { ok: false, message: damagedMessage(firstIssue(checked.error)) };
+  let study: Study;
+  try {
+    study = {
+      ...checked.data.study,
+      cases: checked.data.study.cases.map((c) => ({ caseId: c.caseId, image: { width: c.image.width, height: c.image.height, pixels: base64ToBytes(c.image.pixels) } })),
+    };
+  } catch {
+    return { ok: false, message: damagedMessage('an image is not valid base64') };
+  }
+  const sessions: ReaderSession[] = checked.data.sessions;
+  const problem = completenessProblem(study, sessions);
+  if (problem) return { ok: false, message: damagedMessage(problem) };
+  return { ok: true, study, sessions, exportedAt: checked.data.exportedAt };
+}

@@ -1,0 +1,168 @@
+/**
+ * @file The reader-study (Visual Turing Test) data model.
+ *
+ * A study has two halves that must never meet on a reader's screen:
+ * - `cases`: what readers see, an opaque random id and an 8-bit grey image at the study resolution, identical in
+ *   format for real and synthetic cases (no file name, no metadata);
+ * - `key`: the hidden answer key, truth and provenance per case id, read only by the analysis and the exports.
+ * Reader sessions (answers) live beside the study (reader-session.ts), so readers can be added on any machine.
+ */
+import type { ImageModality } from '../../contracts/modality';
+
+export const STUDY_FORMAT = 'medcodi-vtt-study';
+export const STUDY_FORMAT_VERSION = 1;
+
+/** Synthetic is the positive class throughout (sensitivity = synthetic images spotted). */
+export type Truth = 'real' | 'synthetic';
+
+/** 8-bit grey, row-major, width × height bytes; the only pixel format a study holds. */
+export interface StudyImage {
+  readonly width: number;
+  readonly height: number;
+  readonly pixels: Uint8Array;
+}
+
+export interface StudyCase {
+  /** Opaque and random: says nothing about truth or source. */
+  readonly caseId: string;
+  readonly image: StudyImage;
+}
+
+/** Where a case came from; kept only in the hidden key. */
+export type CaseSource =
+  | { readonly kind: 'local-file'; readonly fileName: string; readonly fileType: 'png' | 'jpeg' | 'dicom' }
+  | { readonly kind: 'bundled-example'; readonly exampleId: string; readonly view: ImageModality; readonly phantom: true }
+  | {
+      readonly kind: 'history';
+      readonly resultId: string;
+      readonly modelId: string;
+      readonly modelVersion: string;
+      readonly directionId: string;
+      readonly seed: number;
+      readonly steps: number;
+      readonly guidanceScale: number;
+      readonly view: ImageModality;
+    };
+
+export interface CaseKey {
+  readonly caseId: string;
+  readonly truth: Truth;
+  readonly source: CaseSource;
+}
+
+export interface StudyQuestions {
+  /**
+   * Levels of the confidence question (2–5). With the real/synthetic call it forms the ordinal rating used for ROC:
+   * 1 = certain real … 2L = certain synthetic (6 points with the default 3 levels).
+   */
+  readonly confidenceLevels: number;
+  /** Ask "clinically plausible?" (yes/no). */
+  readonly askPlausibility: boolean;
+  /** Findings checklist shown to readers (at most 9, one digit key each); empty = not asked. */
+  readonly findings: readonly string[];
+}
+
+export interface StudySettings {
+  readonly title: string;
+  readonly caseCount: number;
+  /** Share of synthetic cases, 0–1. */
+  readonly syntheticShare: number;
+  /** Seed for case selection, case ids and every reader's order (uint32). */
+  readonly seed: number;
+  /** Side of the square stimulus in pixels; every case is resampled to it. */
+  readonly resolution: number;
+  readonly questions: StudyQuestions;
+  /** Whether readers are told the share of synthetic cases (recorded because it changes reader behaviour). */
+  readonly prevalenceDisclosed: boolean;
+}
+
+export interface Study {
+  readonly format: typeof STUDY_FORMAT;
+  readonly formatVersion: typeof STUDY_FORMAT_VERSION;
+  readonly studyId: string;
+  readonly createdAt: string;
+  /** App version that built the study, for the record. */
+  readonly appVersion: string;
+  readonly settings: StudySettings;
+  readonly cases: readonly StudyCase[];
+  /** Hidden answer key, one entry per case. */
+  readonly key: readonly CaseKey[];
+}
+
+export const MAX_FINDINGS = 9;
+export const REALISM_LEVELS = 5;
+export const DEFAULT_RESOLUTION = 64;
+
+/** CheXpert-style findings that also match the bundled phantom labels. */
+export const DEFAULT_FINDINGS: readonly string[] = [
+  'Cardiomegaly',
+  'Pleural effusion',
+  'Pneumothorax',
+  'Consolidation',
+  'Nodule or mass',
+  'Pulmonary edema',
+  'Tube or line',
+  'No finding',
+];
+
+export const DEFAULT_SETTINGS: StudySettings = {
+  title: 'Visual Turing Test',
+  caseCount: 10,
+  syntheticShare: 0.5,
+  seed: 20260101,
+  resolution: DEFAULT_RESOLUTION,
+  questions: { confidenceLevels: 3, askPlausibility: true, findings: [] },
+  prevalenceDisclosed: false,
+};
+
+/** Number of points of the ordinal ROC rating (call × confidence). */
+export function ratingPoints(questions: Pick<StudyQuestions, 'confidenceLevels'>): number {
+  return 2 * questions.confidenceLevels;
+}
+
+/** Problems with a settings object, as sentences; empty when it can build a study. */
+export function checkSettings(settings: StudySettings): string[] {
+  const problems: string[] = [];
+  const { caseCount, syntheticShare, seed, resolution, questions } = settings;
+  if (!Number.isInteger(caseCount) || caseCount < 2 || caseCount > 2000) problems.push('The number of cases must be a whole number from 2 to 2000.');
+  if (!Number.isFinite(syntheticShare) || syntheticShare <= 0 || syntheticShare >= 1) {
+    problems.push('The share of synthetic cases must be above 0% and below 100% (the test needs both kinds).');
+  }
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff) problems.push('The seed must be a whole number from 0 to 4294967295.');
+  if (!Number.isInteger(resolution) || resolution < 16 || resolution > 1024) problems.push('The study resolution must be a whole number of pixels from 16 to 1024.');
+  if (!Number.isInteger(questions.confidenceLevels) || questions.confidenceLevels < 2 || questions.confidenceLevels > 5) {
+    problems.push('Confidence needs 2 to 5 levels.');
+  }
+  if (questions.findings.length > MAX_FINDINGS) problems.push(`The findings checklist can have at most ${MAX_FINDINGS} items (one digit key each).`);
+  if (new Set(questions.findings).size !== questions.findings.length) problems.push('The findings checklist has the same item twice.');
+  if (questions.findings.some((f) => f.trim() === '')) problems.push('The findings checklist has an empty item.');
+  return problems;
+}
+
+/** Why an image cannot be shown to a reader, or null when it can. */
+export function imageProblem(image: StudyImage | undefined, resolution: number): string | null {
+  if (!image) return 'the case has no image';
+  if (image.width !== resolution || image.height !== resolution) {
+    return `it is ${image.width}×${image.height} pixels instead of the study's ${resolution}×${resolution}`;
+  }
+  if (!(image.pixels instanceof Uint8Array) || image.pixels.length !== resolution * resolution) return 'its pixel data is incomplete';
+  return null;
+}
+
+/** The number of real and synthetic cases the settings ask for. */
+export function caseMix(settings: Pick<StudySettings, 'caseCount' | 'syntheticShare'>): { real: number; synthetic: number } {
+  const synthetic = Math.min(settings.caseCount - 1, Math.max(1, Math.round(settings.caseCount * settings.syntheticShare)));
+  return { real: settings.caseCount - synthetic, synthetic };
+}
+
+/** A short description of a source, for the (unblinded) study overview and exports. */
+export function describeSource(source: CaseSource): string {
+  switch (source.kind) {
+    case 'local-file':
+      return `${source.fileType.toUpperCase()} file ${source.fileName}`;
+    case 'bundled-example':
+      return `bundled phantom ${source.exampleId} (${source.view})`;
+    case 'history':
+      return `${source.modelId} ${source.directionId} seed ${source.seed} (${source.view})`;
+  }
+}
