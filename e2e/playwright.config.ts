@@ -5,7 +5,9 @@
  */
 import { defineConfig } from '@playwright/test';
 
-const BASE_URL = 'http://127.0.0.1:4173';
+// E2E_PORT lets several checkouts or agents on one machine run their own preview server side by side.
+const PORT = Number(process.env['E2E_PORT'] ?? 4173);
+const BASE_URL = `http://127.0.0.1:${PORT}`;
 const chromiumArgs = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const executablePath = process.env['CHROMIUM_PATH'] || '/usr/bin/chromium';
 
@@ -39,7 +41,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: 'npm run build && npm run preview',
+    command: PORT === 4173 ? 'npm run build && npm run preview' : `npm run build && npx vite preview --port ${PORT} --strictPort`,
     cwd: '..',
     url: BASE_URL,
     reuseExistingServer: !process.env['CI'],

@@ -15,6 +15,9 @@ const SCOPE = new URL(self.registration.scope);
 const INDEX_URL = new URL('index.html', SCOPE).href;
 
 const scoped = (path) => new URL(path, SCOPE).pathname;
+// The preview/static server answers with `Vary: Origin`; module scripts are requested with an Origin header and
+// the precache requests without one, so matching must ignore Vary (all cached responses are same-origin files).
+const MATCH = { ignoreVary: true };
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -41,7 +44,7 @@ async function networkFirst(request, fallbackUrl) {
     if (response.ok) await cache.put(fallbackUrl ?? request, response.clone());
     return response;
   } catch (error) {
-    const cached = await cache.match(fallbackUrl ?? request);
+    const cached = await cache.match(fallbackUrl ?? request, MATCH);
     if (cached) return cached;
     throw error;
   }
@@ -49,7 +52,7 @@ async function networkFirst(request, fallbackUrl) {
 
 async function cacheFirst(request) {
   const cache = await caches.open(CACHE);
-  const cached = await cache.match(request);
+  const cached = await cache.match(request, MATCH);
   if (cached) return cached;
   const response = await fetch(request);
   if (response.ok && response.status === 200) await cache.put(request, response.clone());

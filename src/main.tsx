@@ -21,3 +21,6 @@ createRoot(root).render(
 );
 
 if (import.meta.env.PROD) registerServiceWorker();
+
+// Test and benchmark hooks (e2e/parity.spec.ts, scripts/bench.mjs): a separate chunk, loaded only with ?e2e=1.
+if (new URLSearchParams(window.location.search).has('e2e')) void import('./e2e-hooks').then((m) => m.installE2EHooks());

@@ -10,9 +10,10 @@
  * - Model files come from the IndexedDB cache, downloaded (resumable, verified) when missing.
  */
 import { transfer } from 'comlink';
-import type { ClassifierResult, DeviceCapabilities, EngineApi, ModelCacheStatus, ProgressCallback, RequirementCheck, StorageInfo } from '../src/contracts/engine-api';
+import type { ClassifierResult, DeviceCapabilities, EngineApi, EngineInitOptions, ModelCacheStatus, ProgressCallback, RequirementCheck, StorageInfo } from '../src/contracts/engine-api';
 import type { Backend, GenerationRequest, GreyImage, JobEvent, JobResult } from '../src/contracts/job';
 import type { ModelEntry } from '../src/contracts/manifest-schema';
+import type { ParityReport, ParityRequest } from '../src/contracts/parity';
 import { parseManifest } from '../src/contracts/manifest-schema';
 import { classifyImage } from './classify';
 import { isAbort, releaseCallback, safeEmitter } from './job-events';
@@ -36,7 +37,7 @@ import { SessionPool } from './runtime/session-pool';
 
 export interface EngineDeps {
   /** Loads and configures onnxruntime (browser: onnxruntime-web/webgpu; tests: onnxruntime-node). */
-  readonly loadOrt: () => Promise<OrtBinding>;
+  readonly loadOrt: (options: { readonly numThreads: number }) => Promise<OrtBinding>;
   readonly fetchImpl: typeof fetch;
   readonly cache: FileCache;
   readonly estimate: StorageEstimator;
@@ -59,13 +60,19 @@ export class Engine implements EngineApi {
   private pool: SessionPool | null = null;
   private readonly assets: ModelAssets;
   private classifyCount = 0;
+  private wasmThreadsOverride: number | undefined;
 
   constructor(private readonly deps: EngineDeps) {
     this.store = new ModelStore(deps.cache, { fetchImpl: deps.fetchImpl, estimate: deps.estimate });
     this.assets = new ModelAssets(this.store);
   }
 
-  async init(manifestUrl: string, options: { readonly preferBackend?: Backend } = {}): Promise<{ capabilities: DeviceCapabilities; modelIds: readonly string[] }> {
+  async init(manifestUrl: string, options: EngineInitOptions = {}): Promise<{ capabilities: DeviceCapabilities; modelIds: readonly string[] }> {
+    const threads = options.wasmThreads;
+    if (threads !== undefined) {
+      if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new Error(`wasmThreads must be a whole number from 1 to 64 (got ${String(threads)})`);
+      if (!this.ortPromise) this.wasmThreadsOverride = threads;
+    }
     const url = new URL(manifestUrl, this.deps.baseUrl()).href;
     const text = await this.fetchManifestText(url);
     let json: unknown;
@@ -85,7 +92,7 @@ export class Engine implements EngineApi {
     this.manifestText = text;
     void this.deps.manifestCache.set(url, text);
     this.preferBackend = options.preferBackend;
-    this.probeResult ??= await this.deps.probe(this.deps.wasmThreads());
+    this.probeResult ??= await this.deps.probe(this.wasmThreads());
     return { capabilities: this.probeResult.capabilities, modelIds: this.registry.modelIds };
   }
 
@@ -203,9 +210,46 @@ export class Engine implements EngineApi {
     });
   }
 
+  private wasmThreads(): number {
+    return this.wasmThreadsOverride ?? this.deps.wasmThreads();
+  }
+
+  async runParity(request: ParityRequest): Promise<ParityReport> {
+    const { registry, probe } = this.ready();
+    const model = registry.model(request.modelId);
+    this.classifyCount += 1;
+    return this.queue.enqueue(`parity:${this.classifyCount}`, async (signal) => {
+      const started = performance.now();
+      const { check, pool, run } = await this.sessionsFor(model, request.variant, signal, () => undefined);
+      const binding = await (this.ortPromise as Promise<OrtBinding>);
+      const options = { signal };
+      const { runParityChecks } = await import('./parity/parity');
+      const { graphs, runs } = await runParityChecks(
+        {
+          model,
+          signal,
+          run,
+          loadUnconditional: () => this.assets.loadUnconditional(registry, model, options),
+          loadTextTools: (needs) => this.assets.loadTextTools(registry, model, needs, options),
+        },
+        request,
+      );
+      return {
+        modelId: model.id,
+        backend: pool.backend,
+        runtime: binding.name,
+        wasmThreads: binding.wasmThreads,
+        crossOriginIsolated: probe.capabilities.crossOriginIsolated,
+        graphs,
+        runs,
+        totalMs: performance.now() - started,
+      };
+    });
+  }
+
   /** ORT binding + pool, created on first use (a failed load is forgotten so a retry works). */
   private async runtime(): Promise<SessionPool> {
-    this.ortPromise ??= this.deps.loadOrt().catch((e: unknown) => {
+    this.ortPromise ??= this.deps.loadOrt({ numThreads: this.wasmThreads() }).catch((e: unknown) => {
       this.ortPromise = null;
       throw e;
     });
@@ -260,7 +304,7 @@ export class Engine implements EngineApi {
 /** The engine with browser defaults; pass deps to replace any of them (tests). */
 export function createEngine(deps: Partial<EngineDeps> = {}): Engine {
   return new Engine({
-    loadOrt: deps.loadOrt ?? (() => import('./runtime/ort-env').then((m) => m.createWebOrtBinding())),
+    loadOrt: deps.loadOrt ?? ((options) => import('./runtime/ort-env').then((m) => m.createWebOrtBinding(options))),
     fetchImpl: deps.fetchImpl ?? ((input, init) => fetch(input, init)),
     cache: deps.cache ?? new FileCache(),
     estimate: deps.estimate ?? estimateStorage,

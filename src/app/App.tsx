@@ -1,8 +1,8 @@
 /** The shell: header with navigation, the current view, and the synthetic-data notice. */
 import { HistoryView } from '../features/history/HistoryView';
 import { ModelsView } from '../features/models/ModelsView';
-import { ReaderStudyView } from '../features/reader-study/ReaderStudyView';
 import { StudioView } from '../features/studio/StudioView';
+import { VttPage } from '../features/vtt/VttPage';
 import { selectView } from '../state/selectors';
 import { studioStore, useStudio } from '../state/studio';
 import type { View } from '../state/ui-slice';
@@ -13,7 +13,7 @@ const NAV: readonly { view: View; label: string; soon?: boolean }[] = [
   { view: 'studio', label: 'Studio' },
   { view: 'models', label: 'Models' },
   { view: 'history', label: 'History' },
-  { view: 'reader-study', label: 'Reader study', soon: true },
+  { view: 'reader-study', label: 'Reader study' },
 ];
 
 export function App() {
@@ -56,7 +56,7 @@ export function App() {
         {view === 'studio' ? <StudioView /> : null}
         {view === 'models' ? <ModelsView /> : null}
         {view === 'history' ? <HistoryView /> : null}
-        {view === 'reader-study' ? <ReaderStudyView /> : null}
+        {view === 'reader-study' ? <VttPage /> : null}
       </main>
       <footer className="app-footer">
         Everything generated here is <strong>synthetic</strong>: not a real patient, not for diagnosis. Models run locally; nothing you

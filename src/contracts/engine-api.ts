@@ -1,4 +1,5 @@
 import type { Backend, GenerationRequest, GreyImage, JobEvent, JobResult } from './job';
+import type { ParityReport, ParityRequest } from './parity';
 
 export interface DeviceCapabilities {
   readonly webgpu: boolean;
@@ -40,6 +41,15 @@ export interface ClassifierResult {
   readonly probs: readonly number[];
 }
 
+export interface EngineInitOptions {
+  readonly preferBackend?: Backend;
+  /**
+   * WASM threads for onnxruntime (benchmarks). Default: min(2, cores) when cross-origin isolated, else 1. Only
+   * the first value before the first job counts: ORT reads it once, when its WASM starts.
+   */
+  readonly wasmThreads?: number;
+}
+
 export type ProgressCallback = (event: JobEvent) => void;
 
 /**
@@ -49,7 +59,7 @@ export type ProgressCallback = (event: JobEvent) => void;
  */
 export interface EngineApi {
   /** Loads and validates the manifest (throws a clear message on schema errors) and probes the device. */
-  init(manifestUrl: string, options?: { readonly preferBackend?: Backend }): Promise<{ readonly capabilities: DeviceCapabilities; readonly modelIds: readonly string[] }>;
+  init(manifestUrl: string, options?: EngineInitOptions): Promise<{ readonly capabilities: DeviceCapabilities; readonly modelIds: readonly string[] }>;
   checkRequirements(modelId: string, variant?: string): Promise<RequirementCheck>;
   cacheStatus(modelId: string, variant?: string): Promise<ModelCacheStatus>;
   /** Downloads (resuming partial files with HTTP Range), verifies sha256 and caches every file of the variant. */
@@ -59,4 +69,9 @@ export interface EngineApi {
   generate(request: GenerationRequest, onEvent: ProgressCallback): Promise<JobResult>;
   cancel(jobId: string): Promise<void>;
   classify(modelId: string, image: GreyImage): Promise<ClassifierResult>;
+  /**
+   * Test and benchmark plumbing (never used by the UI): replays the toolchain's parity fixtures through this
+   * engine's sessions and pipeline stages and reports the errors against PyTorch. Queued like a job.
+   */
+  runParity(request: ParityRequest): Promise<ParityReport>;
 }

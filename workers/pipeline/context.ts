@@ -6,9 +6,13 @@ import type { JobEvent } from '../../src/contracts/job';
 import type { Modality } from '../../src/contracts/modality';
 import type { ModelEntry } from '../../src/contracts/manifest-schema';
 import type { FeedTensor, OutputTensor, RunStats } from '../runtime/session';
+import type { NoiseSource } from '../schedulers/sampler';
 import { throwIfAborted } from '../registry/download';
 
 export type RunGraph = (component: string, feeds: Record<string, FeedTensor>) => Promise<Record<string, OutputTensor>>;
+
+/** Returns the noise stream with this name (`init:<modality>`, `step:<modality>`). */
+export type NoiseFactory = (stream: string) => NoiseSource;
 
 export interface PipelineContext {
   readonly jobId: string;
@@ -17,6 +21,11 @@ export interface PipelineContext {
   readonly stats: RunStats;
   readonly run: RunGraph;
   emit(event: JobEvent): void;
+  /**
+   * Where the denoise loop gets its noise streams. Omitted (every job): `forkRng(seed, stream)`. The parity checks
+   * replay the tensors PyTorch drew instead.
+   */
+  readonly noise?: NoiseFactory;
 }
 
 /** Tokenizer operations the pipeline needs (built from the manifest's tokenizer files). */

@@ -3,8 +3,8 @@
  * Images: `vae_decoder` (1/scale applied in-graph) → channel 0 → 8-bit grey.
  * Report: `gpt2_init` gives the one-slot memory; `gpt2_step` then runs token by token with its KV cache:
  * `<BOS>` at position 1 first (position 0 is the memory slot), each sampled token next with the previous step's
- * present K/V. Multinomial sampling (temperature, top-p) from the job's `tokens` stream; stops at `<EOS>` or
- * maxTokens; the signal is checked before every token.
+ * present K/V. Multinomial sampling (temperature, top-p; temperature 0 = greedy) from the job's `tokens` stream;
+ * stops at `<EOS>`, maxTokens or maxLength − 1 tokens; the signal is checked before every token.
  */
 import type { GenerationSettings, GreyImage } from '../../src/contracts/job';
 import { latentImageToGrey } from '../preprocess/image-output';
@@ -41,14 +41,18 @@ export interface ReportDecodeOptions {
   readonly seed: number;
 }
 
-/** Text latent [1,D] → cleaned report. Emits `token` events with the text decoded so far. */
-export async function decodeReport(
+/**
+ * Text latent [1,D] → report token ids (no BOS/EOS). `onToken` sees the ids so far after every token.
+ * At most `maxLength − 1` tokens: `maxLength` counts the `<BOS>` too (spec §4.2; the toolchain's `decode_report`
+ * runs `max_length − 1` steps), which also keeps every position id below `maxLength`.
+ */
+export async function sampleReportTokens(
   ctx: PipelineContext,
   latent: Float32Array,
-  text: TextTools,
   options: ReportDecodeOptions,
-): Promise<string> {
-  const { model, jobId } = ctx;
+  onToken?: (ids: readonly number[]) => void,
+): Promise<number[]> {
+  const { model } = ctx;
   const dec = model.textDecoder;
   const D = model.latents.text.dim;
   const init = await ctx.run('gpt2_init', { latent: float32(latent, [1, D]) });
@@ -57,8 +61,7 @@ export async function decodeReport(
   let pastValues: OutputTensor = pickOutput(init, 'past_values', 'gpt2_init');
 
   const rng = forkRng(options.seed, 'tokens');
-  const maxTokens = Math.max(1, Math.min(options.settings.maxTokens, dec.maxLength));
-  const special = new Set([dec.bosTokenId, dec.eosTokenId, dec.padTokenId]);
+  const maxTokens = Math.max(1, Math.min(options.settings.maxTokens, dec.maxLength - 1));
   const ids: number[] = [];
   let token = dec.bosTokenId;
   for (let position = 1; ids.length < maxTokens; position++) {
@@ -82,7 +85,23 @@ export async function decodeReport(
     });
     if (token === dec.eosTokenId) break;
     ids.push(token);
-    ctx.emit({ type: 'token', jobId, text: text.decodeGpt2(ids.filter((id) => !special.has(id))), count: ids.length });
+    onToken?.(ids);
   }
-  return cleanDecodedReport(text.decodeGpt2(ids.filter((id) => !special.has(id))));
+  return ids;
+}
+
+/** Text latent [1,D] → cleaned report. Emits `token` events with the text decoded so far. */
+export async function decodeReport(
+  ctx: PipelineContext,
+  latent: Float32Array,
+  text: TextTools,
+  options: ReportDecodeOptions,
+): Promise<string> {
+  const dec = ctx.model.textDecoder;
+  const special = new Set([dec.bosTokenId, dec.eosTokenId, dec.padTokenId]);
+  const visible = (ids: readonly number[]) => text.decodeGpt2(ids.filter((id) => !special.has(id)));
+  const ids = await sampleReportTokens(ctx, latent, options, (sofar) => {
+    ctx.emit({ type: 'token', jobId: ctx.jobId, text: visible(sofar), count: sofar.length });
+  });
+  return cleanDecodedReport(visible(ids));
 }

@@ -6,7 +6,8 @@
  *   joint targets:  h = env_m(cat[x,x], t);  ε2 = unet_m_joint(cat[x,x], t, ctx, h)   (h from m's OWN latent)
  *   ε = cfgCombine(ε2, s);  x ← sampler.step(m, i, x, ε, noise_m)
  * Initial noise comes from `forkRng(seed, 'init:'+m)`, step noise from `forkRng(seed, 'step:'+m)`, so adding or
- * removing a target never changes another target's noise. The signal is checked before every graph call.
+ * removing a target never changes another target's noise (`ctx.noise`, when set, supplies the streams instead).
+ * The signal is checked before every graph call.
  */
 import type { GenerationSettings } from '../../src/contracts/job';
 import type { ImageModality, Modality } from '../../src/contracts/modality';
@@ -55,10 +56,11 @@ export async function denoise(ctx: PipelineContext, options: DenoiseOptions): Pr
 
   const latents = new Map<Modality, Float32Array>();
   const noise = new Map<Modality, NoiseSource>();
+  const stream = (name: string): NoiseSource => ctx.noise?.(name) ?? forkRng(settings.seed, name);
   for (const m of targets) {
     const dims = latentDims(ctx, m, 1);
-    latents.set(m, forkRng(settings.seed, `init:${m}`).normal(dims.reduce((a, b) => a * b, 1)));
-    noise.set(m, forkRng(settings.seed, `step:${m}`));
+    latents.set(m, stream(`init:${m}`).normal(dims.reduce((a, b) => a * b, 1)));
+    noise.set(m, stream(`step:${m}`));
   }
   const contextFeed = float32(context, [2, 1, E]);
 

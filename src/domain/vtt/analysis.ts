@@ -10,14 +10,13 @@
 import { keyByCase } from './build-study';
 import type { ReaderSession } from './reader-session';
 import { sortSessions } from './reader-session';
-import { describeSource, type CaseSource, type Study, type Truth } from './study';
+import type { CaseSource, Study, Truth } from './study';
 import {
   binomialTestTwoSided,
   cohenKappa,
   confusionOf,
   delongAuc,
   describe,
-  dPrime,
   fleissKappa,
   mannWhitney,
   mean,
@@ -31,6 +30,7 @@ import {
   type RocPoint,
   type Spread,
 } from './stats';
+import { dPrime } from './normal-distribution';
 
 /** One answered case by one reader, joined with the hidden truth. */
 export interface Reading {
@@ -270,8 +270,3 @@ export function analyseStudy(study: Study, sessions: readonly ReaderSession[]): 
   };
 }
 
-/** Source description for a case (unblinded views only). */
-export function caseSourceText(study: Study, caseId: string): string {
-  const entry = keyByCase(study).get(caseId);
-  return entry ? describeSource(entry.source) : 'unknown case';
-}

@@ -5,17 +5,15 @@ import {
   confusionOf,
   delongAuc,
   describe as describeSample,
-  dPrime,
   fleissKappa,
   hanleyMcNeilSe,
-  inverseNormalCdf,
   mannWhitney,
-  normalCdf,
   quantile,
   rocPoints,
   trapezoidArea,
   wilsonInterval,
 } from './stats';
+import { dPrime, inverseNormalCdf, normalCdf } from './normal-distribution';
 
 /** Expands rating counts (index 0 = rating 1) into a list of ratings. */
 function ratingsFromCounts(counts: readonly number[]): number[] {

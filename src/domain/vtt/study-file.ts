@@ -31,7 +31,7 @@ const count = z.number().int().nonnegative();
 const imageView = z.enum(['frontal', 'lateral']);
 
 const sourceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('local-file'), fileName: text, fileType: z.enum(['png', 'jpeg', 'dicom']) }),
+  z.object({ kind: z.literal('local-file'), fileName: text, fileType: z.enum(['png', 'jpeg', 'tiff', 'dicom']) }),
   z.object({ kind: z.literal('bundled-example'), exampleId: text, view: imageView, phantom: z.literal(true) }),
   z.object({
     kind: z.literal('history'),

@@ -30,7 +30,7 @@ export interface StudyCase {
 
 /** Where a case came from; kept only in the hidden key. */
 export type CaseSource =
-  | { readonly kind: 'local-file'; readonly fileName: string; readonly fileType: 'png' | 'jpeg' | 'dicom' }
+  | { readonly kind: 'local-file'; readonly fileName: string; readonly fileType: 'png' | 'jpeg' | 'tiff' | 'dicom' }
   | { readonly kind: 'bundled-example'; readonly exampleId: string; readonly view: ImageModality; readonly phantom: true }
   | {
       readonly kind: 'history';

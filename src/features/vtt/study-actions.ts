@@ -55,8 +55,8 @@ export type CreateStudyOutcome =
 /** Loads every chosen image, builds the study, saves it with one session per reader. */
 export async function createStudy(choices: StudyChoices): Promise<CreateStudyOutcome> {
   const { settings } = choices;
-  const examples = await loadExampleCandidates(choices.examples, choices.exampleViews, settings.resolution);
-  const files = await loadFileCandidates(choices.files, settings.resolution);
+  const examples = await loadExampleCandidates(choices.examples, choices.exampleViews);
+  const files = await loadFileCandidates(choices.files);
   const candidates: StimulusCandidate[] = [...examples.candidates, ...files.candidates, ...historyCandidates(choices.historyRecords, choices.historyViews)];
   const loadProblems = [...examples.problems, ...files.problems];
   if (choices.readerLabels.length === 0) return { ok: false, problems: [...loadProblems, 'Add at least one reader (a pseudonym such as R1).'] };

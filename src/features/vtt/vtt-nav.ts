@@ -35,13 +35,16 @@ function rememberReading(screen: VttScreen): void {
 
 interface VttNavState {
   readonly screen: VttScreen;
-  go(screen: VttScreen): void;
+  /** A sentence for the list screen after an action (study created, file imported); null when none. */
+  readonly notice: string | null;
+  go(screen: VttScreen, notice?: string | null): void;
 }
 
 export const useVttNav = create<VttNavState>()((set) => ({
   screen: typeof sessionStorage === 'undefined' ? { kind: 'list' } : restoreReading(),
-  go: (screen) => {
+  notice: null,
+  go: (screen, notice = null) => {
     rememberReading(screen);
-    set({ screen });
+    set({ screen, notice });
   },
 }));

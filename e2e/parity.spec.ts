@@ -1,0 +1,110 @@
+/**
+ * Parity with PyTorch inside Chromium (issue 3 "Proof"): the toolchain's fixtures (e2e/fixtures/parity/<model>/)
+ * replayed through the real engine worker of the production build via the `?e2e=1` hooks (src/e2e-hooks.ts →
+ * EngineApi.runParity): every graph vs graphs.json (≤ 1e-4) and whole 50-step runs vs runs.json (latents and
+ * images ≤ 1e-3, greedy tokens and CLIP ids equal, CLIP pixel values ≤ 1e-6).
+ * - WASM, 2 threads, crossOriginIsolated: every graph and all three runs.
+ * - WebGPU (@webgpu, chromium-webgpu project; SwiftShader on GPU-less machines, ~100x slower than WASM): every
+ *   graph plus the F>T run (its denoiser is the small text UNet; the image runs would take many minutes there).
+ * Timings go into the test's annotations.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from '@playwright/test';
+import type { GraphFixtures, ParityReport, ParityRequest, RunFixtures } from '../src/contracts/parity';
+import type { MedcodiE2E } from '../src/e2e-hooks';
+import { expect, test } from './fixtures';
+
+const MODEL_ID = 'medcodi-nano';
+const DIR = resolve(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'parity', MODEL_ID);
+const haveFixtures = existsSync(resolve(DIR, 'graphs.json')) && existsSync(resolve(DIR, 'runs.json'));
+const readJson = <T>(name: string): T => JSON.parse(readFileSync(resolve(DIR, name), 'utf8')) as T;
+
+type Hooks = { __medcodiE2E?: MedcodiE2E };
+
+async function openHooks(page: Page, preferBackend: 'wasm' | 'webgpu') {
+  await page.goto('/?e2e=1');
+  await page.waitForFunction(() => (window as Hooks).__medcodiE2E !== undefined, undefined, { timeout: 30_000 });
+  return page.evaluate((backend) => (window as Hooks).__medcodiE2E!.init({ preferBackend: backend }), preferBackend);
+}
+
+function runParity(page: Page, request: ParityRequest): Promise<ParityReport> {
+  return page.evaluate((req) => (window as Hooks).__medcodiE2E!.runParity(req), request);
+}
+
+function expectGraphs(report: ParityReport, graphs: GraphFixtures): void {
+  expect(report.graphs.map((g) => g.graph).sort()).toEqual(Object.keys(graphs.graphs).sort());
+  for (const g of report.graphs) {
+    expect(g.problems, g.graph).toEqual([]);
+    expect(g.maxAbsError, `${g.graph} ${JSON.stringify(g.outputs)}`).toBeLessThanOrEqual(graphs.tolerance);
+  }
+}
+
+function expectRuns(report: ParityReport, runs: RunFixtures, names: readonly string[], graphTolerance: number): void {
+  expect(report.runs.map((r) => r.name)).toEqual(names);
+  for (const run of report.runs) {
+    const fx = runs.runs[run.name]!;
+    const label = (what: string) => `${run.name}: ${what}`;
+    expect(run.problems, label('problems')).toEqual([]);
+    expect(run.noiseProblems, label('noise replay')).toEqual([]);
+    if ('report' in fx.inputs) expect(run.clipIdsEqual, label('CLIP ids')).toBe(true);
+    if ('frontal' in fx.inputs || 'lateral' in fx.inputs) expect(run.clipPixelMaxAbs, label('CLIP pixels')).toBeLessThanOrEqual(1e-6);
+    expect(Object.keys(run.conditionMaxAbs).sort()).toEqual(Object.keys(fx.conditions).sort());
+    for (const [m, err] of Object.entries(run.conditionMaxAbs)) expect(err, label(`condition ${m}`)).toBeLessThanOrEqual(graphTolerance);
+    expect(Object.keys(run.latentMaxAbs).sort()).toEqual([...fx.targets].sort());
+    for (const [m, err] of Object.entries(run.latentMaxAbs)) expect(err, label(`latent ${m}`)).toBeLessThanOrEqual(fx.tolerance);
+    for (const m of fx.targets.filter((t) => t !== 'report')) {
+      expect(run.imageMaxAbs[m], label(`image ${m}`)).toBeLessThanOrEqual(fx.tolerance);
+      expect(run.imageU8MaxDiff[m], label(`8-bit image ${m}`)).toBeLessThanOrEqual(1);
+    }
+    if (fx.targets.includes('report')) expect(run.tokens, label('greedy tokens')).toEqual(fx.greedyTokens);
+  }
+}
+
+function annotate(report: ParityReport): void {
+  const graphMs = report.graphs.reduce((n, g) => n + g.ms, 0);
+  const worst = report.graphs.reduce((w, g) => Math.max(w, g.maxAbsError), 0);
+  const runs = report.runs.map((r) => `${r.name} ${(r.ms / 1000).toFixed(1)} s (latent err ${Math.max(...Object.values(r.latentMaxAbs)).toExponential(1)})`);
+  test.info().annotations.push({
+    type: 'parity',
+    description: `${report.runtime}, ${report.backend}, ${report.wasmThreads} thread(s): ${report.graphs.length} graphs in ${(graphMs / 1000).toFixed(1)} s (worst ${worst.toExponential(1)}); ${runs.join('; ')}; total ${(report.totalMs / 1000).toFixed(1)} s`,
+  });
+  console.log(`[parity] ${test.info().annotations.at(-1)?.description ?? ''}`);
+}
+
+test.describe('parity with PyTorch', () => {
+  test.skip(!haveFixtures, 'no parity fixtures for the model');
+
+  test('WASM (2 threads, cross-origin isolated): every graph and every whole run', async ({ page, offOrigin }) => {
+    test.setTimeout(300_000);
+    const graphs = readJson<GraphFixtures>('graphs.json');
+    const runs = readJson<RunFixtures>('runs.json');
+    const info = await openHooks(page, 'wasm');
+    expect(info.crossOriginIsolated).toBe(true);
+    expect(info.modelIds).toContain(MODEL_ID);
+    const report = await runParity(page, { modelId: MODEL_ID, graphs, runs });
+    annotate(report);
+    expect(report.backend).toBe('wasm');
+    expect(report.crossOriginIsolated).toBe(true);
+    expect(report.wasmThreads).toBe(2);
+    expectGraphs(report, graphs);
+    expectRuns(report, runs, Object.keys(runs.runs), graphs.tolerance);
+    expect(offOrigin).toEqual([]);
+  });
+
+  test('@webgpu WebGPU: every graph and the F>T whole run', async ({ page }) => {
+    test.setTimeout(600_000);
+    const graphs = readJson<GraphFixtures>('graphs.json');
+    const runs = readJson<RunFixtures>('runs.json');
+    const info = await openHooks(page, 'webgpu');
+    expect((info.capabilities as { webgpu?: boolean }).webgpu, 'WebGPU adapter (needs --enable-unsafe-webgpu)').toBe(true);
+    const names = ['F>T'].filter((n) => n in runs.runs);
+    const report = await runParity(page, { modelId: MODEL_ID, graphs, runs, runNames: names });
+    annotate(report);
+    // A GPU error would have switched the pool to WASM: the whole check must have stayed on WebGPU.
+    expect(report.backend).toBe('webgpu');
+    expectGraphs(report, graphs);
+    expectRuns(report, runs, names, graphs.tolerance);
+  });
+});

@@ -1,0 +1,414 @@
+/**
+ * Visual Turing Test end to end, in the production build: build a study from the bundled phantom cases ("real
+ * (phantom)") and history results (synthetic), read it as two readers with the keyboard only, reload mid-study
+ * and resume at the same case, then check that the analysis shows exactly what the scripted answers imply and
+ * that the exports and study files carry them. The scripted answers and the numbers they imply are the worked
+ * scenario of src/domain/vtt/__fixtures__/scenario.ts (same table, same expected values).
+ *
+ * The test knows which case is on screen by reading the hidden key and the reader's saved order from IndexedDB,
+ * exactly as an organiser with the answer key could; the screen itself shows nothing but the image.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Download, Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { phantomPng } from './png';
+
+type Call = 'real' | 'synthetic';
+interface Scripted {
+  call: Call;
+  confidence: number;
+  realism: number;
+  plausible: boolean;
+}
+
+const a = (call: Call, confidence: number, realism: number, plausible: boolean): Scripted => ({ call, confidence, realism, plausible });
+
+/** Answers per source (history result id or phantom id); see scenario.ts for what they imply. */
+const ANSWERS: Record<'R1' | 'R2', Record<string, Scripted>> = {
+  R1: {
+    h1: a('real', 1, 4, true),
+    h2: a('synthetic', 3, 2, false),
+    h3: a('synthetic', 3, 2, false),
+    h4: a('synthetic', 3, 2, false),
+    'phantom-00': a('real', 1, 4, true),
+    'phantom-01': a('real', 2, 5, true),
+    'phantom-02': a('real', 2, 5, true),
+    'phantom-03': a('real', 2, 5, true),
+  },
+  R2: {
+    h1: a('synthetic', 2, 2, false),
+    h2: a('synthetic', 2, 2, false),
+    h3: a('real', 2, 4, true),
+    h4: a('real', 2, 4, true),
+    'phantom-00': a('synthetic', 1, 3, false),
+    'phantom-01': a('real', 3, 5, true),
+    'phantom-02': a('real', 3, 5, true),
+    'phantom-03': a('real', 3, 5, true),
+  },
+};
+
+/** Writes synthetic results into the history store, as finished jobs would. */
+async function seedHistory(page: Page, ids: readonly string[]) {
+  await page.evaluate(async (resultIds) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('medcodi-results');
+      open.onupgradeneeded = () => open.result.createObjectStore('results');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const tx = db.transaction('results', 'readwrite');
+    resultIds.forEach((id, k) => {
+      const size = 64;
+      const pixels = new Uint8ClampedArray(size * size);
+      for (let i = 0; i < pixels.length; i += 1) pixels[i] = (Math.floor(i / size) * (2 + k) + (i % size) * 3) % 256;
+      tx.objectStore('results').put(
+        {
+          recordVersion: 1,
+          id,
+          createdAt: `2026-11-27T10:0${k}:00.000Z`,
+          modelId: 'medcodi-nano',
+          modelVersion: '0.1.0',
+          variant: 'fp32',
+          backend: 'wasm',
+          directionId: 'T>F',
+          settings: { steps: 8, guidanceScale: 7.5, seed: 100 + k, sampler: 'ddim', eta: 1, previewEvery: 0, temperature: 1, topP: 1, maxTokens: 50 },
+          inputs: [],
+          inputNames: {},
+          outputs: { frontal: { width: size, height: size, pixels } },
+          timings: { totalMs: 1000, sessionRunMs: 900, stepsRun: 8 },
+          synthetic: true,
+        },
+        id,
+      );
+    });
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+  }, ids);
+}
+
+interface StoredKey {
+  caseId: string;
+  truth: Call;
+  source: { kind: string; resultId?: string; exampleId?: string };
+}
+interface StoredSession {
+  readerId: string;
+  label: string;
+  order: string[];
+  answers: { caseId: string; call: Call | null; rating: number | null }[];
+}
+
+/** The study's hidden key and every reader session, read straight from the studio's IndexedDB store. */
+async function readVttStore(page: Page): Promise<{ studyId: string; key: StoredKey[]; sessions: StoredSession[] }> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('medcodi-vtt');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const all = await new Promise<{ keys: IDBValidKey[]; values: unknown[] }>((resolve, reject) => {
+      const store = db.transaction('vtt').objectStore('vtt');
+      const keys = store.getAllKeys();
+      const values = store.getAll();
+      values.onsuccess = () => resolve({ keys: keys.result, values: values.result });
+      values.onerror = () => reject(values.error);
+    });
+    db.close();
+    type Study = { studyId: string; key: StoredKey[] };
+    type Session = { reader: { readerId: string; label: string }; order: string[]; answers: StoredSession['answers'] };
+    const study = all.values[all.keys.findIndex((k) => String(k).startsWith('study/'))] as Study;
+    const sessions = all.keys
+      .map((k, i) => [String(k), all.values[i]] as const)
+      .filter(([k]) => k.startsWith('session/'))
+      .map(([, v]) => {
+        const s = v as Session;
+        return { readerId: s.reader.readerId, label: s.reader.label, order: s.order, answers: s.answers.map((x) => ({ caseId: x.caseId, call: x.call, rating: x.rating })) };
+      });
+    return { studyId: study.studyId, key: study.key, sessions };
+  });
+}
+
+/** A minimal uncompressed DICOM (explicit VR little endian, 16-bit MONOCHROME2, 12 bits stored) with a PatientName. */
+function tinyDicom(size: number): Buffer {
+  const parts: Buffer[] = [Buffer.alloc(128), Buffer.from('DICM', 'latin1')];
+  const element = (group: number, el: number, vr: string, value: Buffer) => {
+    const long = ['OB', 'OW', 'SQ', 'UN', 'UT'].includes(vr);
+    const head = Buffer.alloc(long ? 12 : 8);
+    head.writeUInt16LE(group, 0);
+    head.writeUInt16LE(el, 2);
+    head.write(vr, 4, 'latin1');
+    if (long) head.writeUInt32LE(value.length, 8);
+    else head.writeUInt16LE(value.length, 6);
+    parts.push(head, value);
+  };
+  const us = (n: number) => {
+    const b = Buffer.alloc(2);
+    b.writeUInt16LE(n);
+    return b;
+  };
+  element(0x0002, 0x0010, 'UI', Buffer.from('1.2.840.10008.1.2.1\0', 'latin1'));
+  element(0x0010, 0x0010, 'PN', Buffer.from('Test^Patient', 'latin1'));
+  element(0x0028, 0x0002, 'US', us(1));
+  element(0x0028, 0x0004, 'CS', Buffer.from('MONOCHROME2 ', 'latin1'));
+  element(0x0028, 0x0010, 'US', us(size));
+  element(0x0028, 0x0011, 'US', us(size));
+  element(0x0028, 0x0100, 'US', us(16));
+  element(0x0028, 0x0101, 'US', us(12));
+  element(0x0028, 0x0103, 'US', us(0));
+  const pixels = Buffer.alloc(size * size * 2);
+  for (let i = 0; i < size * size; i += 1) pixels.writeUInt16LE(((i % size) * 64 + Math.floor(i / size) * 8) % 4096, 2 * i);
+  element(0x7fe0, 0x0010, 'OW', pixels);
+  return Buffer.concat(parts);
+}
+
+/** Cuts a stored case image short, as a damaged disk or a bad import might. */
+async function corruptCaseImage(page: Page, caseId: string) {
+  await page.evaluate(async (id) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('medcodi-vtt');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const store = db.transaction('vtt', 'readwrite').objectStore('vtt');
+    await new Promise<void>((resolve, reject) => {
+      const keys = store.getAllKeys();
+      keys.onsuccess = () => {
+        const key = keys.result.find((k) => String(k).startsWith('study/'));
+        if (key === undefined) return reject(new Error('no study'));
+        const get = store.get(key);
+        get.onsuccess = () => {
+          const study = get.result as { cases: { caseId: string; image: { pixels: Uint8Array } }[] };
+          const target = study.cases.find((c) => c.caseId === id);
+          if (!target) return reject(new Error('no such case'));
+          target.image.pixels = target.image.pixels.slice(0, 10);
+          const put = store.put(study, key);
+          put.onsuccess = () => resolve();
+          put.onerror = () => reject(put.error);
+        };
+      };
+    });
+    db.close();
+  }, caseId);
+}
+
+const sourceName = (k: StoredKey) => k.source.resultId ?? k.source.exampleId ?? '';
+
+async function downloadText(page: Page, click: () => Promise<void>): Promise<{ name: string; text: string; download: Download }> {
+  const pending = page.waitForEvent('download');
+  await click();
+  const download = await pending;
+  return { name: download.suggestedFilename(), text: await readFile((await download.path()) ?? '', 'utf8'), download };
+}
+
+/** Answers the case on screen as `label` would, with one key per answer, and checks it is saved before the next. */
+async function answerCurrentCase(page: Page, label: 'R1' | 'R2', caseNumber: number) {
+  await expect(page.getByTestId('vtt-progress')).toHaveText(`Case ${caseNumber} of 8`);
+  const store = await readVttStore(page);
+  const session = store.sessions.find((s) => s.label === label);
+  if (!session) throw new Error(`no session for ${label}`);
+  expect(session.answers).toHaveLength(caseNumber - 1);
+  const caseId = session.order[caseNumber - 1];
+  const key = store.key.find((k) => k.caseId === caseId);
+  if (!key) throw new Error('case not in key');
+  const answer = ANSWERS[label][sourceName(key)];
+  if (!answer) throw new Error(`no scripted answer for ${sourceName(key)}`);
+  // The screen is blinded: no case id, file name or source anywhere in the reader view.
+  const readerText = await page.getByTestId('vtt-reader').innerText();
+  expect(readerText).not.toContain(sourceName(key));
+  expect(readerText).not.toContain(key.caseId);
+  for (const k of [answer.call === 'real' ? 'r' : 's', String(answer.confidence), String(answer.realism), answer.plausible ? 'y' : 'n']) {
+    await page.keyboard.press(k);
+  }
+  await page.keyboard.press('Enter');
+  if (caseNumber < 8) await expect(page.getByTestId('vtt-progress')).toHaveText(`Case ${caseNumber + 1} of 8`);
+  else await expect(page.getByTestId('vtt-done')).toBeVisible();
+  // The answer was in IndexedDB by the time the next case appeared.
+  const after = (await readVttStore(page)).sessions.find((s) => s.label === label);
+  expect(after?.answers).toHaveLength(caseNumber);
+  expect(after?.answers[caseNumber - 1]).toMatchObject({ caseId, call: answer.call });
+}
+
+test.describe('reader study (visual Turing test)', () => {
+  test('build from bundled cases, read as two readers with the keyboard, resume after reload, analyse and export', async ({ page, studio, offOrigin }) => {
+    test.setTimeout(240_000);
+    await studio.open();
+    await seedHistory(page, ['h1', 'h2', 'h3', 'h4']);
+    await page.reload();
+    await studio.nav('reader-study').click();
+    await expect(page.getByTestId('vtt-empty')).toBeVisible();
+
+    // ---- Build: 4 phantoms as "real (phantom)", 4 history results as synthetic, plus one unreadable file.
+    await page.getByTestId('vtt-new-study').click();
+    await page.getByLabel('Title', { exact: true }).fill('E2E study');
+    await page.getByLabel('Number of cases', { exact: true }).fill('8');
+    await page.getByLabel('Synthetic share (%)', { exact: true }).fill('50');
+    await page.getByLabel('Seed', { exact: true }).fill('42');
+    for (const id of ['phantom-00', 'phantom-01', 'phantom-02', 'phantom-03']) await page.getByTestId(`vtt-example-${id}`).check();
+    for (const id of ['h1', 'h2', 'h3', 'h4']) await page.getByTestId(`vtt-history-${id}`).check();
+    await page.getByTestId('vtt-real-files').setInputFiles({ name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]) });
+    await page.screenshot({ path: test.info().outputPath('vtt-builder.png'), fullPage: true });
+    await expect(page.getByTestId('vtt-chosen')).toContainText('Chosen: 5 real and 4 synthetic images; the study draws 4 real and 4 synthetic.');
+    await page.getByTestId('vtt-build').click();
+    // The unreadable file is named and left out; the study is still built.
+    await expect(page.getByTestId('vtt-notice')).toContainText('Study created.');
+    await expect(page.getByTestId('vtt-notice')).toContainText('"broken.png"');
+    await expect(page.getByTestId('vtt-notice')).toContainText('It was left out.');
+    await expect(page.getByTestId('vtt-study')).toHaveCount(1);
+
+    const built = await readVttStore(page);
+    expect(built.key).toHaveLength(8);
+    expect(built.key.filter((k) => k.truth === 'synthetic').map(sourceName).sort()).toEqual(['h1', 'h2', 'h3', 'h4']);
+    expect(built.sessions.map((s) => s.label).sort()).toEqual(['R1', 'R2']);
+    const [first, second] = built.sessions;
+    expect(first?.order).not.toEqual(second?.order); // each reader has their own seeded order
+
+    // ---- Read as R1; pause, an incomplete Enter, and a reload mid-study.
+    await page.getByRole('button', { name: 'Start reading as R1' }).click();
+    await expect(page.getByTestId('vtt-reader')).toBeVisible();
+    await expect(page.getByRole('img', { name: 'Case 1' })).toBeVisible();
+    await page.keyboard.press('s');
+    await page.screenshot({ path: test.info().outputPath('vtt-reader.png') });
+    await page.keyboard.press('p');
+    await expect(page.getByTestId('vtt-paused')).toBeVisible();
+    await expect(page.getByRole('img', { name: 'Case 1' })).toHaveCount(0);
+    await page.keyboard.press('p');
+    await page.keyboard.press('s');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('vtt-message')).toContainText('Still to answer: How sure are you?');
+    await page.keyboard.press('r'); // change of mind; the scripted answer below overrides anyway
+    for (let n = 1; n <= 3; n += 1) await answerCurrentCase(page, 'R1', n);
+    await page.reload();
+    await expect(page.getByTestId('vtt-reader')).toBeVisible();
+    await expect(page.getByTestId('vtt-progress')).toHaveText('Case 4 of 8');
+    for (let n = 4; n <= 8; n += 1) await answerCurrentCase(page, 'R1', n);
+    await page.getByRole('button', { name: 'Back to the studies' }).click();
+    await expect(page.getByTestId('vtt-reader-R1')).toContainText('R1: 8/8');
+
+    // ---- Read as R2.
+    await page.getByRole('button', { name: 'Start reading as R2' }).click();
+    for (let n = 1; n <= 8; n += 1) await answerCurrentCase(page, 'R2', n);
+    await page.getByRole('button', { name: 'Back to the studies' }).click();
+
+    // ---- Analysis: the numbers the scripted answers imply (scenario.ts).
+    await page.getByTestId('vtt-open-analysis').click();
+    const row = (label: string) => page.getByTestId(`vtt-row-${label}`);
+    await expect(row('R1').getByTestId('acc')).toHaveText('87.5% (7/8; 52.9–97.8%)');
+    await expect(row('R1').getByTestId('sens')).toHaveText('75.0% (3/4; 30.1–95.4%)');
+    await expect(row('R1').getByTestId('spec')).toHaveText('100.0% (4/4; 51.0–100.0%)');
+    await expect(row('R1').getByTestId('auc')).toContainText('0.969');
+    await expect(row('R1').getByTestId('realism-real')).toContainText('4.75');
+    await expect(row('R1').getByTestId('realism-synthetic')).toContainText('2.50');
+    await expect(row('R2').getByTestId('acc')).toHaveText('62.5% (5/8; 30.6–86.3%)');
+    await expect(row('R2').getByTestId('sens')).toHaveText('50.0% (2/4; 15.0–85.0%)');
+    await expect(row('R2').getByTestId('spec')).toHaveText('75.0% (3/4; 30.1–95.4%)');
+    await expect(row('R2').getByTestId('auc')).toContainText('0.875');
+    await expect(row('Pooled').getByTestId('acc')).toHaveText('75.0% (12/16; 50.5–89.8%)');
+    await expect(row('Pooled').getByTestId('sens')).toHaveText('62.5% (5/8; 30.6–86.3%)');
+    await expect(row('Pooled').getByTestId('spec')).toHaveText('87.5% (7/8; 52.9–97.8%)');
+    await expect(row('Pooled').getByTestId('auc')).toContainText('0.867');
+    await expect(page.getByTestId('vtt-kappa')).toContainText("Cohen's κ = -0.067 (8 cases, observed agreement 50.0%)");
+    const r1Matrix = page.getByTestId('vtt-confusion-R1');
+    await expect(r1Matrix.getByTestId('cm-tn')).toHaveText('4');
+    await expect(r1Matrix.getByTestId('cm-fp')).toHaveText('0');
+    await expect(r1Matrix.getByTestId('cm-fn')).toHaveText('1');
+    await expect(r1Matrix.getByTestId('cm-tp')).toHaveText('3');
+    await expect(page.getByTestId('vtt-roc').locator('path')).toHaveCount(3);
+    await expect(page.getByTestId('vtt-analysis')).toContainText('answer log intact for every reader');
+    await page.screenshot({ path: test.info().outputPath('vtt-analysis.png'), fullPage: true });
+
+    // ---- Exports.
+    const store = await readVttStore(page);
+    const caseNumber = (source: string) => store.key.findIndex((k) => sourceName(k) === source) + 1;
+    const imrmc = await downloadText(page, () => page.getByTestId('vtt-export-imrmc').click());
+    expect(imrmc.name).toMatch(/\.imrmc$/);
+    const lines = imrmc.text.trimEnd().split('\n');
+    expect(lines).toEqual(expect.arrayContaining(['NR: 2', 'N0: 4', 'N1: 4', 'NM: 1', 'BEGIN DATA:']));
+    const data = lines.slice(lines.indexOf('BEGIN DATA:') + 1);
+    expect(data.filter((l) => l.startsWith('-1,'))).toHaveLength(8);
+    expect(data.filter((l) => !l.startsWith('-1,'))).toHaveLength(16);
+    expect(data).toContain(`-1,${caseNumber('h1')},0,1`);
+    expect(data).toContain(`-1,${caseNumber('phantom-00')},0,0`);
+    expect(data).toContain(`1,${caseNumber('h1')},1,3`); // R1 called h1 real, confidence 1 → rating 3
+    expect(data).toContain(`2,${caseNumber('phantom-00')},1,4`); // R2 called phantom-00 synthetic, confidence 1 → 4
+
+    const long = await downloadText(page, () => page.getByTestId('vtt-export-long-csv').click());
+    expect(long.text.split('\n')[0]).toBe('reader,treatment,case,truth,rating');
+    expect(long.text.trimEnd().split('\n')).toContain(`1,1,${caseNumber('h2')},1,6`);
+
+    const json = JSON.parse((await downloadText(page, () => page.getByTestId('vtt-export-json').click())).text) as {
+      study: { settings: { seed: number }; digest: string };
+      key: unknown[];
+      readers: { label: string; answers: unknown[] }[];
+      analysis: { pooled: { accuracy: { successes: number; n: number } }; readers: { auc: { auc: number } }[]; agreement: { method: string; result: { kappa: number } } };
+    };
+    expect(json.study.settings.seed).toBe(42);
+    expect(json.study.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(json.key).toHaveLength(8);
+    expect(json.readers.map((r) => [r.label, r.answers.length])).toEqual([
+      ['R1', 8],
+      ['R2', 8],
+    ]);
+    expect(json.analysis.pooled.accuracy).toMatchObject({ successes: 12, n: 16 });
+    expect(json.analysis.readers.map((r) => r.auc.auc)).toEqual([0.96875, 0.875]);
+    expect(json.analysis.agreement.method).toBe('cohen');
+    expect(json.analysis.agreement.result.kappa).toBeCloseTo(-1 / 15, 10);
+
+    // ---- Study file: export, then a tampered and a truncated copy are refused; the original is recognised.
+    await page.getByRole('button', { name: 'Back to studies' }).click();
+    const studyFile = await downloadText(page, () => page.getByTestId('vtt-export-study').click());
+    const parsed = JSON.parse(studyFile.text) as { content: { study: { key: { truth: string }[] } } };
+    const entry = parsed.content.study.key[0];
+    if (!entry) throw new Error('empty key');
+    entry.truth = entry.truth === 'real' ? 'synthetic' : 'real';
+    const importFile = (name: string, text: string) => page.getByTestId('vtt-import').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+    await importFile('tampered.vtt.json', JSON.stringify(parsed));
+    await expect(page.getByTestId('vtt-import-message')).toHaveText('This study file was modified after export (checksum mismatch); it was not imported.');
+    await importFile('truncated.vtt.json', studyFile.text.slice(0, Math.floor(studyFile.text.length * 0.6)));
+    await expect(page.getByTestId('vtt-import-message')).toContainText('This study file is incomplete or damaged');
+    await importFile('ok.vtt.json', studyFile.text);
+    await expect(page.getByTestId('vtt-import-message')).toContainText('was already here; 0 reader sessions added');
+    await expect(page.getByTestId('vtt-study')).toHaveCount(1);
+
+    expect(offOrigin).toEqual([]);
+  });
+  test('local PNG and DICOM files as real images; an unreadable image is skipped with a clear message', async ({ page, studio }) => {
+    await studio.open();
+    await seedHistory(page, ['h1', 'h2']);
+    await page.reload();
+    await studio.nav('reader-study').click();
+    await page.getByTestId('vtt-new-study').click();
+    await page.getByLabel('Number of cases', { exact: true }).fill('4');
+    await page.getByLabel('Readers (pseudonyms, comma-separated)').fill('R1');
+    await page.getByTestId('vtt-real-files').setInputFiles([
+      { name: 'chest.png', mimeType: 'image/png', buffer: phantomPng(128) },
+      { name: 'chest.dcm', mimeType: 'application/dicom', buffer: tinyDicom(96) },
+    ]);
+    for (const id of ['h1', 'h2']) await page.getByTestId(`vtt-history-${id}`).check();
+    await page.getByTestId('vtt-build').click();
+    await expect(page.getByTestId('vtt-study')).toHaveCount(1);
+    const store = await readVttStore(page);
+    expect(store.key.filter((k) => k.truth === 'real').map((k) => (k.source as { fileType?: string }).fileType).sort()).toEqual(['dicom', 'png']);
+    const firstCase = store.sessions[0]?.order[0];
+    if (!firstCase) throw new Error('no order');
+    await corruptCaseImage(page, firstCase);
+
+    await page.getByRole('button', { name: 'Start reading as R1' }).click();
+    await expect(page.getByTestId('vtt-unreadable')).toContainText('This image could not be shown (its pixel data is incomplete)');
+    await page.keyboard.press('s'); // answer keys do nothing on an unreadable case
+    await page.keyboard.press('Enter');
+    for (let n = 2; n <= 4; n += 1) {
+      await expect(page.getByTestId('vtt-progress')).toHaveText(`Case ${n} of 4`);
+      for (const k of ['r', '2', '4', 'y', 'Enter']) await page.keyboard.press(k);
+    }
+    await expect(page.getByTestId('vtt-done')).toBeVisible();
+    await page.getByRole('button', { name: 'Back to the studies' }).click();
+    await page.getByTestId('vtt-open-analysis').click();
+    await expect(page.getByTestId('vtt-analysis')).toContainText('3 readings · 1 skipped (unreadable)');
+    await expect(page.getByTestId('vtt-row-R1').getByTestId('acc')).toContainText('/3;');
+    const answers = (await readVttStore(page)).sessions[0]?.answers ?? [];
+    expect(answers.map((x) => x.call)).toEqual([null, 'real', 'real', 'real']);
+  });
+});

@@ -1,0 +1,178 @@
+/** Results of a study: per-reader and pooled statistics, agreement, ROC curves, confusion matrices and exports. */
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useMemo, useState } from 'react';
+import { analyseStudy, type ReaderMetrics } from '../../domain/vtt/analysis';
+import { verifyAnswerChain } from '../../domain/vtt/reader-session';
+import { ratingPoints, type Study } from '../../domain/vtt/study';
+import { studyDigest } from '../../domain/vtt/study-file';
+import { ConfusionMatrix, RocPlot } from './charts';
+import { fixed, interval, likertText, pValue, percent, proportionText, secondsText } from './format-stats';
+import { downloadResults, exportStudy, type ResultsFormat } from './study-actions';
+import { sessionsQuery } from './vtt-queries';
+
+function MetricsRow({ m }: { readonly m: ReaderMetrics }) {
+  return (
+    <tr data-testid={`vtt-row-${m.label}`}>
+      <th scope="row">{m.label}</th>
+      <td className="num">{m.readings}</td>
+      <td data-testid="acc">{proportionText(m.accuracy)}</td>
+      <td className="num" data-testid="acc-p">
+        {pValue(m.accuracyVsChanceP)}
+      </td>
+      <td data-testid="sens">{proportionText(m.sensitivity)}</td>
+      <td data-testid="spec">{proportionText(m.specificity)}</td>
+      <td data-testid="auc">
+        {fixed(m.auc?.auc)} {m.auc ? `(${interval(m.auc.ci, (v) => v.toFixed(3))})` : ''}
+      </td>
+      <td className="num">{fixed(m.dPrime, 2)}</td>
+      <td data-testid="realism-real">{likertText(m.realism.real)}</td>
+      <td data-testid="realism-synthetic">{likertText(m.realism.synthetic)}</td>
+      <td>{secondsText(m.timeMs)}</td>
+    </tr>
+  );
+}
+
+const EXPORTS: readonly { format: ResultsFormat; label: string; hint: string }[] = [
+  { format: 'imrmc', label: 'iMRMC / RJafroc (.imrmc)', hint: 'iMRMC input; RJafroc DfReadDataFile(format = "iMRMC")' },
+  { format: 'long-csv', label: 'MRMC long CSV', hint: 'reader,treatment,case,truth,rating (MRMCaov; RJafroc "MRMC")' },
+  { format: 'answers-csv', label: 'All answers (CSV)', hint: 'every recorded field, one row per reading' },
+  { format: 'json', label: 'Results (JSON)', hint: 'settings, key, answers and these statistics' },
+];
+
+export function AnalysisView({ study }: { readonly study: Study }) {
+  const sessions = useQuery(sessionsQuery(study.studyId));
+  const analysis = useMemo(() => (sessions.data ? analyseStudy(study, sessions.data) : null), [study, sessions.data]);
+  const [digest, setDigest] = useState<string | null>(null);
+  const [chains, setChains] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    void studyDigest(study).then(setDigest);
+  }, [study]);
+  useEffect(() => {
+    if (!sessions.data) return;
+    void Promise.all(sessions.data.map(async (s) => ((await verifyAnswerChain(s)) ? null : s.reader.label))).then((broken) => {
+      const bad = broken.filter((b): b is string => b !== null);
+      setChains(bad.length === 0 ? 'intact for every reader' : `BROKEN for ${bad.join(', ')} (answers were changed outside the studio)`);
+    });
+  }, [sessions.data]);
+
+  const run = (action: () => Promise<void>) => {
+    setError(null);
+    action().catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  };
+
+  if (sessions.error) return <p className="error-text" role="alert">{sessions.error.message}</p>;
+  if (!analysis || !sessions.data) return <p className="muted">Loading…</p>;
+  const { counts, agreement } = analysis;
+  const kappaName = agreement.method === 'cohen' ? "Cohen's κ" : agreement.method === 'fleiss' ? "Fleiss' κ" : 'κ';
+
+  return (
+    <section className="vtt-analysis" aria-labelledby="vtt-analysis-title" data-testid="vtt-analysis">
+      <h3 id="vtt-analysis-title">Analysis</h3>
+      <p className="muted small">
+        {counts.cases} cases ({counts.real} real, {counts.synthetic} synthetic) · {counts.readers} readers · {counts.readings} readings
+        {counts.unreadable > 0 ? ` · ${counts.unreadable} skipped (unreadable)` : ''}
+        {counts.missing > 0 ? ` · ${counts.missing} still to read` : ' · fully crossed'} · rating {ratingPoints(study.settings.questions)}-point (higher = more sure it is
+        synthetic) · study digest <code title={digest ?? ''}>{digest ? digest.slice(0, 16) : '…'}</code> · answer log {chains ?? '…'}
+      </p>
+      {counts.readings === 0 ? <p data-testid="vtt-no-readings">No answers yet.</p> : null}
+
+      {analysis.pooled ? (
+        <>
+          <div className="table-scroll">
+            <table className="files vtt-metrics">
+              <thead>
+                <tr>
+                  <th scope="col">Reader</th>
+                  <th scope="col">Readings</th>
+                  <th scope="col">Accuracy (95% CI)</th>
+                  <th scope="col">p vs 50%</th>
+                  <th scope="col">Sensitivity: synthetic spotted</th>
+                  <th scope="col">Specificity: real called real</th>
+                  <th scope="col">ROC AUC (95% CI, DeLong)</th>
+                  <th scope="col">d′</th>
+                  <th scope="col">Realism, real</th>
+                  <th scope="col">Realism, synthetic</th>
+                  <th scope="col">Time per case, median [IQR]</th>
+                </tr>
+              </thead>
+              <tbody>
+                {analysis.readers.map((m) => (
+                  <MetricsRow key={m.readerId} m={m} />
+                ))}
+                <MetricsRow m={analysis.pooled} />
+              </tbody>
+            </table>
+          </div>
+          <p className="muted small">
+            Pooled treats all readings as one sample and ignores reader variability; for the MRMC confidence interval of the reader-averaged AUC
+            (here {fixed(analysis.readerAveragedAuc)}), analyse the iMRMC export. Fooling rate (synthetic called real):{' '}
+            {percent(analysis.pooled.foolingRate)}.
+          </p>
+          <p data-testid="vtt-kappa">
+            Agreement on real/synthetic: {agreement.result ? `${kappaName} = ${fixed(agreement.result.kappa)} (${agreement.result.n} cases, observed agreement ${percent(agreement.result.observed)})` : 'needs at least two readers'}
+          </p>
+          {agreement.method === 'fleiss' ? (
+            <ul className="small muted">
+              {agreement.pairwise.map((p) => (
+                <li key={`${p.a}-${p.b}`}>
+                  Cohen's κ {p.a}–{p.b}: {fixed(p.result.kappa)} ({p.result.n} cases)
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          <p className="small">
+            Realism, synthetic vs real (Mann–Whitney, pooled readings): {analysis.realismTest ? `U = ${analysis.realismTest.u}, p = ${pValue(analysis.realismTest.p)}` : '—'}.
+            Plausible: real {proportionText(analysis.pooled.plausible.real)}, synthetic {proportionText(analysis.pooled.plausible.synthetic)}.
+          </p>
+          <div className="vtt-plots">
+            <RocPlot readers={analysis.readers} pooled={analysis.pooled} />
+            <div className="vtt-matrices">
+              {[...analysis.readers, analysis.pooled].map((m) => (
+                <ConfusionMatrix key={m.readerId} metrics={m} />
+              ))}
+            </div>
+          </div>
+          <h4>By source</h4>
+          <table className="files">
+            <thead>
+              <tr>
+                <th scope="col">Source</th>
+                <th scope="col">Readings</th>
+                <th scope="col">Called correctly</th>
+              </tr>
+            </thead>
+            <tbody>
+              {analysis.bySource.map((g) => (
+                <tr key={g.group}>
+                  <td>{g.group}</td>
+                  <td className="num">{g.readings}</td>
+                  <td>{proportionText(g.correct)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+
+      <h4>Export</h4>
+      <div className="card-actions">
+        {EXPORTS.map((e) => (
+          <button key={e.format} type="button" title={e.hint} data-testid={`vtt-export-${e.format}`} onClick={() => run(() => downloadResults(study, sessions.data, e.format))}>
+            {e.label}
+          </button>
+        ))}
+        <button type="button" data-testid="vtt-export-study-answers" onClick={() => run(() => exportStudy(study, true))}>
+          Study file with answers
+        </button>
+      </div>
+      {counts.missing > 0 ? <p className="muted small">RJafroc needs every reader to read every case; iMRMC accepts the partial design.</p> : null}
+      {error ? (
+        <p className="error-text" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,170 @@
+/**
+ * The blinded reading screen: full screen, dark, one image and the questions, keyboard first (the key map is on
+ * screen), progress, pause. Shows nothing that could give the answer away (no file name, source or case id).
+ */
+import { confidenceLabels, keyLegend, QUESTION_TITLES, questionsFor, REALISM_LABELS, type QuestionId } from '../../domain/vtt/answer-keys';
+import { caseMix, type StudyQuestions } from '../../domain/vtt/study';
+import { ProgressBar } from '../../ui/ProgressBar';
+import { StudyCanvas } from './StudyCanvas';
+import { useReading, type Reading } from './use-reading';
+import { useVttNav } from './vtt-nav';
+
+interface Option {
+  readonly key: string;
+  readonly label: string;
+  readonly selected: boolean;
+}
+
+function optionsFor(id: QuestionId, reading: Reading, questions: StudyQuestions): Option[] {
+  const { draft } = reading;
+  switch (id) {
+    case 'call':
+      return [
+        { key: 'R', label: 'Real', selected: draft.call === 'real' },
+        { key: 'S', label: 'Synthetic', selected: draft.call === 'synthetic' },
+      ];
+    case 'confidence':
+      return confidenceLabels(questions.confidenceLevels).map((label, i) => ({ key: String(i + 1), label, selected: draft.confidence === i + 1 }));
+    case 'realism':
+      return REALISM_LABELS.map((label, i) => ({ key: String(i + 1), label, selected: draft.realism === i + 1 }));
+    case 'plausible':
+      return [
+        { key: 'Y', label: 'Yes', selected: draft.plausible === true },
+        { key: 'N', label: 'No', selected: draft.plausible === false },
+      ];
+    case 'findings':
+      return questions.findings.map((label, i) => ({ key: String(i + 1), label, selected: draft.findings.includes(label) }));
+  }
+}
+
+function Questions({ reading, questions }: { readonly reading: Reading; readonly questions: StudyQuestions }) {
+  return (
+    <div className="vtt-questions">
+      {questionsFor(questions).map((id) => {
+        const active = reading.draft.active === id;
+        return (
+          <fieldset key={id} className={active ? 'vtt-question active' : 'vtt-question'} data-testid={`vtt-q-${id}`} aria-current={active ? 'step' : undefined}>
+            <legend>
+              {QUESTION_TITLES[id]}
+              {id === 'findings' ? <span className="muted small"> (optional; 0 clears)</span> : null}
+            </legend>
+            <div className="vtt-options">
+              {optionsFor(id, reading, questions).map((option) => (
+                <button
+                  key={option.key}
+                  type="button"
+                  tabIndex={-1}
+                  className={option.selected ? 'vtt-option selected' : 'vtt-option'}
+                  aria-pressed={option.selected}
+                  onClick={() => reading.press(option.key, id)}
+                >
+                  <kbd>{option.key}</kbd> {option.label}
+                </button>
+              ))}
+            </div>
+          </fieldset>
+        );
+      })}
+    </div>
+  );
+}
+
+export function ReaderView({ studyId, readerId }: { readonly studyId: string; readonly readerId: string }) {
+  const reading = useReading(studyId, readerId);
+  const go = useVttNav((s) => s.go);
+  const leave = () => {
+    if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+    go({ kind: 'list' });
+  };
+  const { study, session, progress, status } = reading;
+  const questions = study?.settings.questions;
+  const caseNumber = Math.min(progress.done + 1, progress.total);
+
+  return (
+    <div className="vtt-reader" role="dialog" aria-modal="true" aria-label="Reader study" data-testid="vtt-reader">
+      <header className="vtt-reader-bar">
+        <span>Reader {session?.reader.label ?? ''}</span>
+        {study?.settings.prevalenceDisclosed ? (
+          <span className="muted">
+            {caseMix(study.settings).synthetic} of {study.cases.length} cases are synthetic
+          </span>
+        ) : null}
+        {status !== 'done' && progress.total > 0 ? (
+          <span data-testid="vtt-progress" aria-live="polite">
+            Case {caseNumber} of {progress.total}
+          </span>
+        ) : null}
+        <div className="vtt-reader-progress">
+          <ProgressBar value={progress.total > 0 ? progress.done / progress.total : 0} label="Study progress" />
+        </div>
+        <button type="button" tabIndex={-1} onClick={() => reading.press('p')} disabled={status !== 'reading' && status !== 'paused'}>
+          {status === 'paused' ? 'Resume (P)' : 'Pause (P)'}
+        </button>
+        <button type="button" tabIndex={-1} onClick={() => void document.documentElement.requestFullscreen?.().catch(() => undefined)}>
+          Full screen
+        </button>
+        <button type="button" tabIndex={-1} onClick={leave}>
+          Leave (answers are saved)
+        </button>
+      </header>
+
+      {status === 'loading' ? <p className="vtt-centre">Loading…</p> : null}
+      {status === 'missing' ? (
+        <p className="vtt-centre" role="alert">
+          {reading.message ?? 'This study or reader is no longer on this machine.'}
+        </p>
+      ) : null}
+      {status === 'done' ? (
+        <div className="vtt-centre" data-testid="vtt-done">
+          <h2>All {progress.total} cases answered. Thank you.</h2>
+          <p>Your answers are saved on this machine.</p>
+          <button type="button" className="primary" onClick={leave}>
+            Back to the studies
+          </button>
+        </div>
+      ) : null}
+
+      {study && questions && (status === 'reading' || status === 'saving' || status === 'paused') ? (
+        <div className="vtt-reader-body">
+          <div className="vtt-stage">
+            {status === 'paused' ? (
+              <div className="vtt-paused" data-testid="vtt-paused">
+                <p>Paused. The clock is stopped.</p>
+                <p>
+                  Press <kbd>P</kbd> to resume.
+                </p>
+              </div>
+            ) : reading.imageProblem !== null ? (
+              <div className="vtt-unreadable" role="alert" data-testid="vtt-unreadable">
+                <p>This image could not be shown ({reading.imageProblem}).</p>
+                <p>
+                  Press <kbd>Enter</kbd> to skip it; it will be left out of the analysis and the study goes on.
+                </p>
+              </div>
+            ) : reading.current ? (
+              <StudyCanvas image={reading.current.image} label={`Case ${caseNumber}`} className="vtt-image" />
+            ) : null}
+          </div>
+          <aside className="vtt-panel">
+            {reading.imageProblem === null ? <Questions reading={reading} questions={questions} /> : null}
+            <p className="vtt-message" role="status" data-testid="vtt-message">
+              {status === 'saving' ? 'Saving…' : (reading.message ?? '')}
+            </p>
+            <table className="vtt-keys" aria-label="Keys">
+              <tbody>
+                {keyLegend(questions).map((row) => (
+                  <tr key={row.keys}>
+                    <th scope="row">
+                      <kbd>{row.keys}</kbd>
+                    </th>
+                    <td>{row.action}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </aside>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,216 @@
+/**
+ * @file The reading screen's controller: loads the study and the reader's session, turns key presses into answers
+ * through the pure answer-keys machine, times each case (case-clock), and saves every answer to IndexedDB before
+ * the next case is shown. The component only renders what this returns.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { applyKey, emptyDraft, QUESTION_TITLES, ratingFor, type AnswerDraft, type QuestionId } from '../../domain/vtt/answer-keys';
+import { activeMs, markInput, pauseClock, resumeClock, startClock, type CaseClock } from '../../domain/vtt/case-clock';
+import { appendAnswer, currentCaseId, sessionProgress, type CaseAnswer, type ReaderSession } from '../../domain/vtt/reader-session';
+import { imageProblem, type Study, type StudyCase } from '../../domain/vtt/study';
+import { vttDb } from '../../storage/vtt-db';
+import { invalidateVtt } from './vtt-queries';
+
+export type ReadingStatus = 'loading' | 'reading' | 'saving' | 'paused' | 'done' | 'missing';
+
+export interface Reading {
+  readonly status: ReadingStatus;
+  readonly study: Study | null;
+  readonly session: ReaderSession | null;
+  readonly current: StudyCase | null;
+  /** Why the current image cannot be shown (the reader skips it with Enter); null when it can. */
+  readonly imageProblem: string | null;
+  readonly draft: AnswerDraft;
+  readonly progress: { done: number; total: number };
+  /** A sentence for the reader (missing answers, a failed save); null when none. */
+  readonly message: string | null;
+  /** Feeds a key as if typed; with `question`, that question is highlighted first (on-screen buttons). */
+  press(key: string, question?: QuestionId): void;
+}
+
+/** Keys the reader screen owns; anything else (browser shortcuts, Tab) is left alone. */
+const HANDLED = /^(?:[rsynp0-9]|Enter|ArrowUp|ArrowDown)$/i;
+
+function displayContext() {
+  return {
+    screenWidth: window.screen.width,
+    screenHeight: window.screen.height,
+    viewportWidth: window.innerWidth,
+    viewportHeight: window.innerHeight,
+    devicePixelRatio: window.devicePixelRatio,
+    userAgent: navigator.userAgent,
+  };
+}
+
+export function useReading(studyId: string, readerId: string): Reading {
+  const [study, setStudy] = useState<Study | null>(null);
+  const [session, setSession] = useState<ReaderSession | null>(null);
+  const [status, setStatus] = useState<ReadingStatus>('loading');
+  const [draft, setDraft] = useState<AnswerDraft>(emptyDraft);
+  const [message, setMessage] = useState<string | null>(null);
+  const clock = useRef<CaseClock>(startClock(performance.now()));
+  const shownAt = useRef<string>(new Date().toISOString());
+  // Set synchronously, so a second Enter in the same tick cannot submit the case twice.
+  const saving = useRef(false);
+  // The key handler reads the latest values through this ref, so it can stay attached once.
+  const latest = useRef({ study, session, status, draft });
+  latest.current = { study, session, status, draft };
+
+  /** A case appears: fresh clock and empty answers, set in the same render as the case (no stale draft). */
+  const showCase = useCallback(() => {
+    clock.current = startClock(performance.now());
+    shownAt.current = new Date().toISOString();
+    setDraft(emptyDraft());
+    setMessage(null);
+  }, []);
+
+  useEffect(() => {
+    let cancelled = false;
+    void (async () => {
+      const db = vttDb();
+      const [loadedStudy, loadedSession] = await Promise.all([db.getStudy(studyId), db.getSession(studyId, readerId)]);
+      if (cancelled) return;
+      if (!loadedStudy || !loadedSession) {
+        setStatus('missing');
+        return;
+      }
+      let ready = loadedSession;
+      if (ready.display === null) {
+        ready = { ...ready, display: displayContext() };
+        await db.saveSession(ready);
+      }
+      if (cancelled) return;
+      setStudy(loadedStudy);
+      setSession(ready);
+      showCase();
+      setStatus(currentCaseId(ready) === null ? 'done' : 'reading');
+    })().catch((error: unknown) => {
+      if (!cancelled) {
+        setMessage(error instanceof Error ? error.message : String(error));
+        setStatus('missing');
+      }
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [studyId, readerId, showCase]);
+
+  const caseId = session ? currentCaseId(session) : null;
+  const current = (caseId !== null && study?.cases.find((c) => c.caseId === caseId)) || null;
+  const problem = study && caseId !== null ? imageProblem(current?.image, study.settings.resolution) : null;
+
+  const submit = useCallback(async (answerDraft: AnswerDraft, skipReason: string | null) => {
+    const { study: s, session: current } = latest.current;
+    const id = current ? currentCaseId(current) : null;
+    if (!s || !current || id === null || saving.current) return;
+    saving.current = true;
+    const now = performance.now();
+    const levels = s.settings.questions.confidenceLevels;
+    const answered = skipReason === null && answerDraft.call !== null && answerDraft.confidence !== null;
+    const answer: CaseAnswer = {
+      caseId: id,
+      orderIndex: current.answers.length,
+      status: answered ? 'answered' : 'unreadable',
+      call: answered ? answerDraft.call : null,
+      confidence: answered ? answerDraft.confidence : null,
+      rating: answered && answerDraft.call !== null && answerDraft.confidence !== null ? ratingFor(answerDraft.call, answerDraft.confidence, levels) : null,
+      realism: answered ? answerDraft.realism : null,
+      plausible: answered && s.settings.questions.askPlausibility ? answerDraft.plausible : null,
+      findings: answered ? answerDraft.findings : [],
+      timing: { shownAt: shownAt.current, firstInputMs: clock.current.firstInputMs, answerMs: activeMs(clock.current, now), pauses: clock.current.pauses },
+      note: skipReason,
+    };
+    setStatus('saving');
+    try {
+      const next = await appendAnswer(current, answer, new Date().toISOString());
+      // Durable first, then the next case: a reload can never skip or repeat an answer.
+      await vttDb().saveSession(next);
+      setSession(next);
+      showCase();
+      setStatus(currentCaseId(next) === null ? 'done' : 'reading');
+      if (currentCaseId(next) === null) void invalidateVtt();
+    } catch (error) {
+      setMessage(`The answer was not saved: ${error instanceof Error ? error.message : String(error)} Press Enter to try again.`);
+      setStatus('reading');
+    } finally {
+      saving.current = false;
+    }
+  }, [showCase]);
+
+  const press = useCallback(
+    (key: string, question?: QuestionId) => {
+      const { study: s, status: st, draft: current, session: sess } = latest.current;
+      const d = question ? { ...current, active: question } : current;
+      if (!s || !sess) return;
+      if (st === 'paused') {
+        if (key.toLowerCase() === 'p') {
+          clock.current = resumeClock(clock.current, performance.now());
+          setStatus('reading');
+        }
+        return;
+      }
+      if (st !== 'reading') return;
+      const id = currentCaseId(sess);
+      const shownCase = s.cases.find((c) => c.caseId === id);
+      const unreadable = imageProblem(shownCase?.image, s.settings.resolution);
+      if (unreadable !== null) {
+        if (key === 'Enter') void submit(d, `image could not be shown: ${unreadable}`);
+        return;
+      }
+      const outcome = applyKey(d, key, s.settings.questions);
+      switch (outcome.kind) {
+        case 'update':
+          clock.current = markInput(clock.current, performance.now());
+          setDraft(outcome.draft);
+          setMessage(null);
+          break;
+        case 'incomplete':
+          setDraft(outcome.draft);
+          setMessage(`Still to answer: ${outcome.missing.map((q) => QUESTION_TITLES[q]).join(', ')}`);
+          break;
+        case 'submit':
+          void submit(d, null);
+          break;
+        case 'pause':
+          clock.current = pauseClock(clock.current, performance.now());
+          setStatus('paused');
+          break;
+        case 'ignored':
+          break;
+      }
+    },
+    [submit],
+  );
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+      if (event.target instanceof HTMLElement && event.target.closest('input, textarea, select')) return;
+      if (!HANDLED.test(event.key)) return;
+      event.preventDefault();
+      press(event.key);
+    };
+    // Leaving the tab pauses the clock, so time per case measures reading, not absence.
+    const onVisibility = () => {
+      if (document.visibilityState === 'hidden' && latest.current.status === 'reading') press('p');
+    };
+    window.addEventListener('keydown', onKeyDown);
+    document.addEventListener('visibilitychange', onVisibility);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      document.removeEventListener('visibilitychange', onVisibility);
+    };
+  }, [press]);
+
+  return {
+    status,
+    study,
+    session,
+    current,
+    imageProblem: problem,
+    draft,
+    progress: session ? sessionProgress(session) : { done: 0, total: 0 },
+    message,
+    press,
+  };
+}
