@@ -131,7 +131,7 @@ export default defineConfig(({ command, mode }) => {
     build: { target: 'es2022', sourcemap: true },
     test: {
       environment: 'node',
-      include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'workers/**/*.test.ts', 'scripts/**/*.test.ts'],
+      include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'workers/**/*.test.ts', 'scripts/**/*.test.ts', 'cli/**/*.test.ts'],
     },
   };
 });

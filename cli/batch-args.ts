@@ -90,7 +90,7 @@ export function parseCliArgs(argv: readonly string[], now = new Date()): CliOpti
   const args = [...argv];
   const command = args.shift();
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
-  if (!['generate', 'merge', 'verify'].includes(command)) throw new Error(`Unknown command "${command}". Use generate, merge or verify.`);
+  if (command !== 'generate' && command !== 'merge' && command !== 'verify') throw new Error(`Unknown command "${command}". Use generate, merge or verify.`);
   const values = new Map<string, string[]>();
   const flags = new Set<string>();
   const positional: string[] = [];

@@ -21,6 +21,14 @@ const DIR = resolve(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'parity
 const haveFixtures = existsSync(resolve(DIR, 'graphs.json')) && existsSync(resolve(DIR, 'runs.json'));
 const readJson = <T>(name: string): T => JSON.parse(readFileSync(resolve(DIR, name), 'utf8')) as T;
 
+/**
+ * onnxruntime-web 1.30's WebGPU EP bakes InstanceNormalization's epsilon into a shader whose program-cache key
+ * leaves it out (key: components, batch·channels), so a graph whose GroupNorms (exported as InstanceNormalization)
+ * use another epsilon than one compiled earlier on the same device, in any session, silently runs with the wrong
+ * epsilon. Exports that use one epsilon for every InstanceNormalization avoid it.
+ */
+const WEBGPU_HINT = ' (if this graph has InstanceNormalization: the onnxruntime WebGPU epsilon cache issue, see WEBGPU_HINT in e2e/parity.spec.ts)';
+
 type Hooks = { __medcodiE2E?: MedcodiE2E };
 
 async function openHooks(page: Page, preferBackend: 'wasm' | 'webgpu') {
@@ -33,32 +41,33 @@ function runParity(page: Page, request: ParityRequest): Promise<ParityReport> {
   return page.evaluate((req) => (window as Hooks).__medcodiE2E!.runParity(req), request);
 }
 
-function expectGraphs(report: ParityReport, graphs: GraphFixtures): void {
-  expect(report.graphs.map((g) => g.graph).sort()).toEqual(Object.keys(graphs.graphs).sort());
+/** Soft assertions, so one report lists every graph and run that is off. */
+function expectGraphs(report: ParityReport, graphs: GraphFixtures, hint = ''): void {
+  expect.soft(report.graphs.map((g) => g.graph).sort()).toEqual(Object.keys(graphs.graphs).sort());
   for (const g of report.graphs) {
-    expect(g.problems, g.graph).toEqual([]);
-    expect(g.maxAbsError, `${g.graph} ${JSON.stringify(g.outputs)}`).toBeLessThanOrEqual(graphs.tolerance);
+    expect.soft(g.problems, g.graph).toEqual([]);
+    expect.soft(g.maxAbsError, `${g.graph} ${JSON.stringify(g.outputs)}${hint}`).toBeLessThanOrEqual(graphs.tolerance);
   }
 }
 
 function expectRuns(report: ParityReport, runs: RunFixtures, names: readonly string[], graphTolerance: number): void {
-  expect(report.runs.map((r) => r.name)).toEqual(names);
+  expect.soft(report.runs.map((r) => r.name)).toEqual(names);
   for (const run of report.runs) {
     const fx = runs.runs[run.name]!;
     const label = (what: string) => `${run.name}: ${what}`;
-    expect(run.problems, label('problems')).toEqual([]);
-    expect(run.noiseProblems, label('noise replay')).toEqual([]);
-    if ('report' in fx.inputs) expect(run.clipIdsEqual, label('CLIP ids')).toBe(true);
-    if ('frontal' in fx.inputs || 'lateral' in fx.inputs) expect(run.clipPixelMaxAbs, label('CLIP pixels')).toBeLessThanOrEqual(1e-6);
-    expect(Object.keys(run.conditionMaxAbs).sort()).toEqual(Object.keys(fx.conditions).sort());
-    for (const [m, err] of Object.entries(run.conditionMaxAbs)) expect(err, label(`condition ${m}`)).toBeLessThanOrEqual(graphTolerance);
-    expect(Object.keys(run.latentMaxAbs).sort()).toEqual([...fx.targets].sort());
-    for (const [m, err] of Object.entries(run.latentMaxAbs)) expect(err, label(`latent ${m}`)).toBeLessThanOrEqual(fx.tolerance);
+    expect.soft(run.problems, label('problems')).toEqual([]);
+    expect.soft(run.noiseProblems, label('noise replay')).toEqual([]);
+    if ('report' in fx.inputs) expect.soft(run.clipIdsEqual, label('CLIP ids')).toBe(true);
+    if ('frontal' in fx.inputs || 'lateral' in fx.inputs) expect.soft(run.clipPixelMaxAbs, label('CLIP pixels')).toBeLessThanOrEqual(1e-6);
+    expect.soft(Object.keys(run.conditionMaxAbs).sort()).toEqual(Object.keys(fx.conditions).sort());
+    for (const [m, err] of Object.entries(run.conditionMaxAbs)) expect.soft(err, label(`condition ${m}`)).toBeLessThanOrEqual(graphTolerance);
+    expect.soft(Object.keys(run.latentMaxAbs).sort()).toEqual([...fx.targets].sort());
+    for (const [m, err] of Object.entries(run.latentMaxAbs)) expect.soft(err, label(`latent ${m}`)).toBeLessThanOrEqual(fx.tolerance);
     for (const m of fx.targets.filter((t) => t !== 'report')) {
-      expect(run.imageMaxAbs[m], label(`image ${m}`)).toBeLessThanOrEqual(fx.tolerance);
-      expect(run.imageU8MaxDiff[m], label(`8-bit image ${m}`)).toBeLessThanOrEqual(1);
+      expect.soft(run.imageMaxAbs[m], label(`image ${m}`)).toBeLessThanOrEqual(fx.tolerance);
+      expect.soft(run.imageU8MaxDiff[m], label(`8-bit image ${m}`)).toBeLessThanOrEqual(1);
     }
-    if (fx.targets.includes('report')) expect(run.tokens, label('greedy tokens')).toEqual(fx.greedyTokens);
+    if (fx.targets.includes('report')) expect.soft(run.tokens, label('greedy tokens')).toEqual(fx.greedyTokens);
   }
 }
 
@@ -104,7 +113,7 @@ test.describe('parity with PyTorch', () => {
     annotate(report);
     // A GPU error would have switched the pool to WASM: the whole check must have stayed on WebGPU.
     expect(report.backend).toBe('webgpu');
-    expectGraphs(report, graphs);
+    expectGraphs(report, graphs, WEBGPU_HINT);
     expectRuns(report, runs, names, graphs.tolerance);
   });
 });

@@ -71,7 +71,7 @@ export function installE2EHooks(): void {
       return { modelIds: info.modelIds, crossOriginIsolated: globalThis.crossOriginIsolated, capabilities: info.capabilities };
     },
     async prepare(modelId) {
-      const status = await api().prepareModel(modelId, undefined, () => undefined);
+      const status = await api().prepareModel(modelId, undefined, proxy(() => undefined));
       return status.complete;
     },
     runParity: (request) => api().runParity(request),

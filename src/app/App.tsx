@@ -1,4 +1,5 @@
 /** The shell: header with navigation, the current view, and the synthetic-data notice. */
+import { CasesView } from '../features/cases/CasesView';
 import { HistoryView } from '../features/history/HistoryView';
 import { ModelsView } from '../features/models/ModelsView';
 import { StudioView } from '../features/studio/StudioView';
@@ -14,6 +15,7 @@ const NAV: readonly { view: View; label: string; soon?: boolean }[] = [
   { view: 'models', label: 'Models' },
   { view: 'history', label: 'History' },
   { view: 'reader-study', label: 'Reader study' },
+  { view: 'cases', label: 'Cases' },
 ];
 
 export function App() {
@@ -57,6 +59,7 @@ export function App() {
         {view === 'models' ? <ModelsView /> : null}
         {view === 'history' ? <HistoryView /> : null}
         {view === 'reader-study' ? <VttPage /> : null}
+        {view === 'cases' ? <CasesView /> : null}
       </main>
       <footer className="app-footer">
         Everything generated here is <strong>synthetic</strong>: not a real patient, not for diagnosis. Models run locally; nothing you

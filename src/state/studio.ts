@@ -4,7 +4,7 @@
  */
 import { useStore } from 'zustand';
 import { queryClient } from '../app/query-client';
-import { decodeImageFile } from '../domain/decode-image-file';
+import { decodeImportForModel } from '../domain/io/read-import-file';
 import { runJob } from '../engine-client/engine-client';
 import { readyEngine, setEnginePreference } from '../queries/engine';
 import { fetchBlob } from '../queries/examples';
@@ -22,7 +22,8 @@ export const studioStore = createPersistedStudioStore(
     },
     saveResult: (record) => resultsDb().save(record),
     onResultSaved: () => void queryClient.invalidateQueries({ queryKey: queryKeys.results() }),
-    decodeImage: decodeImageFile,
+    // PNG (8/16-bit), JPEG, TIFF and DICOM, windowed as the file says (issue 5).
+    decodeImage: (file, size, name) => decodeImportForModel(file, size, name),
     fetchBlob,
     newJobId: () => crypto.randomUUID(),
   },

@@ -2,7 +2,7 @@
 import type { StateCreator } from 'zustand';
 import type { StudioState } from './studio-types';
 
-export const VIEWS = ['studio', 'models', 'history', 'reader-study'] as const;
+export const VIEWS = ['studio', 'models', 'history', 'reader-study', 'cases'] as const;
 export type View = (typeof VIEWS)[number];
 
 export interface UiSlice {

@@ -543,10 +543,12 @@ def synthetic_entries(cfg: ModelConfig, ref: Optional[Dict[str, Tuple[int, ...]]
 
 def write_synthetic_checkpoint(path: Path, cfg: ModelConfig, ref: Optional[Dict[str, Tuple[int, ...]]] = None,
                                seed: int = 0, drop: Iterable[str] = (), extra: Optional[Dict[str, tuple]] = None,
-                               reshape: Optional[Dict[str, tuple]] = None) -> dict:
+                               reshape: Optional[Dict[str, tuple]] = None,
+                               values: Optional[Dict[str, torch.Tensor]] = None) -> dict:
     """Streams a torch-loadable zip checkpoint (one tensor in memory at a time, so the full-size 27 GB file can
-    be written on a small machine). `drop`/`extra`/`reshape` make broken variants for the refusal tests."""
-    drop, extra, reshape = set(drop), dict(extra or {}), dict(reshape or {})
+    be written on a small machine). `drop`/`extra`/`reshape`/`values` make broken variants for the refusal
+    tests (`values` replaces a key's data)."""
+    drop, extra, reshape, values = set(drop), dict(extra or {}), dict(reshape or {}), dict(values or {})
     entries = [(k, reshape.get(k, s), dt, a) for k, s, dt, a in synthetic_entries(cfg, ref) if k not in drop]
     entries += [(k, tuple(s), torch.float32, None) for k, s in extra.items()]
     sched = _schedule_buffers(cfg)
@@ -571,8 +573,12 @@ def write_synthetic_checkpoint(path: Path, cfg: ModelConfig, ref: Optional[Dict[
             st = storages[k]
             if st.key in written:
                 continue
-            t = sched[k].reshape(shape) if k in sched and tuple(shape) == tuple(sched[k].shape) \
-                else synthetic_tensor(k, shape, seed, dt)
+            if k in values:
+                t = values[k].to(dt).reshape(shape)
+            elif k in sched and tuple(shape) == tuple(sched[k].shape):
+                t = sched[k].reshape(shape)
+            else:
+                t = synthetic_tensor(k, shape, seed, dt)
             data = t.contiguous().numpy().tobytes()
             with z.open(f"archive/data/{st.key}", "w", force_zip64=True) as f:
                 f.write(data)
@@ -840,11 +846,12 @@ def errors(outs: Sequence[np.ndarray], refs: Sequence[torch.Tensor]) -> Dict[str
     return res
 
 
-def run_graph(path: Path, spec: GraphSpec, threads: int) -> List[np.ndarray]:
+def run_graph(path: Path, spec: GraphSpec, threads: int, *more: GraphSpec) -> List[np.ndarray]:
+    """Outputs of the graph at `path` on spec's inputs (a list of output lists when `more` specs are given)."""
     sess = _session(path, threads)
-    outs = sess.run(None, {n: v.numpy() for n, v in zip(spec.in_names, spec.inputs)})
+    runs = [sess.run(None, {n: v.numpy() for n, v in zip(s.in_names, s.inputs)}) for s in (spec,) + more]
     del sess
-    return outs
+    return runs if more else runs[0]
 
 
 @contextlib.contextmanager
@@ -997,8 +1004,8 @@ def convert_component(comp: str, ckpt, cfg: ModelConfig, opts: ConvertOptions, w
         res.files["fp32"] = Q.save_model(model, path, opts.max_file_bytes)
         del model
         res.inputs, res.outputs = onnx_io(path)
-        e1 = errors(run_graph(path, spec, opts.threads), ref)
-        e2 = errors(run_graph(path, spec2, opts.threads), ref2)
+        o1, o2 = run_graph(path, spec, opts.threads, spec2)
+        e1, e2 = errors(o1, ref), errors(o2, ref2)
         res.errors["fp32"] = {k: max(e1[k], e2[k]) for k in e1}
         if res.errors["fp32"]["maxRel"] > FP32_REL_TOL:
             raise RuntimeError(f"{spec.name}: fp32 onnxruntime differs from PyTorch by {res.errors['fp32']['maxRel']:.2e} "

@@ -193,6 +193,11 @@ def to_fp16(model: onnx.ModelProto, extra_block_nodes: Iterable[str] = ()) -> on
         if inp.name == "timestep":
             block_nodes |= head_nodes(model.graph, inp.name)
     block_nodes |= tail_nodes(model.graph, [o.name for o in model.graph.output])
+    # constants read only by fp32 nodes stay fp32 (e.g. the embedding frequencies multiplied by t up to 999)
+    cons = _consumers(model.graph)
+    for n in model.graph.node:
+        if n.op_type == "Constant" and all(c.name in block_nodes for o in n.output for c, _ in cons.get(o, [])):
+            block_nodes.add(n.name)
     model = convert_float_to_float16(model, keep_io_types=True, disable_shape_infer=True,
                                      op_block_list=list(DEFAULT_OP_BLOCK_LIST) + list(FP16_BLOCK_OPS),
                                      node_block_list=sorted(block_nodes))
@@ -380,6 +385,46 @@ def quantize_matmuls(model: onnx.ModelProto, bits: int = 4, block_size: int = 32
     return stats
 
 
+def dequantize_matmulnbits(model: onnx.ModelProto) -> int:
+    """In place, the inverse rewrite used to verify a quantised graph: every MatMulNBits (without zero points)
+    becomes a MatMul on its dequantised [K, N] weight in the scales' float type, computed from the stored bytes
+    by this module's reading of the format. A quantised graph and its twin must agree to float rounding."""
+    g = model.graph
+    inits = {t.name: t for t in g.initializer}
+    new_nodes, drop, add = [], set(), []
+    n_done = 0
+    for node in g.node:
+        if node.op_type != "MatMulNBits" or node.domain != MS_DOMAIN:
+            new_nodes.append(node)
+            continue
+        if len(node.input) > 3 and any(node.input[3:]):
+            raise ValueError(f"{node.name}: zero points / g_idx / bias inputs are not produced by this module")
+        k, n = int(_attr(node, "K", 0)), int(_attr(node, "N", 0))
+        bits, bs = int(_attr(node, "bits", 4)), int(_attr(node, "block_size", 32))
+        packed = numpy_helper.to_array(inits[node.input[1]])
+        s_arr = numpy_helper.to_array(inits[node.input[2]])
+        nb = packed.shape[1]
+        if bits == 4:
+            q = np.empty((n, nb, bs), dtype=np.int32)
+            q[..., 0::2] = packed & 0x0F
+            q[..., 1::2] = packed >> 4
+        else:
+            q = packed.astype(np.int32)
+        w = ((q - 2 ** (bits - 1)).astype(np.float32) * s_arr.astype(np.float32).reshape(n, nb, 1))
+        w = w.reshape(n, nb * bs)[:, :k].T.astype(s_arr.dtype)                     # [K, N]
+        name = node.input[1] + "_dequantized"
+        add.append(numpy_helper.from_array(np.ascontiguousarray(w), name))
+        drop.update(node.input[1:3])
+        new_nodes.append(helper.make_node("MatMul", [node.input[0], name], list(node.output), name=node.name + "_twin"))
+        n_done += 1
+    del g.node[:]
+    g.node.extend(new_nodes)
+    kept = [t for t in g.initializer if t.name not in drop]
+    del g.initializer[:]
+    g.initializer.extend(kept + add)
+    return n_done
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # sizes and saving
 
@@ -479,6 +524,6 @@ def load_model(path: Path) -> onnx.ModelProto:
 
 
 __all__ = ["MAX_FILE_BYTES", "MAX_SESSION_BYTES", "Conv1x1AsLinear", "linearize_for_quantization", "to_fp16",
-           "quantize_blockwise", "quantize_matmuls", "QuantStats", "save_model", "load_model",
+           "quantize_blockwise", "quantize_matmuls", "dequantize_matmulnbits", "QuantStats", "save_model", "load_model",
            "largest_initializer_bytes", "total_initializer_bytes", "tensor_nbytes", "infer_value_info",
            "head_nodes", "tail_nodes"]

@@ -43,7 +43,7 @@ export function ImageInput({ modality, imageSize }: { readonly modality: ImageMo
         {named ? (
           <GreyCanvas image={named.image} label={`${modality === 'frontal' ? 'Frontal' : 'Lateral'} image input: ${named.name}`} className="input-preview" />
         ) : (
-          <p className="muted drop-hint">{loading ? 'Reading…' : 'Drop a PNG or JPEG here'}</p>
+          <p className="muted drop-hint">{loading ? 'Reading…' : 'Drop a PNG, JPEG, TIFF or DICOM here'}</p>
         )}
       </div>
       <div className="input-actions">
@@ -51,7 +51,7 @@ export function ImageInput({ modality, imageSize }: { readonly modality: ImageMo
           ref={fileInput}
           id={`${id}-file`}
           type="file"
-          accept="image/png,image/jpeg"
+          accept="image/png,image/jpeg,image/tiff,application/dicom,.png,.jpg,.jpeg,.tif,.tiff,.dcm,.dicom"
           className="visually-hidden"
           tabIndex={-1}
           aria-hidden="true"

@@ -7,6 +7,7 @@ import { selectResult, selectSaveState } from '../../state/selectors';
 import { useStudio } from '../../state/studio';
 import { formatDateTime, formatDuration } from '../../ui/format';
 import { SyntheticBadge } from '../../ui/SyntheticBadge';
+import { ExportMenu } from '../cases/ExportMenu';
 import { ReportView } from './ReportView';
 import { XrayViewer } from './XrayViewer';
 
@@ -82,6 +83,7 @@ export function ResultsPanel() {
           </div>
         ) : null}
       </div>
+      <ExportMenu record={record} />
     </section>
   );
 }

@@ -1,0 +1,35 @@
+/**
+ * Every one of the 12 directions end to end on the nano model (2 denoising steps, short reports: this checks the
+ * wiring of each direction, not quality). Inputs are the bundled phantom example case 3.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { DIRECTIONS } from '../src/contracts/modality';
+import { expect, test } from './fixtures';
+
+const example = (name: string) => fileURLToPath(new URL(`../public/examples/${name}`, import.meta.url));
+
+test.describe('all 12 directions', () => {
+  for (const direction of DIRECTIONS) {
+    test(`${direction.label}`, async ({ page, studio }) => {
+      const cases = JSON.parse(await readFile(example('cases.json'), 'utf8')) as { frontal: string; lateral: string; report: string }[];
+      const source = cases[2] ?? cases[0];
+      if (!source) throw new Error('public/examples/cases.json has no cases');
+      await studio.open();
+      await studio.chooseOutputs(direction.outputs);
+      await studio.report.fill(direction.inputs.includes('report') ? source.report : '');
+      for (const modality of ['frontal', 'lateral'] as const) {
+        if (!direction.inputs.includes(modality)) continue;
+        const file = source[modality].split('/').pop() ?? '';
+        await studio.fileInput(modality).setInputFiles(example(file));
+        await expect(page.getByRole('img', { name: new RegExp(`${modality} image input`, 'i') })).toBeVisible();
+      }
+      await studio.setSettings({ steps: 2, seed: '99', previewEvery: 0, maxTokens: 12 });
+      await expect(studio.generateButton).toContainText(direction.label);
+      await studio.generateButton.click();
+      await expect(studio.progressLabel).toHaveText('Done', { timeout: 150_000 });
+      await expect(studio.results).toContainText(`${direction.label} · seed 99 · 2 steps`);
+      for (const output of direction.outputs) await expect(page.getByTestId(`result-${output}`)).toBeVisible();
+    });
+  }
+});

@@ -1,0 +1,364 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: wall time of whole generation jobs (nano T>F, F>T, T>F+L; 50 steps, the studio's default
+ * settings) through the real engine:
+ *   - Chromium, WASM, 1 and 2 threads: the production build served by `vite preview` (COOP/COEP) on a free port,
+ *     a fresh browser per thread count, jobs run in the real engine worker through the `?e2e=1` hooks
+ *     (src/e2e-hooks.ts);
+ *   - Node, onnxruntime-node CPU, 1 and 2 intra-op threads: the same Engine and pipeline code
+ *     (scripts/node-engine.ts, loaded with Vite's SSR module loader), a fresh process per thread count.
+ * Per job: total time, time inside session.run (JobResult.timings) and the share outside it; peak memory
+ * (Chromium: peak RSS of the renderer process, which hosts the page and its workers, via CDP SystemInfo + /proc,
+ * and performance.measureUserAgentSpecificMemory(); Node: peak RSS sampled every 10 ms).
+ * Each direction first runs once at 2 steps (session creation, not timed), then `--repeat` times at `--steps`;
+ * the table shows the median. Prints a table and writes bench-results.json. No assertions: the issue's targets
+ * (Chromium WASM 2 threads within 2.5x of onnxruntime-node 2 threads; ≤ 5% outside session.run) are reported.
+ *
+ * Options: --steps N (50) --repeat N (1) --threads 1,2 --only chromium|node --dist DIR (skip the build and serve
+ *          DIR) --out FILE (bench-results.json) --model ID (medcodi-nano)
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { values: opts } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '50' },
+    repeat: { type: 'string', default: '1' },
+    threads: { type: 'string', default: '1,2' },
+    only: { type: 'string' },
+    dist: { type: 'string' },
+    out: { type: 'string', default: 'bench-results.json' },
+    model: { type: 'string', default: 'medcodi-nano' },
+    'node-child': { type: 'string' },
+  },
+});
+const STEPS = Number(opts.steps);
+const REPEAT = Math.max(1, Number(opts.repeat));
+const THREADS = opts.threads.split(',').map(Number);
+const MODEL_ID = opts.model;
+
+const DIRECTIONS = [
+  { id: 'T>F', inputs: ['report'], outputs: ['frontal'] },
+  { id: 'F>T', inputs: ['frontal'], outputs: ['report'] },
+  { id: 'T>F+L', inputs: ['report'], outputs: ['frontal', 'lateral'] },
+];
+
+/** The studio's default settings (src/domain/prompt-draft.ts) with a fixed seed. */
+function settings(steps) {
+  return { steps, guidanceScale: 7.5, seed: 1234, sampler: 'ddim', eta: 1, previewEvery: 10, temperature: 1, topP: 1, maxTokens: 100 };
+}
+
+const REPORT = 'FINDINGS: The heart is markedly enlarged. No consolidation. There is no pleural effusion. IMPRESSION: Severe cardiomegaly.';
+
+/** A 64x64 grey phantom (plain numbers, so it crosses page.evaluate). */
+function phantom(size = 64) {
+  const pixels = [];
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const r = Math.hypot(x - size / 2, (y - size / 2) * 0.8) / (size / 2);
+      pixels.push(r < 0.8 ? Math.round(200 * (1 - r * 0.5)) : 10);
+    }
+  }
+  return { width: size, height: size, pixels };
+}
+
+/** A JSON-able request (images as number arrays), as src/e2e-hooks.ts takes it. */
+function request(direction, steps) {
+  return {
+    modelId: MODEL_ID,
+    inputs: direction.inputs.map((m) => (m === 'report' ? { modality: m, weight: 1, text: REPORT } : { modality: m, weight: 1, ...phantom() })),
+    outputs: direction.outputs,
+    settings: settings(steps),
+  };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+};
+
+/** Median of the timed runs of one direction. */
+function summarise(direction, runs) {
+  const totalMs = median(runs.map((r) => r.totalMs));
+  const sessionRunMs = median(runs.map((r) => r.sessionRunMs));
+  return { direction, totalMs, sessionRunMs, outsideShare: (totalMs - sessionRunMs) / totalMs, runs };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Node: one child process per thread count (clean peak RSS).
+
+async function nodeChild(threads) {
+  // Vite's SSR module loader runs the TypeScript sources as they are (kept open: the engine imports lazily).
+  const { createServer: createViteServer } = await import('vite');
+  const vite = await createViteServer({ configFile: false, root: ROOT, logLevel: 'error', appType: 'custom', server: { middlewareMode: true, hmr: false, ws: false } });
+  const module = await vite.ssrLoadModule('/scripts/node-engine.ts');
+  const baselineRss = process.memoryUsage().rss;
+  let peak = baselineRss;
+  const sample = () => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  };
+  const timer = setInterval(sample, 10);
+  const engine = await module.createNodeEngine(threads);
+  await engine.prepareModel(MODEL_ID, undefined, () => undefined);
+  const toEngine = (req, jobId) => ({
+    ...req,
+    jobId,
+    inputs: req.inputs.map((i) => (i.modality === 'report' ? i : { modality: i.modality, weight: i.weight, image: { width: i.width, height: i.height, pixels: Uint8ClampedArray.from(i.pixels) } })),
+  });
+  const results = [];
+  let job = 0;
+  let runtime = '';
+  for (const d of DIRECTIONS) {
+    await engine.generate(toEngine(request(d, 2), `warm-${++job}`), sample);
+    const runs = [];
+    for (let r = 0; r < REPEAT; r++) {
+      const started = performance.now();
+      const result = await engine.generate(toEngine(request(d, STEPS), `bench-${++job}`), sample);
+      runs.push({ totalMs: result.timings.totalMs, sessionRunMs: result.timings.sessionRunMs, wallMs: performance.now() - started, steps: result.timings.stepsRun });
+    }
+    results.push(summarise(d.id, runs));
+  }
+  const report = await engine.runParity({ modelId: MODEL_ID });
+  runtime = report.runtime;
+  clearInterval(timer);
+  sample();
+  await vite.close();
+  process.stdout.write(`\n@@RESULT ${JSON.stringify({ threads, runtime, results, peakRssMB: peak / 2 ** 20, baselineRssMB: baselineRss / 2 ** 20 })}\n`);
+}
+
+function runNodeChild(threads) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--node-child', String(threads), '--steps', String(STEPS), '--repeat', String(REPEAT), '--model', MODEL_ID], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('@@RESULT '));
+      if (code !== 0 || !line) reject(new Error(`node bench (threads ${threads}) exited with ${code}\n${out.slice(-2000)}`));
+      else resolvePromise(JSON.parse(line.slice('@@RESULT '.length)));
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Chromium: production build + vite preview on a free port, fresh browser per thread count.
+
+function freePort() {
+  return new Promise((resolvePromise, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePromise(port));
+    });
+  });
+}
+
+function run(cmd, args) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+async function buildApp() {
+  if (opts.dist) {
+    const dir = resolve(opts.dist);
+    if (!existsSync(join(dir, 'index.html'))) throw new Error(`--dist ${dir} has no index.html`);
+    return dir;
+  }
+  const dir = join(tmpdir(), `medcodi-bench-dist-${process.pid}`);
+  console.log(`building the production app into ${dir} …`);
+  await run(process.execPath, ['scripts/copy-ort.mjs']);
+  await run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', dir, '--emptyOutDir', '--logLevel', 'error']);
+  return dir;
+}
+
+async function startPreview(dist) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--outDir', dist, '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}/`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`vite preview exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error(`vite preview did not answer at ${url}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+function procStatusMB(pid, field) {
+  try {
+    const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
+    return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+async function chromiumBench(url, threads) {
+  const { chromium } = await import('@playwright/test');
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--enable-blink-features=ForceEagerMeasureMemory'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${url}?e2e=1`);
+    await page.waitForFunction(() => window.__medcodiE2E !== undefined, undefined, { timeout: 30_000 });
+    const info = await page.evaluate((t) => window.__medcodiE2E.init({ preferBackend: 'wasm', wasmThreads: t }), threads);
+    if (!info.crossOriginIsolated) throw new Error('the page is not cross-origin isolated (COOP/COEP missing?)');
+    await page.evaluate((id) => window.__medcodiE2E.prepare(id), MODEL_ID);
+    const results = [];
+    let backend = '';
+    for (const d of DIRECTIONS) {
+      await page.evaluate((req) => window.__medcodiE2E.generate(req), request(d, 2));
+      const runs = [];
+      for (let r = 0; r < REPEAT; r++) {
+        const res = await page.evaluate((req) => window.__medcodiE2E.generate(req), request(d, STEPS));
+        backend = res.backend;
+        runs.push({ totalMs: res.timings.totalMs, sessionRunMs: res.timings.sessionRunMs, wallMs: res.wallMs, steps: res.timings.stepsRun });
+      }
+      results.push(summarise(d.id, runs));
+    }
+    // Threads as onnxruntime-web reports them (runParity with nothing to check only reports the runtime).
+    const parity = await page.evaluate((id) => window.__medcodiE2E.runParity({ modelId: id }), MODEL_ID);
+    const uaMemoryBytes = await Promise.race([page.evaluate(() => window.__medcodiE2E.measureMemory()), new Promise((r) => setTimeout(() => r(null), 30_000))]);
+    const cdp = await browser.newBrowserCDPSession();
+    const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
+    const renderers = processInfo.filter((p) => p.type === 'renderer').map((p) => ({ pid: p.id, peakMB: procStatusMB(p.id, 'VmHWM') }));
+    const rendererPeakMB = Math.max(0, ...renderers.map((r) => r.peakMB ?? 0));
+    const pageCdp = await page.context().newCDPSession(page);
+    await pageCdp.send('Performance.enable');
+    const { metrics } = await pageCdp.send('Performance.getMetrics');
+    const jsHeap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? null;
+    return {
+      threads,
+      requestedThreads: threads,
+      ortThreads: parity.wasmThreads,
+      backend,
+      runtime: parity.runtime,
+      crossOriginIsolated: info.crossOriginIsolated,
+      results,
+      rendererPeakRssMB: rendererPeakMB,
+      uaMemoryMB: uaMemoryBytes === null ? null : uaMemoryBytes / 2 ** 20,
+      mainThreadJsHeapMB: jsHeap === null ? null : jsHeap / 2 ** 20,
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const fmt = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
+const pct = (x) => `${(100 * x).toFixed(1)}%`;
+
+function printTable(chromiumRuns, nodeRuns) {
+  const rows = [];
+  for (const c of chromiumRuns) for (const r of c.results) rows.push([r.direction, `Chromium WASM`, c.ortThreads ?? c.threads, r]);
+  for (const n of nodeRuns) for (const r of n.results) rows.push([r.direction, `onnxruntime-node CPU`, n.threads, r]);
+  rows.sort((a, b) => DIRECTIONS.findIndex((d) => d.id === a[0]) - DIRECTIONS.findIndex((d) => d.id === b[0]));
+  const header = ['direction', 'runtime', 'threads', 'total', 'in session.run', 'outside', 'outside share'];
+  const lines = rows.map(([d, rt, t, r]) => [d, rt, String(t), fmt(r.totalMs), fmt(r.sessionRunMs), fmt(r.totalMs - r.sessionRunMs), pct(r.outsideShare)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const row = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(`\n${row(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const l of lines) console.log(row(l));
+}
+
+function ratios(chromiumRuns, nodeRuns) {
+  const c2 = chromiumRuns.find((c) => c.threads === 2);
+  const n2 = nodeRuns.find((n) => n.threads === 2);
+  if (!c2 || !n2) return [];
+  return DIRECTIONS.map((d) => {
+    const c = c2.results.find((r) => r.direction === d.id);
+    const n = n2.results.find((r) => r.direction === d.id);
+    return { direction: d.id, chromiumMs: c.totalMs, nodeMs: n.totalMs, ratio: c.totalMs / n.totalMs };
+  });
+}
+
+async function main() {
+  const started = Date.now();
+  const chromiumRuns = [];
+  const nodeRuns = [];
+  if (opts.only !== 'node') {
+    const dist = await buildApp();
+    const preview = await startPreview(dist);
+    try {
+      for (const t of THREADS) {
+        console.log(`Chromium WASM, ${t} thread(s) …`);
+        chromiumRuns.push(await chromiumBench(preview.url, t));
+      }
+    } finally {
+      preview.stop();
+    }
+  }
+  if (opts.only !== 'chromium') {
+    for (const t of THREADS) {
+      console.log(`onnxruntime-node CPU, ${t} thread(s) …`);
+      nodeRuns.push(await runNodeChild(t));
+    }
+  }
+  printTable(chromiumRuns, nodeRuns);
+  const rs = ratios(chromiumRuns, nodeRuns);
+  if (rs.length > 0) {
+    console.log('\nChromium WASM (2 threads) / onnxruntime-node CPU (2 threads), target ≤ 2.5x:');
+    for (const r of rs) console.log(`  ${r.direction.padEnd(6)} ${r.ratio.toFixed(2)}x ${r.ratio <= 2.5 ? 'ok' : 'OVER TARGET'}`);
+  }
+  const worstOutside = Math.max(0, ...[...chromiumRuns, ...nodeRuns].flatMap((x) => x.results.map((r) => r.outsideShare)));
+  console.log(`\nLargest share of time outside session.run: ${pct(worstOutside)} (target ≤ 5%) ${worstOutside <= 0.05 ? 'ok' : 'OVER TARGET'}`);
+  console.log('\nPeak memory:');
+  for (const c of chromiumRuns) {
+    console.log(`  Chromium WASM ${c.ortThreads} thread(s): renderer process peak RSS ${c.rendererPeakRssMB.toFixed(0)} MB; measureUserAgentSpecificMemory ${c.uaMemoryMB === null ? 'unavailable' : `${c.uaMemoryMB.toFixed(0)} MB (after the runs)`}; main-thread JS heap ${c.mainThreadJsHeapMB?.toFixed(0) ?? '?'} MB`);
+  }
+  for (const n of nodeRuns) {
+    console.log(`  onnxruntime-node ${n.threads} thread(s): peak RSS ${n.peakRssMB.toFixed(0)} MB (${n.baselineRssMB.toFixed(0)} MB of it before the engine started: Node + Vite's module loader)`);
+  }
+  const out = resolve(ROOT, opts.out);
+  const json = {
+    date: new Date().toISOString(),
+    model: MODEL_ID,
+    steps: STEPS,
+    repeat: REPEAT,
+    settings: settings(STEPS),
+    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    chromium: chromiumRuns,
+    node: nodeRuns,
+    ratiosChromium2VsNode2: rs,
+    worstOutsideShare: worstOutside,
+    seconds: (Date.now() - started) / 1000,
+  };
+  writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
+  console.log(`\nwrote ${out} (${json.seconds.toFixed(0)} s)`);
+}
+
+if (opts['node-child']) {
+  await nodeChild(Number(opts['node-child']));
+  process.exit(0);
+} else {
+  await main();
+}
