@@ -112,10 +112,10 @@ function serviceWorkerPrecache(): Plugin {
   };
 }
 
-export default defineConfig(({ command, mode }) => {
+export default defineConfig(({ command, mode, isPreview }) => {
   const env = loadEnv(mode, root, 'VITE_');
   const modelOrigins = parseModelOrigins(env['VITE_MODEL_ORIGINS'] ?? process.env['VITE_MODEL_ORIGINS']);
-  const devServer = command === 'serve' && !process.argv.includes('preview');
+  const devServer = command === 'serve' && isPreview !== true;
   const strictCsp = buildContentSecurityPolicy({ modelOrigins });
   const devCsp = buildContentSecurityPolicy({ modelOrigins, devServer: true });
   return {

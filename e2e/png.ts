@@ -1,17 +1,6 @@
-/** Tiny PNG encoder for test fixtures (8-bit greyscale, no filtering). */
+/** Tiny PNG encoder for test fixtures (8-bit greyscale, no filtering); CRC and tEXt reading come from the app. */
 import { deflateSync } from 'node:zlib';
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Buffer): number {
-  let crc = 0xffffffff;
-  for (const b of bytes) crc = (CRC_TABLE[(crc ^ b) & 0xff] ?? 0) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
+import { crc32, readPngTextChunks } from '../src/domain/png-text';
 
 function chunk(type: string, data: Buffer): Buffer {
   const length = Buffer.alloc(4);
@@ -54,17 +43,5 @@ export function phantomPng(size = 64): Buffer {
 
 /** Reads tEXt chunks of a PNG. */
 export function pngText(png: Buffer): Record<string, string> {
-  const out: Record<string, string> = {};
-  let offset = 8;
-  while (offset + 12 <= png.length) {
-    const length = png.readUInt32BE(offset);
-    const type = png.toString('latin1', offset + 4, offset + 8);
-    if (type === 'tEXt') {
-      const data = png.subarray(offset + 8, offset + 8 + length);
-      const nul = data.indexOf(0);
-      out[data.toString('latin1', 0, nul)] = data.toString('latin1', nul + 1);
-    }
-    offset += 12 + length;
-  }
-  return out;
+  return readPngTextChunks(new Uint8Array(png.buffer, png.byteOffset, png.byteLength));
 }

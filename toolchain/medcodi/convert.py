@@ -854,21 +854,22 @@ def run_graph(path: Path, spec: GraphSpec, threads: int, *more: GraphSpec) -> Li
     return runs if more else runs[0]
 
 
-@contextlib.contextmanager
-def _export_without_onnx_shape_inference():
-    """torch 1.13's exporter runs ONNX shape inference after every emitted node, which is most of its time on
-    the 5-8 k node UNet graphs; the graphs do not depend on it (parity and a second batch size are checked)."""
+def _onnx_export(module, args, path: str, in_names, out_names, dyn) -> None:
+    """torch.onnx.export (TorchScript, opset 17, constant folding). torch 1.13's exporter runs ONNX shape
+    inference after every emitted node, which is most of its time on the 5-8 k node UNet graphs; its internal
+    `_export` can skip it. The graphs are the same either way (parity at two batch sizes is checked on every
+    export); if the internal signature ever differs, the public function is used."""
+    kw = dict(input_names=in_names, output_names=out_names, dynamic_axes=dyn, opset_version=17,
+              do_constant_folding=True)
     try:
-        from torch.onnx._globals import GLOBALS
-        old = GLOBALS.onnx_shape_inference
+        from torch.onnx import utils as onnx_utils
+        fast = "onnx_shape_inference" in onnx_utils._export.__code__.co_varnames  # type: ignore[attr-defined]
     except (ImportError, AttributeError):
-        yield
-        return
-    GLOBALS.onnx_shape_inference = False
-    try:
-        yield
-    finally:
-        GLOBALS.onnx_shape_inference = old
+        fast = False
+    if fast and os.environ.get("MEDCODI_EXPORT_SHAPE_INFERENCE") != "1":
+        onnx_utils._export(module, args, path, onnx_shape_inference=False, **kw)
+    else:
+        torch.onnx.export(module, args, path, **kw)
 
 
 def export_fp32(spec: GraphSpec, work: Path) -> onnx.ModelProto:
@@ -877,10 +878,8 @@ def export_fp32(spec: GraphSpec, work: Path) -> onnx.ModelProto:
     d = work / f"{spec.name}.export"
     shutil.rmtree(d, ignore_errors=True)
     d.mkdir(parents=True)
-    with torch.no_grad(), _export_without_onnx_shape_inference():
-        torch.onnx.export(spec.module, spec.inputs, str(d / "model.onnx"), input_names=spec.in_names,
-                          output_names=spec.out_names, dynamic_axes=spec.dyn, opset_version=17,
-                          do_constant_folding=True)
+    with torch.no_grad():
+        _onnx_export(spec.module, spec.inputs, str(d / "model.onnx"), spec.in_names, spec.out_names, spec.dyn)
     model = Q.load_model(d / "model.onnx")
     shutil.rmtree(d, ignore_errors=True)
     if any(n.op_type == "Einsum" for n in model.graph.node):

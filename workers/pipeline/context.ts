@@ -58,25 +58,31 @@ export function pickOutput(outputs: Record<string, OutputTensor>, name: string, 
 
 export { throwIfAborted };
 
+/** One MessageChannel for every yield (creating a channel per yield cost more than the yield itself). */
+let yieldChannel: MessageChannel | null = null;
+const yieldWaiters: (() => void)[] = [];
+const setImmediateFn = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+
 /**
  * Lets the worker's event loop run pending tasks (a comlink `cancel` message, for one). onnxruntime-web's WASM
  * `run()` resolves through microtasks only, so an async loop of runs would otherwise never give a message event
  * a turn, and cancel would arrive only after the job ended. Called once per step and per token.
- * A MessageChannel post is an ordinary task queued behind messages that already arrived (unlike
- * `scheduler.yield()`, whose continuation runs before other queued tasks), and costs no 4 ms timer clamp.
+ * Browsers: a post on one reused MessageChannel, an ordinary task queued behind messages that already arrived
+ * (unlike `scheduler.yield()`, whose continuation runs before other queued tasks), with no 4 ms timer clamp.
+ * Node (tests, benchmarks): `setImmediate`; Node drains a port's queue in one go, so timers would starve.
  */
 export function yieldToEventLoop(): Promise<void> {
-  if (typeof MessageChannel !== 'undefined') {
-    return new Promise((resolve) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => {
-        channel.port1.close();
-        resolve();
-      };
-      channel.port2.postMessage(null);
-    });
+  if (setImmediateFn) return new Promise((resolve) => setImmediateFn(resolve));
+  if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
+  if (!yieldChannel) {
+    yieldChannel = new MessageChannel();
+    yieldChannel.port1.onmessage = () => yieldWaiters.shift()?.();
   }
-  return new Promise((resolve) => setTimeout(resolve, 0));
+  const channel = yieldChannel;
+  return new Promise((resolve) => {
+    yieldWaiters.push(resolve);
+    channel.port2.postMessage(null);
+  });
 }
 
 /** Yields to the event loop, then throws an AbortError if the job was cancelled meanwhile. */

@@ -43,24 +43,19 @@ export function sampleToken(logits: Float32Array, opts: TokenSamplingOptions): n
     total += p;
   }
 
-  let candidates: Int32Array;
-  let mass: number;
-  if (topP >= 1) {
-    candidates = Int32Array.from({ length: logits.length }, (_, i) => i);
-    mass = total;
-  } else {
-    const order = Int32Array.from({ length: logits.length }, (_, i) => i);
-    // Descending probability; index order breaks ties so the result is platform-independent.
-    order.sort((a, b) => (probs[b] as number) - (probs[a] as number) || a - b);
-    const threshold = topP * total;
-    let kept = 0;
-    mass = 0;
-    while (kept < order.length && (kept === 0 || mass < threshold)) {
-      mass += probs[order[kept] as number] as number;
-      kept++;
-    }
-    candidates = order.subarray(0, kept);
+  if (topP >= 1) return drawAll(probs, total, rng);
+
+  const order = Int32Array.from({ length: logits.length }, (_, i) => i);
+  // Descending probability; index order breaks ties so the result is platform-independent.
+  order.sort((a, b) => (probs[b] as number) - (probs[a] as number) || a - b);
+  const threshold = topP * total;
+  let kept = 0;
+  let mass = 0;
+  while (kept < order.length && (kept === 0 || mass < threshold)) {
+    mass += probs[order[kept] as number] as number;
+    kept++;
   }
+  const candidates = order.subarray(0, kept);
 
   const u = rng();
   if (!(u >= 0 && u < 1)) throw new Error(`rng() must return a value in [0, 1), got ${u}`);
@@ -76,4 +71,17 @@ export function sampleToken(logits: Float32Array, opts: TokenSamplingOptions): n
     if ((probs[id] as number) > 0) return id;
   }
   return candidates[0] as number;
+}
+
+/** The draw over every token in index order (top-p ≥ 1), without building a candidate list. */
+function drawAll(probs: Float64Array, total: number, rng: () => number): number {
+  const u = rng();
+  if (!(u >= 0 && u < 1)) throw new Error(`rng() must return a value in [0, 1), got ${u}`);
+  let target = u * total;
+  for (let id = 0; id < probs.length; id++) {
+    target -= probs[id] as number;
+    if (target < 0) return id;
+  }
+  for (let id = probs.length - 1; id >= 0; id--) if ((probs[id] as number) > 0) return id;
+  return 0;
 }

@@ -32,7 +32,7 @@ export function SettingsPanel() {
             min={1}
             max={1000}
             step={1}
-            hint="DDIM spaces steps 1000 ÷ N apart (rounded down), as the reference does, so e.g. 400 runs 500"
+            hint="DDIM steps are 1000 ÷ N (rounded down) apart, as in the reference: 400 runs 500"
             onChange={(steps) => updateSettings({ steps })}
           />
           <NumberField
