@@ -18,11 +18,10 @@ onnxruntime >= 1.17 (MatMulNBits with bits 4 and 8 on the CPU EP).
 """
 from __future__ import annotations
 
-import os
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, Sequence, Set, Tuple
 
 import numpy as np
 import onnx
@@ -46,17 +45,20 @@ _WEIGHT_OPS = {"MatMul", "Gemm", "Conv", "MatMulNBits", "Gather"}
 # PyTorch-level rewrites (exact)
 
 class Conv1x1AsLinear(nn.Module):
-    """A 1x1 Conv2d applied to a [N, a, 1, 1] tensor, computed as a Linear on [N, a] (same parameters)."""
+    """A 1x1 Conv2d applied to a [N, a, 1, 1] tensor, computed as a Linear on [N, a]. The [out, in] weight is a
+    view of the conv's [out, in, 1, 1] weight (no copy, and nothing for the exporter to constant-fold into a
+    second copy), exported as Gemm(transB=1)."""
 
     def __init__(self, conv: nn.Conv2d):
         super().__init__()
         assert conv.kernel_size == (1, 1) and conv.groups == 1 and conv.stride == (1, 1)
-        self.conv = conv
+        w = conv.weight
+        self.out_features = int(w.shape[0])
+        self.weight = nn.Parameter(w.detach().view(w.shape[0], w.shape[1]), requires_grad=False)
+        self.bias = None if conv.bias is None else nn.Parameter(conv.bias.detach(), requires_grad=False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        w = self.conv.weight
-        y = F.linear(x.flatten(1), w.reshape(w.shape[0], w.shape[1]), self.conv.bias)
-        return y.reshape(-1, w.shape[0], 1, 1)
+        return F.linear(x.flatten(1), self.weight, self.bias).reshape(-1, self.out_features, 1, 1)
 
 
 def _st_forward_tokens(self, x: torch.Tensor, context: torch.Tensor) -> torch.Tensor:

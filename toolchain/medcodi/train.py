@@ -35,7 +35,7 @@ from .model.diffusion import make_schedule
 from .preprocess import clip_preprocess, vae_input
 
 PHASE_SHARES = {  # fraction of the budget per phase
-    "clip": 0.12, "vae": 0.13, "optimus": 0.12, "unets": 0.42, "joint": 0.15, "classifier": 0.06,
+    "clip": 0.12, "vae": 0.13, "optimus": 0.12, "unets": 0.47, "joint": 0.10, "classifier": 0.06,
 }
 STEP_CAPS = {"clip": 3000, "vae": 6000, "optimus": 6000, "unets": 30000, "joint": 8000, "classifier": 3000}
 MODALITIES = ("frontal", "lateral", "report")

@@ -6,18 +6,20 @@ shapes), converted, and every graph is checked against PyTorch — through the c
 independently (MedCoDiM + checkpoint.load_into + export.graph_specs inputs). The refusals (missing / unexpected
 key, wrong shape, truncated file) and the key coverage of the full reference list go through the converter itself.
 
-Tolerances (measured on this width-scaled random-weight model, see docs/converting-official-weights.md):
-  fp32            max |ort - torch| / max |torch| <= 1e-4           (measured <= 3e-6)
-  fp16            ||ort - torch|| / ||torch||     <= 3e-2           (measured <= 1.6e-2)
-  q8 (MatMulNBits 8-bit, image UNets/env)          <= 8e-2           (measured <= 4.1e-2)
-  q4 / q4f16 (4-bit, text UNet/env, GPT-2)         <= 0.8 / 0.25    (measured <= 0.55 text UNet, 0.10 GPT-2)
-  4-bit weight error ||W - deq W|| / ||W|| <= 0.1, 8-bit <= 0.007 (the model-independent measure)
+Tolerances, measured on this width-scaled random-weight model (docs/converting-official-weights.md has the
+numbers):
+  fp32         max |ort - torch| / max |torch| <= 1e-4 (measured <= 4e-6)
+  fp16         ||ort - torch|| / ||torch|| <= 3e-2
+  q8           (8-bit MatMulNBits, image UNets/env) <= 8e-2
+  q4 / q4f16   (4-bit, text UNet/env, GPT-2): the error against PyTorch is reported, with a sanity bound of 1.2;
+               random deep networks amplify weight noise (x2-x9 here), so the checks that prove the
+               implementation are: every quantised graph equals its dequantised fp32 twin (<= 1e-4), q4f16 is
+               within 8e-2 of q4 (fp16 activations; measured <= 4.1e-2), and the weight error ||W - deq W|| / ||W|| < 0.1 (8-bit: < 0.007).
 """
 from __future__ import annotations
 
 import json
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import onnx
@@ -31,10 +33,10 @@ from medcodi import quantize as Q
 from medcodi.checkpoint import CheckpointError
 from medcodi.config import FULL
 
-torch.set_num_threads(2)
+torch.set_num_threads(1)
 
-RMS_TOL = {"fp16": 3e-2, "q8": 8e-2, "q4": 0.8, "q4f16": 0.8}
-RMS_TOL_GPT2_Q4 = 0.25
+RMS_TOL = {"fp16": 3e-2, "q8": 8e-2, "q4": 1.2, "q4f16": 1.2}
+Q4F16_VS_Q4_TOL = 8e-2
 MAX_FILE_BYTES = 8_000_000          # lowered so the width-scaled UNets exercise the external-data split
 
 
@@ -60,7 +62,7 @@ def synthetic(tmp_path_factory, ref):
 def _opts(ckpt, standin, out_dir, **kw):
     clip_dir, gpt2_dir = standin
     base = dict(checkpoint=ckpt, clip_tokenizer=clip_dir, gpt2_tokenizer=gpt2_dir, out=out_dir / "model",
-                manifest=out_dir / "models-manifest.json", config="width-scaled", synthetic=True, threads=2,
+                manifest=out_dir / "models-manifest.json", config="width-scaled", synthetic=True, threads=1,
                 model_id="medcodi-m-synthetic", log=lambda s: None)
     base.update(kw)
     return C.ConvertOptions(**base)
@@ -370,7 +372,8 @@ def test_manifest_entry_and_files(converted):
     assert req["webgpu"]["features"] == []                     # a non-f16 variant is listed
     assert req["webgpu"]["maxBufferSize"] == min(v["maxBufferSize"] for v in req["variants"].values()) > 0
     assert req["memoryMB"] > 512
-    assert entry["synthetic"] is True and entry["config"] == "width-scaled"
+    assert entry["synthetic"] is True and entry["provenance"]["syntheticWeights"] is True
+    assert entry["config"] == "width-scaled" and "random weights" in entry["displayName"]
     assert entry["textDecoder"]["vocabSize"] == C.WIDTH_SCALED.optimus.vocab_size
     assert set(entry["provenance"]["parity"]) == set(C.GRAPH_ORDER)
 
@@ -392,13 +395,17 @@ def test_converter_parity_measurements(converted):
         for fmt, e in by_fmt.items():
             if fmt == "fp32":
                 continue
-            tol = RMS_TOL_GPT2_Q4 if (g.startswith("gpt2") and fmt.startswith("q4")) else RMS_TOL[fmt]
-            assert e["rmsRel"] <= tol, (g, fmt, e)
+            assert e["rmsRel"] <= RMS_TOL[fmt], (g, fmt, e)
     q = entry["provenance"]["quantization"]
     for g, by_fmt in q.items():
         for fmt, st in by_fmt.items():
             assert st["nodes"] > 0 and st["maxWeightRelError"] < (0.007 if fmt == "q8" else 0.1), (g, fmt, st)
-    assert q["unet_text"]["q4"]["skippedShared"] == [] and q["gpt2_step"]["q4"]["skippedShared"]   # tied wte stays
+    # the tied wte (token Gather + logits Gemm) stays float; the 12 layers' matrices and the latent linears are 4-bit
+    assert q["gpt2_step"]["q4"]["nodes"] == 4 * C.WIDTH_SCALED.optimus.n_layer
+    step = onnx.load(str(converted[0] / "model" / "gpt2_step.q4.onnx"))
+    wte = next(t for t in step.graph.initializer if t.name.endswith("transformer.wte.weight"))
+    assert wte.data_type == TensorProto.FLOAT
+    assert sum(n.op_type == "Gemm" for n in step.graph.node) == 1
     for k in ("text", "image"):
         assert entry["provenance"]["unconditionalParity"][k]["maxRel"] <= 1e-4
 
@@ -415,7 +422,7 @@ def test_independent_parity_against_pytorch(converted, synthetic):
     model.eval()
     files = {c["name"]: {v["id"]: v["files"][0]["path"] for v in c["variants"]} for c in entry["components"]}
     so = ort.SessionOptions()
-    so.intra_op_num_threads = 2
+    so.intra_op_num_threads = 1
     checked = 0
     for spec in graph_specs(model, C.WIDTH_SCALED, None, seed=3):
         if spec.name not in files:
@@ -431,11 +438,41 @@ def test_independent_parity_against_pytorch(converted, synthetic):
             if variant == "fp32":
                 assert e["maxRel"] <= 1e-4, (spec.name, e)
             else:
-                fmt = C.PROFILES["q4f16"][C.FAMILY[spec.name]]
-                tol = RMS_TOL_GPT2_Q4 if spec.name.startswith("gpt2") else RMS_TOL[fmt]
-                assert e["rmsRel"] <= tol, (spec.name, e)
+                assert e["rmsRel"] <= RMS_TOL[C.PROFILES["q4f16"][C.FAMILY[spec.name]]], (spec.name, e)
             checked += 1
     assert checked == 2 * len(C.GRAPH_ORDER)
+
+
+def test_quantized_graphs_equal_their_dequantized_twins(converted, tmp_path):
+    """The implementation proof for q4/q8: onnxruntime's MatMulNBits on the stored bytes == MatMul on the weights
+    this module reads back from them (fp32 activations); q4f16 == q4 up to fp16 activation error."""
+    out, entry, _ = converted
+    files = {c["name"]: {v["dtype"]: v["files"][0]["path"] for v in c["variants"]} for c in entry["components"]}
+    comp_of = {g: ("clip" if g.startswith("clip") else "vae" if g.startswith("vae") else "gpt2" if g.startswith("gpt2")
+                   else "unet_" + g.split("_")[1]) for g in C.GRAPH_ORDER}
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = 1
+    run = lambda p, spec: ort.InferenceSession(str(p), so, providers=["CPUExecutionProvider"]).run(
+        None, {n: v.numpy() for n, v in zip(spec.in_names, spec.inputs)})
+    checked = set()
+    for g in C.GRAPH_ORDER:
+        spec = next(s for s in C.component_graphs(comp_of[g], torch.nn.Identity(), C.WIDTH_SCALED, 5) if s.name == g)
+        for fmt in ("q4", "q8"):
+            if fmt not in files[g]:
+                continue
+            q_path = out / "model" / files[g][fmt]
+            twin = Q.load_model(q_path)
+            assert Q.dequantize_matmulnbits(twin) > 0
+            Q.save_model(twin, tmp_path / f"{g}.twin.onnx")
+            got, want = run(q_path, spec), run(tmp_path / f"{g}.twin.onnx", spec)
+            e = C.errors(got, [torch.from_numpy(w) for w in want])
+            assert e["maxRel"] <= 1e-4, (g, fmt, e)
+            checked.add(g)
+            if "q4f16" in files[g]:
+                e16 = C.errors(run(out / "model" / files[g]["q4f16"], spec), [torch.from_numpy(x) for x in got])
+                # fp16 activations, and 4-bit codes chosen from fp16-rounded weights (a few flip)
+                assert e16["rmsRel"] <= Q4F16_VS_Q4_TOL, (g, e16)
+    assert checked == {g for g in C.GRAPH_ORDER if C.FAMILY[g] in ("unet_image", "unet_text", "gpt2")}
 
 
 def test_unconditional_and_tokenizers_in_the_folder(converted, synthetic):
