@@ -53,6 +53,7 @@ import onnxruntime as ort
 import torch
 import torch.nn as nn
 
+from . import export as export_module
 from . import quantize as Q
 from .checkpoint import SCHEDULE_BUFFERS, CheckpointError, check_state_dict
 from .config import (FULL, ClipTextConfig, ClipVisionConfig, ModelConfig, OptimusConfig, UNet2DConfig,
@@ -997,6 +998,11 @@ def convert_component(comp: str, ckpt, cfg: ModelConfig, opts: ConvertOptions, w
             unc_feeds = {"clip_text": (empty,), "clip_vision": (zeros,)}
     if comp.startswith("unet_"):
         extra["linearized"] = Q.linearize_for_quantization(module)
+    # One GroupNorm epsilon per graph (export.unify_group_norm_eps: onnxruntime-web's InstanceNormalization shader
+    # cache ignores epsilon); an exact rewrite, checked by the fp32 parity against the unmodified module.
+    unify = getattr(export_module, "unify_group_norm_eps", None)
+    if unify is not None:
+        extra["groupNormEpsUnified"] = unify(module)
     results: List[GraphResult] = []
     feeds: List[GraphSpec] = []
     for spec, ref, spec2, ref2 in zip(specs, refs, specs2, refs2):
@@ -1198,7 +1204,9 @@ def convert(opts: ConvertOptions) -> dict:
     for g in GRAPH_ORDER:
         r = results[g]
         components.append({"name": g, "role": r.role, "modality": r.modality, "inputs": r.inputs, "outputs": r.outputs,
-                           "variants": [{"id": p, "dtype": fmts[g], "files": files_of(g, fmts[g])}
+                           # dtype names the profile (the studio decides "needs shader-f16" from it, per variant
+                           # id, reading the first component); format is this file's own precision
+                           "variants": [{"id": p, "dtype": p, "format": fmts[g], "files": files_of(g, fmts[g])}
                                         for p, fmts in listed.items()]})
     per_variant = {}
     for p, fmts in listed.items():
@@ -1268,6 +1276,8 @@ def convert(opts: ConvertOptions) -> dict:
             "quantization": {g: results[g].quant for g in GRAPH_ORDER if results[g].quant},
             "unconditionalParity": {k: extras["clip"][f"unconditional_check_{k}"] for k in ("text", "image")},
             "linearized": {c: extras[c].get("linearized") for c in INFERENCE_COMPONENTS if extras[c].get("linearized")},
+            "groupNormEpsUnified": {c: extras[c].get("groupNormEpsUnified") for c in INFERENCE_COMPONENTS
+                                    if extras[c].get("groupNormEpsUnified")},
             "convertedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "seconds": round(time.time() - t_start, 1),
             "peakRssGB": round(_rss_gb(), 2),

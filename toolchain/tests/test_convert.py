@@ -363,7 +363,8 @@ def test_manifest_entry_and_files(converted):
                      if v["id"] == "fp32")
     assert [f["path"] for f in text_fp32["files"]][:3] == ["unet_text_joint.onnx", "unet_text_joint.onnx.data",
                                                            "unet_text_joint.onnx.data.1"]
-    dtypes = {c["name"]: {v["id"]: v["dtype"] for v in c["variants"]} for c in entry["components"]}
+    assert all(v["dtype"] == v["id"] for c in entry["components"] for v in c["variants"])
+    dtypes = {c["name"]: {v["id"]: v["format"] for v in c["variants"]} for c in entry["components"]}
     assert dtypes["unet_text"] == {"q4f16": "q4f16", "q4": "q4", "fp32": "fp32"}
     assert dtypes["unet_frontal"] == {"q4f16": "fp16", "q4": "q8", "fp32": "fp32"}
     assert dtypes["gpt2_step"]["q4f16"] == "q4f16" and dtypes["clip_vision"]["q4f16"] == "fp16"
@@ -447,7 +448,7 @@ def test_quantized_graphs_equal_their_dequantized_twins(converted, tmp_path):
     """The implementation proof for q4/q8: onnxruntime's MatMulNBits on the stored bytes == MatMul on the weights
     this module reads back from them (fp32 activations); q4f16 == q4 up to fp16 activation error."""
     out, entry, _ = converted
-    files = {c["name"]: {v["dtype"]: v["files"][0]["path"] for v in c["variants"]} for c in entry["components"]}
+    files = {c["name"]: {v["format"]: v["files"][0]["path"] for v in c["variants"]} for c in entry["components"]}
     comp_of = {g: ("clip" if g.startswith("clip") else "vae" if g.startswith("vae") else "gpt2" if g.startswith("gpt2")
                    else "unet_" + g.split("_")[1]) for g in C.GRAPH_ORDER}
     so = ort.SessionOptions()

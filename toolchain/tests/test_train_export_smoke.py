@@ -51,3 +51,35 @@ def test_export_parity_and_manifest(smoke_run, tmp_path):
     assert max(parity.values()) <= 1e-4, parity
     sess = ort.InferenceSession(str(out / "unet_frontal.onnx"), providers=["CPUExecutionProvider"])
     assert [i.name for i in sess.get_inputs()] == ["sample", "timestep", "context"]
+    # one InstanceNormalization epsilon in every graph (works around onnxruntime WebGPU's shader cache, see export.py)
+    import onnx
+    eps = set()
+    for f in out.glob("*.onnx"):
+        for node in onnx.load(str(f)).graph.node:
+            if node.op_type == "InstanceNormalization":
+                eps |= {round(a.f, 12) for a in node.attribute if a.name == "epsilon"}
+    assert eps == {1e-5}, eps
+
+
+def test_unified_group_norm_epsilon_is_the_same_function():
+    import onnx
+    import torch
+    from medcodi.config import NANO
+    from medcodi.export import COMMON_GN_EPS, unify_group_norm_eps
+    from medcodi.model.vae import AutoencoderKL
+    torch.manual_seed(0)
+    vae = AutoencoderKL(NANO.vae).eval()
+    for m in vae.modules():   # non-trivial affine parameters
+        if isinstance(m, torch.nn.GroupNorm):
+            m.weight.data.normal_(1, 0.2)
+            m.bias.data.normal_(0, 0.2)
+    z = torch.randn(2, 4, 16, 16) * 0.1          # small activations: where eps matters most
+    with torch.no_grad():
+        ref = vae.decode(z)
+        n = unify_group_norm_eps(vae)
+        out = vae.decode(z)
+    assert n > 0
+    assert float((out - ref).abs().max()) < 1e-5
+    wrapped = {id(m.gn) for m in vae.modules() if hasattr(m, "gn")}
+    assert all(m.eps == COMMON_GN_EPS for m in vae.modules()
+               if isinstance(m, torch.nn.GroupNorm) and id(m) not in wrapped)

@@ -3,7 +3,10 @@
  * @file THE only module that imports and configures onnxruntime-web. Everything else talks to `OrtBinding`.
  *
  * Notes (see ../../../shared/docs/environment.md):
- * - `onnxruntime-web/webgpu` is the native C++ WebGPU EP build (asyncify); it also runs the WASM EP.
+ * - Two builds, loaded on demand by backend: `onnxruntime-web/webgpu` (the native C++ WebGPU EP, asyncify; it can
+ *   also run the WASM EP, which the engine uses after a GPU failure) and `onnxruntime-web/wasm` (plain WASM), which
+ *   runs the nano UNet about 3x faster than the WASM EP inside the asyncify build (measured: 50-64 ms vs 140-179 ms
+ *   per unet_frontal call in Chromium).
  * - `wasmPaths = '/ort/'` (from the app base, see ortBaseUrl): scripts/copy-ort.mjs copies the runtime files to
  *   public/ort/. Without this a Vite production build with threads hangs (the pthread worker would start from
  *   the bundled chunk).
@@ -15,8 +18,11 @@
  *   session and never change afterwards.
  * - No proxy worker: we already are a dedicated worker, and GPU buffers cannot cross workers.
  */
-import * as ort from 'onnxruntime-web/webgpu';
+import type * as OrtModule from 'onnxruntime-web/wasm';
+import type { Backend } from '../../src/contracts/job';
 import { defaultWasmThreads } from './capabilities';
+
+type Ort = typeof OrtModule;
 import type { CreateSessionOptions, OrtBinding, OrtSessionLike, OrtTensorLike, TensorData, TensorType } from './ort-binding';
 
 export interface OrtEnvOptions {
@@ -27,7 +33,7 @@ export interface OrtEnvOptions {
   readonly logLevel?: 'verbose' | 'info' | 'warning' | 'error' | 'fatal';
 }
 
-let configured: { threads: number } | null = null;
+const configured = new Map<Backend, { threads: number }>();
 
 /** `<app base>/ort/`: BASE_URL when it is absolute ('/' or '/sub/'), else relative to this chunk (in assets/). */
 export function ortBaseUrl(): string {
@@ -35,21 +41,24 @@ export function ortBaseUrl(): string {
   return base.startsWith('/') ? `${base}ort/` : new URL('../ort/', import.meta.url).href;
 }
 
-/** Configures `ort.env` once. Later calls with different options are ignored (ORT reads them at WASM init). */
-export function configureOrt(options: OrtEnvOptions = {}): { threads: number } {
-  if (configured) return configured;
+/** Configures a build's `ort.env` once. Later calls are ignored (ORT reads them at WASM init). */
+function configureOrt(ort: Ort, backend: Backend, options: OrtEnvOptions): { threads: number } {
+  const done = configured.get(backend);
+  if (done) return done;
   const threads = options.numThreads ?? defaultWasmThreads();
   const base = ortBaseUrl();
-  ort.env.wasm.wasmPaths = options.wasmPaths ?? (import.meta.env?.DEV ? { wasm: `${base}ort-wasm-simd-threaded.asyncify.wasm` } : base);
+  const devWasm = backend === 'webgpu' ? 'ort-wasm-simd-threaded.asyncify.wasm' : 'ort-wasm-simd-threaded.wasm';
+  ort.env.wasm.wasmPaths = options.wasmPaths ?? (import.meta.env?.DEV ? { wasm: `${base}${devWasm}` } : base);
   ort.env.wasm.numThreads = threads;
   ort.env.wasm.proxy = false;
   ort.env.logLevel = options.logLevel ?? 'error';
-  configured = { threads };
-  return configured;
+  const result = { threads };
+  configured.set(backend, result);
+  return result;
 }
 
 class WebSession implements OrtSessionLike {
-  constructor(private readonly session: ort.InferenceSession) {}
+  constructor(private readonly session: OrtModule.InferenceSession) {}
   get inputNames(): readonly string[] {
     return this.session.inputNames;
   }
@@ -58,18 +67,20 @@ class WebSession implements OrtSessionLike {
   }
   async run(feeds: Record<string, OrtTensorLike>): Promise<Record<string, OrtTensorLike>> {
     // Tensors were made by createTensor below, so they are real ort.Tensor objects.
-    return this.session.run(feeds as unknown as ort.InferenceSession.FeedsType);
+    return this.session.run(feeds as unknown as OrtModule.InferenceSession.FeedsType);
   }
   release(): Promise<void> {
     return this.session.release();
   }
 }
 
-/** The browser binding: configures ORT on first use. */
-export function createWebOrtBinding(options: OrtEnvOptions = {}): OrtBinding {
-  const { threads } = configureOrt(options);
+/** The browser binding for one backend: loads and configures that backend's ORT build on first use. */
+export async function createWebOrtBinding(options: OrtEnvOptions & { readonly backend?: Backend } = {}): Promise<OrtBinding> {
+  const backend = options.backend ?? 'wasm';
+  const ort: Ort = backend === 'webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm');
+  const { threads } = configureOrt(ort, backend, options);
   return {
-    name: `onnxruntime-web ${ort.env.versions.web ?? ''} (webgpu build)`.trim(),
+    name: `onnxruntime-web ${ort.env.versions.web ?? ''} (${backend} build)`.replace('  ', ' '),
     wasmThreads: threads,
     createTensor(type: TensorType, data: TensorData, dims: readonly number[]): OrtTensorLike {
       return type === 'int64'
@@ -77,7 +88,7 @@ export function createWebOrtBinding(options: OrtEnvOptions = {}): OrtBinding {
         : new ort.Tensor('float32', data as Float32Array, dims);
     },
     async createSession(model: Uint8Array, opts: CreateSessionOptions): Promise<OrtSessionLike> {
-      const sessionOptions: ort.InferenceSession.SessionOptions = {
+      const sessionOptions: OrtModule.InferenceSession.SessionOptions = {
         executionProviders: [opts.backend],
         graphOptimizationLevel: 'all',
         // 3 = error: the WebGPU EP otherwise warns on every session that shape ops run on the CPU (by design).
