@@ -74,7 +74,7 @@ export async function probeDevice(wasmThreads: number): Promise<DeviceProbe> {
 
 /** fp16-family variants need WebGPU with shader-f16; ORT's WASM EP has no usable fp16 path. */
 export function variantNeedsF16(dtype: string): boolean {
-  return /f16/i.test(dtype);
+  return /f16|fp16/i.test(dtype);
 }
 
 /** Variant ids the model offers (union over components), fp32 first. */
