@@ -35,12 +35,18 @@ async function nodeBinding(options: NodeEngineOptions): Promise<OrtBinding> {
   const ort = await import('onnxruntime-node');
   const threads = options.threads > 0 ? options.threads : availableParallelism();
   return {
-    name: `onnxruntime-node (${options.backend})`,
+    name: `onnxruntime-node ${ort.env.versions.node ?? ''} (${options.backend}, ${threads} thread${threads === 1 ? '' : 's'})`.replace('  ', ' '),
     wasmThreads: threads,
     createTensor: (type, data, dims) => new ort.Tensor(type, data as never, dims) as unknown as OrtTensorLike,
     async createSession(model, sessionOptions) {
       const providers = sessionOptions.backend === 'webgpu' ? ['webgpu', 'cpu'] : ['cpu'];
-      const session = await ort.InferenceSession.create(model, { executionProviders: providers, intraOpNumThreads: threads, interOpNumThreads: 1 });
+      // graph optimisation as the browser binding (ort-env.ts): all
+      const session = await ort.InferenceSession.create(model, {
+        executionProviders: providers,
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+      });
       const wrapped: OrtSessionLike = {
         inputNames: session.inputNames,
         outputNames: session.outputNames,

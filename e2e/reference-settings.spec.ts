@@ -1,0 +1,32 @@
+/**
+ * The reference settings of spec §5 (DDIM 50 steps, guidance 7.5, eta 1) in the browser on the bundled model, for
+ * the three directions the README shows; each run also refreshes the README's screenshots.
+ */
+import { fileURLToPath } from 'node:url';
+import { expect, test } from './fixtures';
+
+const screenshot = (name: string) => fileURLToPath(new URL(`../docs/screenshots/${name}`, import.meta.url));
+
+const cases = [
+  { name: 'T→F', outputs: ['frontal'] as const, example: 'Phantom case 3: cardiomegaly', file: 'readme-t2f.png' },
+  { name: 'F→T', outputs: ['report'] as const, example: 'Phantom case 4: pleural effusion', file: 'readme-f2t.png' },
+  { name: 'T→F+L', outputs: ['frontal', 'lateral'] as const, example: 'Phantom case 8: pulmonary edema', file: 'readme-t2fl.png' },
+];
+
+test.describe('reference settings (50 DDIM steps, guidance 7.5, eta 1)', () => {
+  for (const c of cases) {
+    test(`${c.name} at 50 steps`, async ({ page, studio, offOrigin }) => {
+      await studio.open();
+      await studio.chooseOutputs(c.outputs);
+      await page.getByLabel('Example case').selectOption({ label: c.example });
+      await page.getByTestId('load-example').click();
+      await studio.setSettings({ steps: 50, seed: '20261127', previewEvery: 10 });
+      await studio.generateButton.click();
+      await expect(studio.progressLabel).toHaveText('Done', { timeout: 150_000 });
+      await expect(studio.results).toContainText(`${c.name.replace('→', ' → ')} · seed 20261127 · 50 steps`);
+      for (const m of c.outputs) await expect(page.getByTestId(`result-${m}`)).toBeVisible();
+      await page.screenshot({ path: screenshot(c.file), fullPage: true });
+      expect(offOrigin).toEqual([]);
+    });
+  }
+});
