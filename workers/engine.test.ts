@@ -225,6 +225,16 @@ describe('Engine', () => {
     expect((await engine.cacheStatus('fake')).cachedBytes).toBe(0);
   });
 
+  it('evicts one variant and refuses a variant the model does not offer', async () => {
+    const { engine } = setup();
+    await engine.init('https://studio.test/models-manifest.json');
+    await engine.prepareModel('fake', 'fp32', () => undefined);
+    await expect(engine.evictModel('fake', 'q4')).rejects.toThrow('Model fake has no variant "q4" (it offers fp32).');
+    expect((await engine.cacheStatus('fake', 'fp32')).complete).toBe(true);
+    await engine.evictModel('fake', 'fp32');
+    expect((await engine.cacheStatus('fake', 'fp32')).cachedBytes).toBe(0);
+  });
+
   it('works offline after the model was prepared (cached manifest and files)', async () => {
     const online = setup();
     await online.engine.init('/models-manifest.json');

@@ -23,13 +23,14 @@ import { generate, validateRequest } from './pipeline/generate';
 import { FileCache } from './registry/file-cache';
 import { ModelRegistry } from './registry/model-registry';
 import { ModelStore } from './registry/model-store';
+import { filesToEvict } from './registry/variant-eviction';
 import type { ManifestCache } from './registry/manifest-cache';
 import { createManifestCache } from './registry/manifest-cache';
 import type { StorageEstimator } from './registry/storage';
 import { estimateStorage, storageInfo } from './registry/storage';
 import { RunQueue } from './run-queue';
 import type { DeviceProbe } from './runtime/capabilities';
-import { checkModelRequirements, defaultWasmThreads, probeDevice } from './runtime/capabilities';
+import { checkModelRequirements, defaultWasmThreads, modelVariantIds, probeDevice } from './runtime/capabilities';
 import type { OrtBinding } from './runtime/ort-binding';
 import type { FeedTensor, OutputTensor, RunStats } from './runtime/session';
 import type { PoolListener } from './runtime/session-pool';
@@ -163,8 +164,21 @@ export class Engine implements EngineApi {
     }
   }
 
-  async evictModel(modelId: string): Promise<void> {
-    await this.store.evict(modelId);
+  async evictModel(modelId: string, variant?: string): Promise<void> {
+    if (variant === undefined) await this.store.evict(modelId);
+    else {
+      const { registry } = this.ready();
+      const model = registry.model(modelId);
+      const offered = modelVariantIds(model);
+      // variantFiles() falls back to fp32 for an unknown id: never delete another variant's files by mistake.
+      if (!offered.includes(variant)) throw new Error(`Model ${modelId} has no variant "${variant}" (it offers ${offered.join(', ')}).`);
+      const target = registry.variantFiles(model, variant);
+      const others = offered
+        .filter((id) => id !== variant)
+        .map((id) => registry.variantFiles(model, id));
+      const cached = await this.store.cache.cachedSet(modelId, [...target, ...others.flat()].map((f) => f.sha256));
+      await this.store.evictFiles(modelId, filesToEvict(target, others, cached));
+    }
     const pool = this.pool;
     if (pool?.activeModelId === modelId) {
       // Free the model's sessions too, but never under a running job.

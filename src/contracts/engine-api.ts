@@ -64,7 +64,11 @@ export interface EngineApi {
   cacheStatus(modelId: string, variant?: string): Promise<ModelCacheStatus>;
   /** Downloads (resuming partial files with HTTP Range), verifies sha256 and caches every file of the variant. */
   prepareModel(modelId: string, variant: string | undefined, onEvent: ProgressCallback): Promise<ModelCacheStatus>;
-  evictModel(modelId: string): Promise<void>;
+  /**
+   * Removes cached files. Without `variant`: every file of the model. With one: that variant's files, except those
+   * another variant still on this device needs (shared tokenizers, assets, graphs).
+   */
+  evictModel(modelId: string, variant?: string): Promise<void>;
   storageInfo(requestPersist: boolean): Promise<StorageInfo>;
   generate(request: GenerationRequest, onEvent: ProgressCallback): Promise<JobResult>;
   cancel(jobId: string): Promise<void>;

@@ -3,6 +3,7 @@
  * plus tokenizers and assets, and the total download.
  */
 import type { ManifestFile, ModelEntry } from '../contracts/manifest-schema';
+import { componentVariantFor, offeredVariantIds } from './variant-options';
 
 export interface ComponentRow {
   readonly name: string;
@@ -23,13 +24,12 @@ export interface ModelSummary {
 
 const sum = (files: readonly ManifestFile[]) => files.reduce((n, f) => n + f.bytes, 0);
 
-/** Summarises `model` for `variant` (components without that variant use their first one). */
+/** Summarises `model` for `variant` (components without that variant use fp32, else their first one, as the engine does). */
 export function summarizeModel(model: ModelEntry, variant?: string): ModelSummary {
-  const variants = [...new Set(model.components.flatMap((c) => c.variants.map((v) => v.id)))];
+  const variants = offeredVariantIds(model);
   const components = model.components.map((c): ComponentRow => {
-    const chosen = c.variants.find((v) => v.id === variant) ?? c.variants[0];
-    const files = chosen?.files ?? [];
-    return { name: c.name, role: c.role, modality: c.modality ?? null, variant: chosen?.id ?? '', files, bytes: sum(files) };
+    const chosen = componentVariantFor(c, variant);
+    return { name: c.name, role: c.role, modality: c.modality ?? null, variant: chosen.id, files: chosen.files, bytes: sum(chosen.files) };
   });
   const extras = [...model.tokenizers.map((t) => ({ name: `tokenizer ${t.name}`, file: t.file })), ...model.assets];
   const totalBytes = components.reduce((n, c) => n + c.bytes, 0) + sum(extras.map((e) => e.file));

@@ -38,22 +38,32 @@ export async function readyEngine() {
   return getEngine();
 }
 
-export const requirementsQuery = (modelId: string) =>
-  queryOptions({ queryKey: queryKeys.requirements(modelId), queryFn: async () => (await readyEngine()).checkRequirements(modelId) });
+/** Whether this device can run the model (one variant, or the engine's automatic pick when `variant` is undefined). */
+export const requirementsQuery = (modelId: string, variant?: string) =>
+  queryOptions({
+    queryKey: queryKeys.requirements(modelId, variant),
+    queryFn: async () => (await readyEngine()).checkRequirements(modelId, variant),
+  });
 
-export const modelStatusQuery = (modelId: string) =>
-  queryOptions({ queryKey: queryKeys.modelStatus(modelId), queryFn: async () => (await readyEngine()).cacheStatus(modelId), staleTime: 0 });
+/** What is cached of one variant (the engine's automatic pick when `variant` is undefined). */
+export const modelStatusQuery = (modelId: string, variant?: string) =>
+  queryOptions({
+    queryKey: queryKeys.modelStatus(modelId, variant),
+    queryFn: async () => (await readyEngine()).cacheStatus(modelId, variant),
+    staleTime: 0,
+  });
 
 export const storageQuery = () =>
   queryOptions({ queryKey: queryKeys.storage(), queryFn: async () => (await readyEngine()).storageInfo(false), staleTime: 0 });
 
+/** Downloads a variant for offline use: `mutate(variant)`, undefined = the engine's automatic pick. */
 export function usePrepareModel(modelId: string, onEvent: (event: JobEvent) => void) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: async () => {
+    mutationFn: async (variant: string | undefined) => {
       const engine = await readyEngine();
       const callback = proxy(onEvent);
-      return engine.prepareModel(modelId, undefined, callback);
+      return engine.prepareModel(modelId, variant, callback);
     },
     onSettled: () =>
       Promise.all([
@@ -63,10 +73,11 @@ export function usePrepareModel(modelId: string, onEvent: (event: JobEvent) => v
   });
 }
 
+/** Removes files from this device: `mutate(variant)` removes that variant's, undefined the whole model's. */
 export function useEvictModel(modelId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: async () => (await readyEngine()).evictModel(modelId),
+    mutationFn: async (variant: string | undefined) => (await readyEngine()).evictModel(modelId, variant),
     onSettled: () =>
       Promise.all([
         client.invalidateQueries({ queryKey: queryKeys.model(modelId) }),

@@ -37,8 +37,13 @@ export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [],
 
     async generate() {
       if (get().job?.status === 'running') return;
-      const { prompt, settings, modelId } = get();
-      const composed = composeRequest(prompt, settings, { modelId: modelId ?? '', jobId: deps.newJobId() });
+      const { prompt, settings, modelId, variantChoices } = get();
+      const variant = modelId !== null ? variantChoices[modelId] : undefined;
+      const composed = composeRequest(prompt, settings, {
+        modelId: modelId ?? '',
+        ...(variant !== undefined ? { variant } : {}),
+        jobId: deps.newJobId(),
+      });
       if (!composed.ok) {
         set({ problems: composed.problems });
         return;

@@ -12,6 +12,8 @@ export const selectExampleCase = (s: StudioState) => s.exampleCase;
 export const selectSettings = (s: StudioState) => s.settings;
 export const selectModelId = (s: StudioState) => s.modelId;
 export const selectBackendPreference = (s: StudioState) => s.backendPreference;
+/** The model's variant choice; undefined = Automatic. */
+export const selectVariantChoice = (modelId: string) => (s: StudioState) => s.variantChoices[modelId];
 export const selectJob = (s: StudioState) => s.job;
 export const selectIsRunning = (s: StudioState) => s.job?.status === 'running';
 export const selectProblems = (s: StudioState) => s.problems;

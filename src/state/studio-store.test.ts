@@ -75,6 +75,30 @@ describe('jobs slice', () => {
     expect(deps.onResultSaved).toHaveBeenCalledOnce();
   });
 
+  it('sends the model\'s variant choice with the request; Automatic sends none', async () => {
+    const requests: GenerationRequest[] = [];
+    const deps = fakeDeps();
+    const store = readyStore({ ...deps, runJob: (request, options) => (requests.push(request), deps.runJob(request, options)) });
+    store.getState().setVariantChoice('medcodi-nano', 'q4');
+    store.getState().setVariantChoice('other-model', 'fp32');
+    await store.getState().generate();
+    store.getState().setVariantChoice('medcodi-nano', undefined);
+    await store.getState().generate();
+    expect(requests.map((r) => r.variant)).toEqual(['q4', undefined]);
+    expect('variant' in (requests[1] ?? {})).toBe(false);
+    expect(store.getState().variantChoices).toEqual({ 'other-model': 'fp32' });
+  });
+
+  it('drops variant choices the manifest no longer offers', () => {
+    const store = readyStore(fakeDeps());
+    store.getState().setVariantChoice('medcodi-nano', 'q4');
+    const before = store.getState().variantChoices;
+    store.getState().keepOfferedVariantChoices({ 'medcodi-nano': ['fp32', 'q4'] });
+    expect(store.getState().variantChoices).toBe(before);
+    store.getState().keepOfferedVariantChoices({ 'medcodi-nano': ['fp32'] });
+    expect(store.getState().variantChoices).toEqual({});
+  });
+
   it('cancels cooperatively through the AbortSignal', async () => {
     const deps = fakeDeps({
       runJob: (request, { signal, onEvent }) =>
@@ -162,15 +186,41 @@ describe('prompt slice', () => {
 
 describe('settings persistence', () => {
   it('migrates damaged or old data to valid settings', () => {
-    expect(migrateSettings(null)).toEqual({ settings: DEFAULT_SETTINGS, modelId: null, backendPreference: 'auto' });
+    expect(migrateSettings(null)).toEqual({ settings: DEFAULT_SETTINGS, modelId: null, backendPreference: 'auto', variantChoices: {} });
     expect(
       migrateSettings({ settings: { steps: 20, guidanceScale: 'x', seedText: '5', bogus: 1, eta: Number.NaN }, modelId: 'm', backendPreference: 'cuda' }),
     ).toEqual({
       settings: { ...DEFAULT_SETTINGS, steps: 20, seedText: '5' },
       modelId: 'm',
       backendPreference: 'auto',
+      variantChoices: {},
     });
     expect(migrateSettings({ backendPreference: 'webgpu' }).backendPreference).toBe('webgpu');
+    expect(migrateSettings({ variantChoices: { m: 'q4', n: 7 } }).variantChoices).toEqual({ m: 'q4' });
+  });
+
+  it('keeps version 1 settings and adds no variant choice (Automatic)', async () => {
+    const memory = new Map<string, string>([
+      [
+        'medcodi-studio-settings',
+        JSON.stringify({ state: { settings: { ...DEFAULT_SETTINGS, steps: 7 }, modelId: 'medcodi-nano', backendPreference: 'wasm' }, version: 1 }),
+      ],
+    ]);
+    const storage = {
+      getItem: (k: string) => memory.get(k) ?? null,
+      setItem: (k: string, v: string) => void memory.set(k, v),
+      removeItem: (k: string) => void memory.delete(k),
+    };
+    const store = createPersistedStudioStore(fakeDeps(), storage);
+    await Promise.resolve();
+    expect(store.getState().settings.steps).toBe(7);
+    expect(store.getState().modelId).toBe('medcodi-nano');
+    expect(store.getState().backendPreference).toBe('wasm');
+    expect(store.getState().variantChoices).toEqual({});
+    store.getState().setVariantChoice('medcodi-nano', 'q4');
+    const saved = JSON.parse(memory.get('medcodi-studio-settings') ?? '{}') as { state: Record<string, unknown>; version: number };
+    expect(saved.version).toBe(2);
+    expect(saved.state['variantChoices']).toEqual({ 'medcodi-nano': 'q4' });
   });
 
   it('persists only settings and the model choice, and restores them', async () => {
@@ -184,16 +234,18 @@ describe('settings persistence', () => {
     first.getState().updateSettings({ steps: 12, seedText: '99' });
     first.getState().selectModel('medcodi-nano');
     first.getState().setBackendPreference('wasm');
+    first.getState().setVariantChoice('medcodi-nano', 'q4');
     first.getState().setReport('secret patient text');
     const saved = JSON.parse([...memory.values()][0] ?? '{}') as { state: Record<string, unknown>; version: number };
-    expect(Object.keys(saved.state).sort()).toEqual(['backendPreference', 'modelId', 'settings']);
-    expect(saved.version).toBe(1);
+    expect(Object.keys(saved.state).sort()).toEqual(['backendPreference', 'modelId', 'settings', 'variantChoices']);
+    expect(saved.version).toBe(2);
     const second = createPersistedStudioStore(fakeDeps(), storage);
     await Promise.resolve();
     expect(second.getState().settings.steps).toBe(12);
     expect(second.getState().settings.seedText).toBe('99');
     expect(second.getState().modelId).toBe('medcodi-nano');
     expect(second.getState().backendPreference).toBe('wasm');
+    expect(second.getState().variantChoices).toEqual({ 'medcodi-nano': 'q4' });
     expect(second.getState().prompt.report).toBe('');
   });
 });

@@ -1,6 +1,7 @@
 /**
- * @file The one bound zustand store, combining the slices. Only settings and the model choice persist (an
- * explicit allowlist via partialize), in IndexedDB through idb-keyval; prompts, images, jobs and results do not.
+ * @file The one bound zustand store, combining the slices. Only settings and the model, backend and variant choices
+ * persist (an explicit allowlist via partialize), in IndexedDB through idb-keyval; prompts, images, jobs and
+ * results do not.
  * `createStudioStore(deps)` builds an unpersisted store for tests.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
@@ -12,10 +13,12 @@ import { createSettingsSlice } from './settings-slice';
 import type { StudioDeps, StudioState } from './studio-types';
 import { createUiSlice } from './ui-slice';
 import { DEFAULT_SETTINGS, type SettingsDraft } from '../domain/prompt-draft';
+import { parseVariantChoices, type VariantChoices } from '../domain/variant-options';
 import { BACKEND_PREFERENCES, type BackendPreference } from './settings-slice';
 
 export const SETTINGS_STORAGE_KEY = 'medcodi-studio-settings';
-export const SETTINGS_VERSION = 1;
+/** 2: adds `variantChoices` (v1 data migrates with none, i.e. Automatic for every model). */
+export const SETTINGS_VERSION = 2;
 
 function studioCreator(deps: StudioDeps): StateCreator<StudioState> {
   return (...a) => ({
@@ -31,15 +34,17 @@ export interface PersistedSettings {
   readonly settings: SettingsDraft;
   readonly modelId: string | null;
   readonly backendPreference: BackendPreference;
+  readonly variantChoices: VariantChoices;
 }
 
 export function partializeSettings(state: StudioState): PersistedSettings {
-  return { settings: state.settings, modelId: state.modelId, backendPreference: state.backendPreference };
+  return { settings: state.settings, modelId: state.modelId, backendPreference: state.backendPreference, variantChoices: state.variantChoices };
 }
 
 /**
  * Accepts whatever an older or damaged version stored and returns valid persisted settings: known keys with the
- * right types are kept, everything else falls back to the defaults.
+ * right types are kept, everything else falls back to the defaults. Version 1 had no `variantChoices`; its
+ * settings, model and backend carry over unchanged.
  */
 export function migrateSettings(persisted: unknown): PersistedSettings {
   const source = typeof persisted === 'object' && persisted !== null ? (persisted as Record<string, unknown>) : {};
@@ -52,7 +57,8 @@ export function migrateSettings(persisted: unknown): PersistedSettings {
   const modelId = typeof source['modelId'] === 'string' ? source['modelId'] : null;
   const backend = source['backendPreference'];
   const backendPreference = BACKEND_PREFERENCES.find((b) => b === backend) ?? 'auto';
-  return { settings: settings as unknown as SettingsDraft, modelId, backendPreference };
+  const variantChoices = parseVariantChoices(source['variantChoices']);
+  return { settings: settings as unknown as SettingsDraft, modelId, backendPreference, variantChoices };
 }
 
 export function createStudioStore(deps: StudioDeps): StoreApi<StudioState> {

@@ -103,4 +103,9 @@ export class ModelStore {
   evict(modelId: string): Promise<void> {
     return this.cache.deleteModel(modelId);
   }
+
+  /** Deletes some files of a model (records first, then chunks, one file after the other). */
+  async evictFiles(modelId: string, sha256s: readonly string[]): Promise<void> {
+    for (const sha256 of sha256s) await this.cache.deleteFile(modelId, sha256);
+  }
 }

@@ -1,25 +1,33 @@
-/** One manifest model: description, files and sizes, cached state, requirement check, download and evict. */
+/**
+ * One manifest model: description, variant choice (when it offers several), files and sizes, cached state,
+ * requirement check, download and evict. Everything below the variant select is about the chosen variant (or the
+ * engine's automatic pick).
+ */
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { JobEvent } from '../../contracts/job';
 import type { ModelEntry } from '../../contracts/manifest-schema';
 import { summarizeModel } from '../../domain/model-summary';
+import { offeredVariantIds, variantToEvict } from '../../domain/variant-options';
 import { modelStatusQuery, requirementsQuery, useEvictModel, usePrepareModel } from '../../queries/engine';
-import { selectModelId } from '../../state/selectors';
+import { selectModelId, selectVariantChoice } from '../../state/selectors';
 import { studioStore, useStudio } from '../../state/studio';
 import { formatBytes } from '../../ui/format';
 import { ProgressBar } from '../../ui/ProgressBar';
+import { VariantSelect } from './VariantSelect';
 
 export function ModelCard({ model, engineReady }: { readonly model: ModelEntry; readonly engineReady: boolean }) {
-  const requirements = useQuery({ ...requirementsQuery(model.id), enabled: engineReady });
-  const status = useQuery({ ...modelStatusQuery(model.id), enabled: engineReady });
+  const choice = useStudio(selectVariantChoice(model.id));
+  const offered = offeredVariantIds(model);
+  const requirements = useQuery({ ...requirementsQuery(model.id, choice), enabled: engineReady });
+  const status = useQuery({ ...modelStatusQuery(model.id, choice), enabled: engineReady });
   const [download, setDownload] = useState<{ file: string; loaded: number; total: number } | null>(null);
   const prepare = usePrepareModel(model.id, (event: JobEvent) => {
     if (event.type === 'download') setDownload({ file: event.file, loaded: event.loaded, total: event.total });
   });
   const evict = useEvictModel(model.id);
   const selected = useStudio(selectModelId) === model.id;
-  const summary = summarizeModel(model, requirements.data?.variant);
+  const summary = summarizeModel(model, choice ?? requirements.data?.variant);
   const cached = new Map(status.data?.files.map((f) => [f.path, f.cached]));
   const busy = prepare.isPending || evict.isPending;
   return (
@@ -41,6 +49,7 @@ export function ModelCard({ model, engineReady }: { readonly model: ModelEntry; 
         {model.synthetic ? 'Everything it makes is synthetic. ' : ''}Images {model.imageSize}×{model.imageSize} px · variant{' '}
         {summary.components[0]?.variant ?? '—'} · {formatBytes(summary.totalBytes)} to download
       </p>
+      {offered.length > 1 ? <VariantSelect model={model} choice={choice} engineReady={engineReady} disabled={busy} /> : null}
 
       <h3>Can this device run it?</h3>
       {!engineReady ? <p className="muted">Waiting for the engine…</p> : null}
@@ -61,7 +70,7 @@ export function ModelCard({ model, engineReady }: { readonly model: ModelEntry; 
         </div>
       ) : null}
 
-      <h3>Files</h3>
+      <h3>Files{offered.length > 1 && status.data ? ` of variant ${status.data.variant}` : ''}</h3>
       <p className="muted" data-testid="cache-summary">
         {status.data
           ? status.data.complete
@@ -113,13 +122,18 @@ export function ModelCard({ model, engineReady }: { readonly model: ModelEntry; 
           disabled={!engineReady || busy || status.data?.complete === true}
           onClick={() => {
             setDownload(null);
-            prepare.mutate();
+            prepare.mutate(choice);
           }}
           data-testid="download-model"
         >
           {status.data?.complete ? 'Downloaded' : 'Download for offline use'}
         </button>
-        <button type="button" disabled={!engineReady || busy || !status.data || status.data.cachedBytes === 0} onClick={() => evict.mutate()} data-testid="evict-model">
+        <button
+          type="button"
+          disabled={!engineReady || busy || !status.data || status.data.cachedBytes === 0}
+          onClick={() => evict.mutate(variantToEvict(offered, status.data?.variant))}
+          data-testid="evict-model"
+        >
           Remove from this device
         </button>
       </div>

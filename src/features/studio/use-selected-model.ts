@@ -1,7 +1,11 @@
-/** The manifest entry of the chosen model (selecting the first when none is chosen yet), and its image size. */
+/**
+ * The manifest entry of the chosen model (selecting the first when none is chosen yet), and its image size. Also
+ * forgets variant choices the manifest no longer offers, so they fall back to Automatic.
+ */
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { ModelEntry } from '../../contracts/manifest-schema';
+import { offeredVariantsByModel } from '../../domain/variant-options';
 import { manifestQuery } from '../../queries/manifest';
 import { selectModelId } from '../../state/selectors';
 import { studioStore, useStudio } from '../../state/studio';
@@ -17,6 +21,10 @@ export function useSelectedModel(): { model: ModelEntry | null; imageSize: numbe
   useEffect(() => {
     if (idsKey !== undefined) studioStore.getState().ensureModel(idsKey.split('\n'));
   }, [idsKey]);
+  const data = manifest.data;
+  useEffect(() => {
+    if (data) studioStore.getState().keepOfferedVariantChoices(offeredVariantsByModel(data));
+  }, [data]);
   const model = manifest.data?.models.find((m) => m.id === modelId) ?? null;
   return { model, imageSize: model?.imageSize ?? FALLBACK_IMAGE_SIZE, manifestError: manifest.error, loading: manifest.isPending };
 }
