@@ -58,7 +58,7 @@ from . import quantize as Q
 from .checkpoint import SCHEDULE_BUFFERS, CheckpointError, check_state_dict
 from .config import (FULL, ClipTextConfig, ClipVisionConfig, ModelConfig, OptimusConfig, UNet2DConfig,
                      UNetTextConfig, VAEConfig)
-from .export import MODALITY_OF, GraphSpec, file_entry, onnx_io, sha256_file
+from .export import MODALITY_OF, GraphSpec, file_entry, manifest_model_fields, onnx_io, sha256_file
 from .model.clip import Clip, is_dropped_clip_key
 from .model.diffusion import make_schedule
 from .model.graphs_ae import (ClipTextGraph, ClipVisionGraph, Gpt2InitGraph, Gpt2StepGraph, VaeDecoderGraph,
@@ -1223,7 +1223,6 @@ def convert(opts: ConvertOptions) -> dict:
         }
     first = per_variant[next(iter(listed))]
     all_f16 = all(v["features"] for v in per_variant.values())
-    oc = cfg.optimus
     entry = {
         # `synthetic` (contract): everything the model makes is synthetic — true of any generative model here.
         # Random proof weights are recorded in provenance.syntheticWeights and in the name.
@@ -1233,22 +1232,7 @@ def convert(opts: ConvertOptions) -> dict:
         "description": opts.description if not opts.synthetic or opts.description != ConvertOptions.description
         else "Random weights in the official MedCoDi-M layout, converted to prove the converter. It generates noise.",
         "baseUrl": opts.base_url if opts.base_url is not None else f"models/{opts.model_id}/",
-        "imageSize": cfg.image_size,
-        "latents": {"image": {"channels": cfg.unet_image.in_channels, "size": cfg.vae.latent_size,
-                              "scaleFactor": cfg.vae.scale_factor},
-                    "text": {"dim": cfg.unet_text.latent_dim, "scaleFactor": oc.scale_factor}},
-        "embedDim": cfg.clip_text.projection_dim, "hconDim": cfg.unet_image.hcon_dim,
-        "schedule": {"numTrainTimesteps": cfg.schedule.num_train_timesteps, "betaStart": cfg.schedule.beta_start,
-                     "betaEnd": cfg.schedule.beta_end, "betaSchedule": cfg.schedule.beta_schedule,
-                     "predictionType": cfg.schedule.prediction_type},
-        "sampling": {"steps": 50, "guidanceScale": 7.5, "eta": 1.0},
-        "clipImage": {"size": cfg.clip_vision.image_size, "mean": list(cfg.clip_vision.image_mean),
-                      "std": list(cfg.clip_vision.image_std), "resample": "bicubic"},
-        "textEncoder": {"contextLength": cfg.clip_text.max_position_embeddings, "tokenizer": "clip",
-                        "bosTokenId": cfg.clip_text.bos_token_id, "eosTokenId": cfg.clip_text.eos_token_id},
-        "textDecoder": {"tokenizer": "gpt2", "bosTokenId": oc.bos_token_id, "eosTokenId": oc.eos_token_id,
-                        "padTokenId": oc.pad_token_id, "maxLength": oc.max_decode_length, "layers": oc.n_layer,
-                        "heads": oc.n_head, "headDim": oc.n_embd // oc.n_head, "vocabSize": oc.vocab_size},
+        **manifest_model_fields(cfg),
         "components": components,
         "tokenizers": [{"name": "clip", "kind": "clip-bpe", "file": file_entry(out / "tokenizer-clip.json", out)},
                        {"name": "gpt2", "kind": "gpt2-bpe", "file": file_entry(out / "tokenizer-gpt2.json", out)}],

@@ -160,6 +160,30 @@ def export_one(spec: GraphSpec, path: Path, opset: int = 17, reference: torch.nn
     return max(float(np.abs(o - r.numpy()).max()) for o, r in zip(outs, refs))
 
 
+def manifest_model_fields(cfg: ModelConfig) -> dict:
+    """The manifest fields that follow from a model config (shapes, schedule, preprocessing, tokens); shared by the
+    nano exporter and the official-checkpoint converter."""
+    oc = cfg.optimus
+    return {
+        "imageSize": cfg.image_size,
+        "latents": {"image": {"channels": cfg.unet_image.in_channels, "size": cfg.vae.latent_size,
+                              "scaleFactor": cfg.vae.scale_factor},
+                    "text": {"dim": cfg.unet_text.latent_dim, "scaleFactor": oc.scale_factor}},
+        "embedDim": cfg.clip_text.projection_dim, "hconDim": cfg.unet_image.hcon_dim,
+        "schedule": {"numTrainTimesteps": cfg.schedule.num_train_timesteps, "betaStart": cfg.schedule.beta_start,
+                     "betaEnd": cfg.schedule.beta_end, "betaSchedule": cfg.schedule.beta_schedule,
+                     "predictionType": cfg.schedule.prediction_type},
+        "sampling": {"steps": 50, "guidanceScale": 7.5, "eta": 1.0},
+        "clipImage": {"size": cfg.clip_vision.image_size, "mean": list(cfg.clip_vision.image_mean),
+                      "std": list(cfg.clip_vision.image_std), "resample": "bicubic"},
+        "textEncoder": {"contextLength": cfg.clip_text.max_position_embeddings, "tokenizer": "clip",
+                        "bosTokenId": cfg.clip_text.bos_token_id, "eosTokenId": cfg.clip_text.eos_token_id},
+        "textDecoder": {"tokenizer": "gpt2", "bosTokenId": oc.bos_token_id, "eosTokenId": oc.eos_token_id,
+                        "padTokenId": oc.pad_token_id, "maxLength": oc.max_decode_length, "layers": oc.n_layer,
+                        "heads": oc.n_head, "headDim": oc.n_embd // oc.n_head, "vocabSize": oc.vocab_size},
+    }
+
+
 def load_trained(run: Path) -> Tuple[ModelConfig, MedCoDiM, PhantomClassifier | None, dict]:
     from .checkpoint import load_into
     from .train import config_from_dict
@@ -242,7 +266,6 @@ def main() -> None:
         assets.append({"name": "evaluation", "file": file_entry(out / "evaluation.json", out)})
     from .phantom import LABELS
     write_examples(args.out.parent.parent, cfg.image_size)
-    oc = cfg.optimus
     total = sum(c["variants"][0]["files"][0]["bytes"] for c in components)
     entry = {
         "id": args.id, "version": args.version, "config": cfg.name, "synthetic": True,
@@ -250,22 +273,7 @@ def main() -> None:
         "description": "The MedCoDi-M architecture at nano width, trained on a simulated chest phantom. "
                        "It demonstrates the full any-to-any pipeline; it has never seen a real patient.",
         "baseUrl": f"models/{args.id}/",
-        "imageSize": cfg.image_size,
-        "latents": {"image": {"channels": cfg.unet_image.in_channels, "size": cfg.vae.latent_size,
-                              "scaleFactor": cfg.vae.scale_factor},
-                    "text": {"dim": cfg.unet_text.latent_dim, "scaleFactor": oc.scale_factor}},
-        "embedDim": cfg.clip_text.projection_dim, "hconDim": cfg.unet_image.hcon_dim,
-        "schedule": {"numTrainTimesteps": cfg.schedule.num_train_timesteps, "betaStart": cfg.schedule.beta_start,
-                     "betaEnd": cfg.schedule.beta_end, "betaSchedule": cfg.schedule.beta_schedule,
-                     "predictionType": cfg.schedule.prediction_type},
-        "sampling": {"steps": 50, "guidanceScale": 7.5, "eta": 1.0},
-        "clipImage": {"size": cfg.clip_vision.image_size, "mean": list(cfg.clip_vision.image_mean),
-                      "std": list(cfg.clip_vision.image_std), "resample": "bicubic"},
-        "textEncoder": {"contextLength": cfg.clip_text.max_position_embeddings, "tokenizer": "clip",
-                        "bosTokenId": cfg.clip_text.bos_token_id, "eosTokenId": cfg.clip_text.eos_token_id},
-        "textDecoder": {"tokenizer": "gpt2", "bosTokenId": oc.bos_token_id, "eosTokenId": oc.eos_token_id,
-                        "padTokenId": oc.pad_token_id, "maxLength": oc.max_decode_length, "layers": oc.n_layer,
-                        "heads": oc.n_head, "headDim": oc.n_embd // oc.n_head, "vocabSize": oc.vocab_size},
+        **manifest_model_fields(cfg),
         "classifier": {"labels": list(LABELS)},
         "components": components,
         "tokenizers": [{"name": "clip", "kind": "clip-bpe", "file": file_entry(out / "tokenizer-clip.json", out)},
