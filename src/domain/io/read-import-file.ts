@@ -12,8 +12,15 @@ import { toModelInput, type ModelInputOptions } from './model-input';
 /** Largest file read into memory (a 16-bit 4k×4k DICOM is 32 MB; multi-frame files can be far larger). */
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
 
-async function decodeRasterInBrowser(bytes: Uint8Array): Promise<GreyImage> {
-  const bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+/**
+ * JPEG/PNG bytes → grey at full size through the browser. `colorManaged: false` turns colour management off, so an
+ * ICC profile cannot make one class of a reader study look different from the other.
+ */
+export async function decodeRasterInBrowser(bytes: Uint8Array, options: { readonly colorManaged?: boolean } = {}): Promise<GreyImage> {
+  const blob = new Blob([bytes.slice()]);
+  const bitmap = await (options.colorManaged === false
+    ? createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' })
+    : createImageBitmap(blob));
   try {
     if (bitmap.width * bitmap.height > MAX_IMPORT_PIXELS) throw new ImportError('too-large', `The image is ${bitmap.width}×${bitmap.height} pixels, more than this studio handles.`);
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
@@ -30,7 +37,7 @@ async function decodeRasterInBrowser(bytes: Uint8Array): Promise<GreyImage> {
 export async function readImportFile(file: Blob, name = (file as File).name || 'image'): Promise<ImportedImage> {
   if (file.size > MAX_IMPORT_BYTES) throw new ImportError('too-large', `"${name}" is ${Math.round(file.size / 2 ** 20)} MB, more than this studio reads (512 MB).`);
   const bytes = new Uint8Array(await file.arrayBuffer());
-  return decodeImport(bytes, name, { decodeRaster: decodeRasterInBrowser });
+  return decodeImport(bytes, name, { decodeRaster: (raster) => decodeRasterInBrowser(raster) });
 }
 
 /** File → the model's square grey input with the file's own window (the studio's drop zones use this). */

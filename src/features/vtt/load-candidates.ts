@@ -8,7 +8,7 @@
 import type { GreyImage } from '../../contracts/job';
 import type { ImageModality } from '../../contracts/modality';
 import type { ExampleCase } from '../../domain/example-cases';
-import { rgbaToGrey } from '../../domain/grey-image';
+import { decodeRasterInBrowser } from '../../domain/io/read-import-file';
 import { decodeImport, importedToGrey } from '../../domain/io/decode-import';
 import type { ResultRecord } from '../../domain/result-record';
 import type { StimulusCandidate } from '../../domain/vtt/build-study';
@@ -19,23 +19,9 @@ export interface LoadedCandidates {
   readonly problems: string[];
 }
 
-/** JPEG → grey at full size (colour management off, so an ICC profile cannot make one class look different). */
-async function decodeRaster(bytes: Uint8Array): Promise<GreyImage> {
-  const bitmap = await createImageBitmap(new Blob([bytes.slice()]), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
-  try {
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const ctx = canvas.getContext('2d', { willReadFrequently: true });
-    if (!ctx) throw new Error('This browser cannot create a 2D canvas to read images.');
-    ctx.drawImage(bitmap, 0, 0);
-    return rgbaToGrey(ctx.getImageData(0, 0, bitmap.width, bitmap.height).data, bitmap.width, bitmap.height);
-  } finally {
-    bitmap.close();
-  }
-}
-
 /** File bytes → display grey through the file's own pipeline. @throws with a sentence naming the file. */
 async function decodeFileBytes(bytes: Uint8Array, name: string): Promise<{ image: GreyImage; format: 'png' | 'jpeg' | 'tiff' | 'dicom' }> {
-  const imported = await decodeImport(bytes, name, { decodeRaster });
+  const imported = await decodeImport(bytes, name, { decodeRaster: (raster) => decodeRasterInBrowser(raster, { colorManaged: false }) });
   return { image: importedToGrey(imported), format: imported.format };
 }
 
