@@ -6,6 +6,8 @@ import type { ResultRecord } from '../../domain/result-record';
 import { GENERATION_DIRECTIONS } from '../../domain/vtt/plan-generation';
 import type { StudySettings } from '../../domain/vtt/study';
 import { manifestQuery } from '../../queries/manifest';
+import { selectModelId, selectVariantChoice } from '../../state/selectors';
+import { useStudio } from '../../state/studio';
 import { NumberField } from '../../ui/NumberField';
 import { ProgressBar } from '../../ui/ProgressBar';
 import { generateNow } from './generate-synthetic';
@@ -18,7 +20,11 @@ export function GenerateNowPanel({ settings, examples, onGenerated }: { settings
   const [progress, setProgress] = useState<{ done: number; total: number; step: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const abort = useRef<AbortController | null>(null);
-  const model = manifest.data?.models[0];
+  // The model and variant the user chose in Models (Automatic when none): the study's synthetic images come from
+  // the same weights the Studio would use.
+  const chosenModelId = useStudio(selectModelId);
+  const model = manifest.data?.models.find((m) => m.id === chosenModelId) ?? manifest.data?.models[0];
+  const variant = useStudio(selectVariantChoice(model?.id ?? ''));
   const selectId = useId();
 
   const start = () => {
@@ -34,6 +40,7 @@ export function GenerateNowPanel({ settings, examples, onGenerated }: { settings
       steps,
       studySeed: settings.seed,
       modelId: model.id,
+      ...(variant !== undefined ? { variant } : {}),
       imageSize: model.imageSize,
       examples,
       signal: controller.signal,

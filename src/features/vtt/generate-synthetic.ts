@@ -23,6 +23,8 @@ export interface GenerateNowOptions {
   readonly steps: number;
   readonly studySeed: number;
   readonly modelId: string;
+  /** The model variant to run; absent = Automatic (the engine's pick). */
+  readonly variant?: string;
   readonly imageSize: number;
   readonly examples: readonly ExampleCase[];
   readonly signal: AbortSignal;
@@ -52,7 +54,11 @@ export async function generateNow(options: GenerateNowOptions): Promise<ResultRe
       const image = await decodeImageFile(await fetchBlob(example[direction.input]), options.imageSize, example.id);
       draft = { ...draft, images: { ...draft.images, [direction.input]: { name: example.id, image } } };
     }
-    const composed = composeRequest(draft, { ...DEFAULT_SETTINGS, steps: options.steps, seedText: String(job.seed), previewEvery: 0 }, { modelId: options.modelId, jobId: newJobId() });
+    const composed = composeRequest(draft, { ...DEFAULT_SETTINGS, steps: options.steps, seedText: String(job.seed), previewEvery: 0 }, {
+      modelId: options.modelId,
+      jobId: newJobId(),
+      ...(options.variant !== undefined ? { variant: options.variant } : {}),
+    });
     if (!composed.ok) throw new Error(composed.problems.join(' '));
     options.onProgress(job.index, jobs.length, null);
     const result = await runJob(composed.request, { signal: options.signal, onEvent: (event) => options.onProgress(job.index, jobs.length, event) });
