@@ -5,8 +5,8 @@
  */
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { proxy } from 'comlink';
-import type { Backend, JobEvent } from '../contracts/job';
-import { getEngine, requestPersistentStorage } from '../engine-client/engine-client';
+import type { Backend, GenerationRequest, GreyImage, JobEvent, JobResult } from '../contracts/job';
+import { getEngine, requestPersistentStorage, runJob, type RunJobOptions } from '../engine-client/engine-client';
 import { queryClient } from '../app/query-client';
 import { queryKeys } from './keys';
 import { manifestUrl } from './manifest';
@@ -36,6 +36,18 @@ export function setEnginePreference(preference: Backend | 'auto'): void {
 export async function readyEngine() {
   await queryClient.ensureQueryData(engineQuery());
   return getEngine();
+}
+
+/** runJob() once the engine is initialised: what the stores inject, so their first job also starts the engine. */
+export async function runJobWhenReady(request: GenerationRequest, options?: RunJobOptions): Promise<JobResult> {
+  await readyEngine();
+  return runJob(request, options);
+}
+
+/** The engine's classifier once the engine is initialised. */
+export async function classifyWhenReady(modelId: string, image: GreyImage) {
+  await readyEngine();
+  return getEngine().classify(modelId, image);
 }
 
 /** Whether this device can run the model (one variant, or the engine's automatic pick when `variant` is undefined). */

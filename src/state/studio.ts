@@ -5,8 +5,7 @@
 import { useStore } from 'zustand';
 import { queryClient } from '../app/query-client';
 import { decodeImportForModel } from '../domain/io/read-import-file';
-import { runJob } from '../engine-client/engine-client';
-import { readyEngine, setEnginePreference } from '../queries/engine';
+import { runJobWhenReady, setEnginePreference } from '../queries/engine';
 import { fetchBlob } from '../queries/examples';
 import { queryKeys } from '../queries/keys';
 import { createSettingsStorage } from '../storage/settings-storage';
@@ -16,10 +15,7 @@ import type { StudioState } from './studio-types';
 
 export const studioStore = createPersistedStudioStore(
   {
-    async runJob(request, options) {
-      await readyEngine();
-      return runJob(request, options);
-    },
+    runJob: runJobWhenReady,
     saveResult: (record) => resultsDb().save(record),
     onResultSaved: () => void queryClient.invalidateQueries({ queryKey: queryKeys.results() }),
     // PNG (8/16-bit), JPEG, TIFF and DICOM, windowed as the file says (issue 5).

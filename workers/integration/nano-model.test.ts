@@ -1,72 +1,18 @@
 /**
  * Integration: the real exported nano model (models-manifest.json + public/models/medcodi-nano/) through the
  * same Engine and pipeline code the browser runs, with onnxruntime-node (CPU) injected instead of
- * onnxruntime-web. Files are "downloaded" from disk through the normal verified cache path (fake-indexeddb).
- * Skipped until the toolchain has exported the model.
+ * onnxruntime-web: the batch CLI's setup (cli/node-engine.ts). Files are "downloaded" from disk through the
+ * normal verified cache path (fake-indexeddb). Skipped until the toolchain has exported the model.
  */
-import 'fake-indexeddb/auto';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { createStore } from 'idb-keyval';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GenerationRequest, GenerationSettings, GreyImage, JobEvent } from '../../src/contracts/job';
 import type { Modality } from '../../src/contracts/modality';
-import { createEngine } from '../engine';
+import { createNodeEngine } from '../../cli/node-engine';
+import { MANIFEST, modelReady } from '../../scripts/node-engine';
 import type { Engine } from '../engine';
-import { FileCache } from '../registry/file-cache';
-import type { DeviceProbe } from '../runtime/capabilities';
-import type { OrtBinding, OrtSessionLike, OrtTensorLike } from '../runtime/ort-binding';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const MANIFEST = resolve(ROOT, 'models-manifest.json');
 const MODEL_ID = 'medcodi-nano';
-const ORIGIN = 'https://studio.test/';
-
-function modelReady(): boolean {
-  if (!existsSync(MANIFEST)) return false;
-  try {
-    const json = JSON.parse(readFileSync(MANIFEST, 'utf8')) as { models?: { id: string; baseUrl: string; components: { variants: { files: { path: string }[] }[] }[] }[] };
-    const model = json.models?.find((m) => m.id === MODEL_ID);
-    return !!model && model.components.every((c) => c.variants.every((v) => v.files.every((f) => existsSync(resolve(ROOT, 'public', model.baseUrl, f.path)))));
-  } catch {
-    return false;
-  }
-}
-
-/** fetch() over the repo: /models-manifest.json from the root, everything else from public/. */
-const diskFetch = (async (input: RequestInfo | URL) => {
-  const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-  const path = url.pathname === '/models-manifest.json' ? MANIFEST : resolve(ROOT, 'public', `.${decodeURIComponent(url.pathname)}`);
-  if (!existsSync(path)) return new Response('not found', { status: 404 });
-  return new Response(new Uint8Array(readFileSync(path)), { status: 200 });
-}) as typeof fetch;
-
-async function nodeBinding(): Promise<OrtBinding> {
-  const ort = await import('onnxruntime-node');
-  return {
-    name: 'onnxruntime-node (cpu)',
-    wasmThreads: 2,
-    createTensor: (type, data, dims) => new ort.Tensor(type, data as never, dims) as unknown as OrtTensorLike,
-    async createSession(model) {
-      const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], intraOpNumThreads: 2, interOpNumThreads: 1 });
-      const wrapped: OrtSessionLike = {
-        inputNames: session.inputNames,
-        outputNames: session.outputNames,
-        run: async (feeds) => (await session.run(feeds as never)) as unknown as Record<string, OrtTensorLike>,
-        release: () => session.release(),
-      };
-      return wrapped;
-    },
-  };
-}
-
-const probe: DeviceProbe = {
-  capabilities: {
-    webgpu: false, adapterDescription: null, isFallbackAdapter: false, shaderF16: false,
-    maxBufferSize: null, maxStorageBufferBindingSize: null, crossOriginIsolated: true, wasmThreads: 2,
-  },
-  features: new Set(),
-};
 
 const settings: GenerationSettings = {
   steps: 4, guidanceScale: 7.5, seed: 1234, sampler: 'ddim', eta: 1, previewEvery: 2, temperature: 1, topP: 1, maxTokens: 60,
@@ -99,21 +45,14 @@ function request(inputs: Modality[], outputs: Modality[], s: Partial<GenerationS
   };
 }
 
-describe.skipIf(!modelReady())('real nano model through the engine (onnxruntime-node)', () => {
+describe.skipIf(!modelReady(MODEL_ID))('real nano model through the engine (onnxruntime-node)', () => {
   let engine: Engine;
   let imageSize = 0;
 
   beforeAll(async () => {
-    engine = createEngine({
-      loadOrt: nodeBinding,
-      fetchImpl: diskFetch,
-      cache: new FileCache(createStore(`nano-it-${Date.now()}`, 'files')),
-      estimate: async () => null,
-      probe: async () => probe,
-      baseUrl: () => ORIGIN,
-    });
-    const info = await engine.init('/models-manifest.json');
-    expect(info.modelIds).toContain(MODEL_ID);
+    const created = await createNodeEngine(MANIFEST, { backend: 'cpu', threads: 2 });
+    engine = created.engine;
+    expect(created.modelIds).toContain(MODEL_ID);
     imageSize = (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { models: { id: string; imageSize: number }[] }).models.find((m) => m.id === MODEL_ID)!.imageSize;
     const status = await engine.prepareModel(MODEL_ID, undefined, () => undefined);
     expect(status.complete).toBe(true);

@@ -25,7 +25,8 @@ export interface DecodedPng {
   readonly warnings: readonly string[];
 }
 
-const CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+/** Samples per pixel of each colour type. */
+export const CHANNELS_BY_COLOR_TYPE: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 const ALLOWED_DEPTHS: Readonly<Record<number, readonly number[]>> = {
   0: [1, 2, 4, 8, 16],
   2: [8, 16],
@@ -36,7 +37,7 @@ const ALLOWED_DEPTHS: Readonly<Record<number, readonly number[]>> = {
 const COLOR_NAMES: Readonly<Record<number, string>> = { 0: 'grey', 2: 'RGB', 3: 'palette', 4: 'grey + alpha', 6: 'RGBA' };
 
 /** Adam7 passes: x start, y start, x step, y step. */
-const ADAM7 = [
+export const ADAM7 = [
   [0, 0, 8, 8],
   [4, 0, 8, 8],
   [0, 4, 4, 8],
@@ -194,7 +195,7 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 function bitsPerPixel(h: Header): number {
-  return (CHANNELS[h.colorType] ?? 1) * h.bitDepth;
+  return (CHANNELS_BY_COLOR_TYPE[h.colorType] ?? 1) * h.bitDepth;
 }
 
 /** Size of a (sub)image with its filter bytes. */
@@ -220,7 +221,7 @@ function filteredSize(h: Header): number {
 
 /** Undoes the per-row filters and reads every sample; returns samples[channel-interleaved], width×height×channels. */
 function unfilterAll(raw: Uint8Array, h: Header, fileName: string): Uint16Array {
-  const channels = CHANNELS[h.colorType] ?? 1;
+  const channels = CHANNELS_BY_COLOR_TYPE[h.colorType] ?? 1;
   const out = new Uint16Array(h.width * h.height * channels);
   const bpp = Math.max(1, Math.ceil(bitsPerPixel(h) / 8));
   let offset = 0;

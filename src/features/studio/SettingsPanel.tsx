@@ -2,10 +2,19 @@
 import { useId } from 'react';
 import type { SamplerKind } from '../../contracts/job';
 import { MODALITY_NAMES } from '../../domain/compose-request';
-import { activeInputs } from '../../domain/prompt-draft';
+import { activeInputs, type SettingsDraft } from '../../domain/prompt-draft';
 import { selectPrompt, selectSettings } from '../../state/selectors';
 import { studioStore, useStudio } from '../../state/studio';
-import { NumberField } from '../../ui/NumberField';
+import { NumberField, type NumberFieldProps } from '../../ui/NumberField';
+
+/** The settings the form edits as numbers. */
+type NumericSetting = { [K in keyof SettingsDraft]: SettingsDraft[K] extends number ? K : never }[keyof SettingsDraft];
+
+/** A NumberField bound to one numeric setting: shows its value and writes edits back to the store. */
+function SettingNumberField({ setting, ...field }: Omit<NumberFieldProps, 'value' | 'onChange'> & { readonly setting: NumericSetting }) {
+  const value = useStudio((s) => selectSettings(s)[setting]);
+  return <NumberField {...field} value={value} onChange={(v) => studioStore.getState().updateSettings({ [setting]: v })} />;
+}
 
 export function SettingsPanel() {
   const settings = useStudio(selectSettings);
@@ -26,23 +35,15 @@ export function SettingsPanel() {
       <fieldset>
         <legend>Diffusion</legend>
         <div className="field-grid">
-          <NumberField
+          <SettingNumberField
+            setting="steps"
             label="Steps"
-            value={settings.steps}
             min={1}
             max={1000}
             step={1}
             hint="DDIM steps are 1000 ÷ N (rounded down) apart, as in the reference: 400 runs 500"
-            onChange={(steps) => updateSettings({ steps })}
           />
-          <NumberField
-            label="Guidance"
-            value={settings.guidanceScale}
-            min={0}
-            max={30}
-            step={0.5}
-            onChange={(guidanceScale) => updateSettings({ guidanceScale })}
-          />
+          <SettingNumberField setting="guidanceScale" label="Guidance" min={0} max={30} step={0.5} />
           <div className="field">
             <label htmlFor={seedId}>Seed</label>
             <input
@@ -65,23 +66,8 @@ export function SettingsPanel() {
               <option value="dpmpp-2m">DPM-Solver++ (2M)</option>
             </select>
           </div>
-          <NumberField
-            label="Eta (DDIM)"
-            value={settings.eta}
-            min={0}
-            max={1}
-            step={0.1}
-            disabled={settings.sampler !== 'ddim'}
-            onChange={(eta) => updateSettings({ eta })}
-          />
-          <NumberField
-            label="Preview every N steps"
-            value={settings.previewEvery}
-            min={0}
-            step={1}
-            hint="0 turns previews off"
-            onChange={(previewEvery) => updateSettings({ previewEvery })}
-          />
+          <SettingNumberField setting="eta" label="Eta (DDIM)" min={0} max={1} step={0.1} disabled={settings.sampler !== 'ddim'} />
+          <SettingNumberField setting="previewEvery" label="Preview every N steps" min={0} step={1} hint="0 turns previews off" />
         </div>
       </fieldset>
       {inputs.length > 0 ? (
@@ -105,23 +91,9 @@ export function SettingsPanel() {
       <fieldset disabled={!writesReport}>
         <legend>Report decoding{writesReport ? '' : ' (used when a report is an output)'}</legend>
         <div className="field-grid">
-          <NumberField
-            label="Temperature"
-            value={settings.temperature}
-            min={0.05}
-            max={2}
-            step={0.05}
-            onChange={(temperature) => updateSettings({ temperature })}
-          />
-          <NumberField label="Top-p" value={settings.topP} min={0.05} max={1} step={0.05} onChange={(topP) => updateSettings({ topP })} />
-          <NumberField
-            label="Max tokens"
-            value={settings.maxTokens}
-            min={1}
-            max={1024}
-            step={1}
-            onChange={(maxTokens) => updateSettings({ maxTokens })}
-          />
+          <SettingNumberField setting="temperature" label="Temperature" min={0.05} max={2} step={0.05} />
+          <SettingNumberField setting="topP" label="Top-p" min={0.05} max={1} step={0.05} />
+          <SettingNumberField setting="maxTokens" label="Max tokens" min={1} max={1024} step={1} />
         </div>
       </fieldset>
     </section>

@@ -4,6 +4,7 @@
  */
 import { zlibSync } from 'fflate';
 import { crc32 } from '../../png-text';
+import { ADAM7, CHANNELS_BY_COLOR_TYPE, PNG_SIGNATURE } from '../png-decode';
 
 export function pngChunk(type: string, data: Uint8Array, badCrc = false): Uint8Array {
   const out = new Uint8Array(12 + data.length);
@@ -25,9 +26,8 @@ export function ihdr(width: number, height: number, bitDepth: number, colorType:
 }
 
 export function assemblePng(chunks: readonly Uint8Array[]): Uint8Array {
-  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
   const out = new Uint8Array(8 + chunks.reduce((n, c) => n + c.length, 0));
-  out.set(signature);
+  out.set(PNG_SIGNATURE);
   let offset = 8;
   for (const c of chunks) {
     out.set(c, offset);
@@ -35,17 +35,6 @@ export function assemblePng(chunks: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
-
-const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-const ADAM7 = [
-  [0, 0, 8, 8],
-  [4, 0, 8, 8],
-  [0, 4, 4, 8],
-  [2, 0, 4, 4],
-  [0, 2, 2, 4],
-  [1, 0, 2, 2],
-  [0, 1, 1, 2],
-] as const;
 
 function packRow(samples: readonly number[], bitDepth: number): number[] {
   const bytes: number[] = [];
@@ -103,7 +92,7 @@ function applyFilter(filter: number, row: number[], prev: number[], bpp: number)
 
 /** The filtered, uncompressed scanlines of an image (what goes through zlib into IDAT). */
 export function scanlines(spec: PngSpec): Uint8Array {
-  const channels = CHANNELS[spec.colorType] ?? 1;
+  const channels = CHANNELS_BY_COLOR_TYPE[spec.colorType] ?? 1;
   const bpp = Math.max(1, Math.ceil((channels * spec.bitDepth) / 8));
   const passes = spec.interlace ? ADAM7 : ([[0, 0, 1, 1]] as const);
   const out: number[] = [];
