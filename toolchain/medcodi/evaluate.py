@@ -51,6 +51,11 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--steps", type=int, nargs="+", default=[50, 20])
     ap.add_argument("--batch", type=int, default=100)
+    ap.add_argument("--report-temperature", type=float, default=1.0,
+                    help="report decoding temperature (1 = the reference's multinomial sampling; 0 = greedy)")
+    ap.add_argument("--groups", nargs="+", default=["t2i", "i2t", "i2i", "joint"],
+                    choices=["t2i", "i2t", "i2i", "joint"], help="which rows to measure")
+    ap.add_argument("--out", type=Path, default=None, help="default: <run>/evaluation.json")
     args = ap.parse_args()
     torch.set_num_threads(2)
     cfg, model, clf, unc = load_trained(args.run)
@@ -89,7 +94,7 @@ def main() -> None:
                 if t == "report":
                     g = torch.Generator().manual_seed(seed + s)
                     ids = decode_report(dec, lat[t], oc.scale_factor, oc.bos_token_id, oc.eos_token_id,
-                                        oc.max_decode_length, generator=g)
+                                        oc.max_decode_length, temperature=args.report_temperature, generator=g)
                     out[t] += [tt.decode_gpt2(gpt_tok, x, specials) for x in ids]
                 else:
                     out[t].append(vae_output_to_grey(vae.decode(lat[t] / cfg.vae.scale_factor)))
@@ -111,7 +116,7 @@ def main() -> None:
             "sanity check of the classifier on the source cases")
     t0 = time.time()
     for steps in args.steps:
-        for view in ("frontal", "lateral"):
+        for view in ("frontal", "lateral") if "t2i" in args.groups else ():
             gen = run(["report"], [view], steps, 1000)[view]
             pred = classify(gen)
             finding = [i for i, r in enumerate(requested) if r]
@@ -121,20 +126,22 @@ def main() -> None:
             d = f"T>{view[0].upper()}"
             add(d, steps, "requested finding detected", hit, 0.8)
             add(d, steps, "normal prompt: no finding detected", clean, 0.8)
-        for inputs in (["frontal"], ["lateral"], ["frontal", "lateral"]):
+        for inputs in (["frontal"], ["lateral"], ["frontal", "lateral"]) if "i2t" in args.groups else ():
             reports = run(inputs, ["report"], steps, 2000)["report"]
             pred = [labels_to_binary(label_report(r)) for r in reports]
             d = "+".join(m[0].upper() for m in inputs) + ">T"
             add(d, steps, "micro label F1", micro_f1([c.labels for c in sources], pred, LABELS), 0.8)
             add(d, steps, "BLEU-4", corpus_bleu([c.report for c in sources], reports))
             add(d, steps, "ROUGE-L", rouge_l([c.report for c in sources], reports))
-            if steps == args.steps[0] and inputs == ["frontal"]:
+            if steps == args.steps[0] and inputs == ["frontal"] and args.out is None:
                 (args.run / "sample_reports.txt").write_text(
                     "\n\n".join(f"SOURCE: {c.report}\nGENERATED: {r}" for c, r in list(zip(sources, reports))[:12]))
-        for src, dst in (("frontal", "lateral"), ("lateral", "frontal")):
+        for src, dst in (("frontal", "lateral"), ("lateral", "frontal")) if "i2i" in args.groups else ():
             gen = run([src], [dst], steps, 3000)[dst]
             agree = (classify(gen) == src_cls[src]).all(1).mean()
             add(f"{src[0].upper()}>{dst[0].upper()}", steps, "classifier agreement source vs generated", agree, 0.8)
+        if "joint" not in args.groups:
+            continue
         both = run(["report"], ["frontal", "lateral"], steps, 4000)
         agree = (classify(both["frontal"]) == classify(both["lateral"])).all(1).mean()
         add("T>F+L", steps, "findings agree across generated views", agree, 0.75)
@@ -145,9 +152,11 @@ def main() -> None:
             write_png_grey(args.run / "sample_T_FL.png", np.round(grid * 255).astype(np.uint8))
     out = {"model": "medcodi-nano", "generatedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
            "seconds": round(time.time() - t0, 1), "command": "python -m medcodi.evaluate --run runs/nano --n %d --steps %s"
-           % (args.n, " ".join(map(str, args.steps))), "rows": rows}
-    (args.run / "evaluation.json").write_text(json.dumps(out, indent=1))
-    print(f"wrote {args.run / 'evaluation.json'} in {time.time() - t0:.0f}s")
+           % (args.n, " ".join(map(str, args.steps))), "reportTemperature": args.report_temperature,
+           "guidance": 7.5, "eta": 1.0, "rows": rows}
+    out_path = args.out or args.run / "evaluation.json"
+    out_path.write_text(json.dumps(out, indent=1))
+    print(f"wrote {out_path} in {time.time() - t0:.0f}s")
 
 
 if __name__ == "__main__":
