@@ -191,7 +191,9 @@ NANO = ModelConfig(
     unet_image=UNet2DConfig(model_channels=24, channel_mult=(1, 2), num_res_blocks=1,
                             attention_levels=(0, 1), connector_levels=(0, 1), num_heads=4,
                             context_dim=NANO_EMBED, norm_groups=4),
-    unet_text=UNetTextConfig(latent_dim=64, model_channels=24, channel_mult=(1, 2), second_dim=(2, 2),
+    # model_channels x second_dim[0] must be at least latent_dim: the first and last layers carry the whole latent
+    # (24 x 2 = 48 < 64 left the bundled 2026-11-28 model unable to predict the noise of a report latent).
+    unet_text=UNetTextConfig(latent_dim=64, model_channels=24, channel_mult=(1, 2), second_dim=(3, 3),
                              num_res_blocks=1, attention_levels=(0, 1), connector_levels=(0, 1), num_heads=4,
                              context_dim=NANO_EMBED, norm_groups=4),
     vae=VAEConfig(ch=32, ch_mult=(1, 2, 2), num_res_blocks=1, resolution=64, norm_groups=8, scale_factor=1.0),

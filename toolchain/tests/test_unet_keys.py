@@ -227,3 +227,11 @@ def test_nano_onnx_export_matches_torch(nano_models, kind, tmp_path):
             assert out.shape == want.shape
             err = float(np.abs(out - want).max())
             assert err < 1e-4, f"{kind}/{mode}: max abs err {err}"
+
+
+@pytest.mark.parametrize("cfg", [FULL, NANO], ids=["full", "nano"])
+def test_text_unet_is_at_least_as_wide_as_its_latent(cfg):
+    """The text UNet's first and last layers carry model_channels x second_dim[0] values for the whole latent; any
+    fewer and it cannot predict the noise (reference: 320 x 4 = 1280 for 768)."""
+    t = cfg.unet_text
+    assert t.model_channels * t.second_dim[0] >= t.latent_dim
