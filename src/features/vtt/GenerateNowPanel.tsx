@@ -1,19 +1,17 @@
 /** "Generate N synthetic images now" inside the study builder: runs the engine and hands back the new records. */
-import { useQuery } from '@tanstack/react-query';
 import { useId, useRef, useState } from 'react';
 import type { ExampleCase } from '../../domain/example-cases';
 import type { ResultRecord } from '../../domain/result-record';
 import { GENERATION_DIRECTIONS } from '../../domain/vtt/plan-generation';
 import type { StudySettings } from '../../domain/vtt/study';
-import { manifestQuery } from '../../queries/manifest';
-import { selectModelId, selectVariantChoice } from '../../state/selectors';
+import { selectVariantChoice } from '../../state/selectors';
 import { useStudio } from '../../state/studio';
 import { NumberField } from '../../ui/NumberField';
 import { ProgressBar } from '../../ui/ProgressBar';
+import { useSelectedModel } from '../studio/use-selected-model';
 import { generateNow } from './generate-synthetic';
 
 export function GenerateNowPanel({ settings, examples, onGenerated }: { settings: StudySettings; examples: readonly ExampleCase[]; onGenerated: (records: ResultRecord[]) => void }) {
-  const manifest = useQuery(manifestQuery());
   const [count, setCount] = useState(4);
   const [steps, setSteps] = useState(50);
   const [directionId, setDirectionId] = useState<string>(GENERATION_DIRECTIONS[0].id);
@@ -22,8 +20,7 @@ export function GenerateNowPanel({ settings, examples, onGenerated }: { settings
   const abort = useRef<AbortController | null>(null);
   // The model and variant the user chose in Models (Automatic when none): the study's synthetic images come from
   // the same weights the Studio would use.
-  const chosenModelId = useStudio(selectModelId);
-  const model = manifest.data?.models.find((m) => m.id === chosenModelId) ?? manifest.data?.models[0];
+  const { model } = useSelectedModel();
   const variant = useStudio(selectVariantChoice(model?.id ?? ''));
   const selectId = useId();
 
