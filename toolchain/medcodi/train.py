@@ -298,14 +298,18 @@ def main() -> None:
     # only ever sees samples) learns to read them instead of falling back on its language model.
     optimus_probe = nn.Linear(cfg.optimus.latent_size, n_labels).to(device)
 
+    def decoder_ce(ids: torch.Tensor, mask: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        """Next-token cross-entropy of the GPT-2 decoder given latent z (padding ignored)."""
+        logits = dec(ids[:, :-1], z)
+        target = ids[:, 1:].masked_fill(mask[:, 1:] == 0, -100)
+        return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), target.reshape(-1), ignore_index=-100)
+
     def optimus_step(step: int):
         idx = batch_idx(rng, N, bs)
         ids, mask = gpt_ids[idx].to(device), gpt_mask[idx].to(device)
         mu, logvar = enc(ids, mask)
         z = mu + torch.randn_like(mu) * (0.5 * logvar).exp()
-        logits = dec(ids[:, :-1], z)
-        target = ids[:, 1:].masked_fill(mask[:, 1:] == 0, -100)
-        ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), target.reshape(-1), ignore_index=-100)
+        ce = decoder_ce(ids, mask, z)
         kl_dim = 0.5 * (mu ** 2 + logvar.exp() - 1 - logvar).mean(0)
         kl = torch.clamp(kl_dim, min=0.05).sum()  # free bits keep the latent informative (Optimus λ)
         beta = min(0.1, 0.1 * step / 1500)
@@ -469,9 +473,7 @@ def main() -> None:
         with torch.no_grad():
             mu, logvar = enc(ids, mask)
             z = mu + torch.randn_like(mu) * (0.5 * logvar).exp()
-        logits = dec(ids[:, :-1], z)
-        target = ids[:, 1:].masked_fill(mask[:, 1:] == 0, -100)
-        ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), target.reshape(-1), ignore_index=-100)
+        ce = decoder_ce(ids, mask, z)
         return {"loss": ce, "ce": ce}
 
     if not run.done("decoder"):
