@@ -15,6 +15,7 @@ import {
   variantDownloadBytes,
   variantFiles,
   variantToEvict,
+  withChosenVariant,
   withVariantChoice,
 } from './variant-options';
 
@@ -175,5 +176,19 @@ describe('variant choices', () => {
   it('removes one variant only when the model offers several', () => {
     expect(variantToEvict(['fp32', 'q4'], 'q4')).toBe('q4');
     expect(variantToEvict(['fp32'], 'fp32')).toBeUndefined();
+  });
+});
+
+describe('withChosenVariant', () => {
+  const request = { jobId: 'j', modelId: 'medcodi-nano' };
+  it('fills in the chosen variant of the request\'s model', () => {
+    expect(withChosenVariant(request, { 'medcodi-nano': 'q4', other: 'fp32' })).toEqual({ ...request, variant: 'q4' });
+  });
+  it('leaves a model on Automatic without a variant, and keeps a variant the request already names', () => {
+    const automatic = withChosenVariant(request, { other: 'q4' });
+    expect(automatic).toBe(request);
+    expect('variant' in automatic).toBe(false);
+    const named = { ...request, variant: 'fp32' };
+    expect(withChosenVariant(named, { 'medcodi-nano': 'q4' })).toBe(named);
   });
 });

@@ -164,3 +164,17 @@ export function parseVariantChoices(raw: unknown): VariantChoices {
     Object.entries(raw as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].length > 0),
   );
 }
+
+/**
+ * The request with the user's variant choice for its model filled in. Jobs started outside the studio store (Cases
+ * twin and dataset runs) go through this so they run the variant the Models view shows; a request that already
+ * names a variant, or a model left on Automatic, is returned as it is.
+ */
+export function withChosenVariant<R extends { readonly modelId: string; readonly variant?: string }>(
+  request: R,
+  choices: VariantChoices,
+): R {
+  if (request.variant !== undefined) return request;
+  const chosen = choices[request.modelId];
+  return chosen === undefined ? request : { ...request, variant: chosen };
+}

@@ -4,7 +4,10 @@
  */
 import { useStore } from 'zustand';
 import { queryClient } from '../app/query-client';
+import type { GenerationRequest, JobResult } from '../contracts/job';
+import type { RunJobOptions } from '../engine-client/engine-client';
 import { decodeImportForModel } from '../domain/io/read-import-file';
+import { withChosenVariant } from '../domain/variant-options';
 import { runJobWhenReady, setEnginePreference } from '../queries/engine';
 import { fetchBlob } from '../queries/examples';
 import { queryKeys } from '../queries/keys';
@@ -31,6 +34,11 @@ setEnginePreference(studioStore.getState().backendPreference);
 studioStore.subscribe((state, previous) => {
   if (state.backendPreference !== previous.backendPreference) setEnginePreference(state.backendPreference);
 });
+
+/** runJobWhenReady with the variant the user chose for the request's model (Cases twin and dataset jobs). */
+export function runJobWithChosenVariant(request: GenerationRequest, options?: RunJobOptions): Promise<JobResult> {
+  return runJobWhenReady(withChosenVariant(request, studioStore.getState().variantChoices), options);
+}
 
 export function useStudio<T>(selector: (state: StudioState) => T): T {
   return useStore(studioStore, selector);

@@ -1,9 +1,10 @@
 /** The app's twin store, wired to the engine worker. */
-import { classifyWhenReady, runJobWhenReady } from '../../queries/engine';
+import { classifyWhenReady } from '../../queries/engine';
+import { runJobWithChosenVariant } from '../../state/studio';
 import { createTwinStore } from './twin-store';
 
 export const twinStore = createTwinStore({
-  runJob: runJobWhenReady,
+  runJob: runJobWithChosenVariant,
   classify: classifyWhenReady,
   newJobId: () => `twin-${crypto.randomUUID()}`,
 });
