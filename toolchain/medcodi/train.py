@@ -36,8 +36,8 @@ from .preprocess import clip_preprocess, vae_input
 
 PHASE_SHARES = {  # fraction of the budget per phase (measured step costs on 2 idle cores: clip 0.22 s, vae 0.3 s,
     # optimus 0.26 s, the three UNets 0.75 s, so the image UNets get the largest share)
-    "clip": 0.15, "vae": 0.13, "optimus": 0.10, "unets": 0.48, "joint": 0.09, "classifier": 0.05,
-    "decoder": 0.12,  # report decoder fine-tuning after everything else (so the budget is 1.12x --budget-minutes)
+    "clip": 0.19, "vae": 0.11, "optimus": 0.09, "unets": 0.45, "joint": 0.12, "classifier": 0.04,
+    "decoder": 0.10,  # report decoder fine-tuning after everything else (so the budget is 1.10x --budget-minutes)
 }
 STEP_CAPS = {"clip": 6000, "vae": 6000, "optimus": 6000, "unets": 30000, "joint": 8000, "classifier": 3000, "decoder": 6000}
 MODALITIES = ("frontal", "lateral", "report")
