@@ -28,10 +28,7 @@ test('a cut download fails clearly, then resumes and generates', async ({ page, 
     return route.fulfill({ status: 200, headers: { 'content-type': 'application/octet-stream' }, body });
   });
   await studio.open();
-  await studio.chooseOutputs(['frontal']);
-  await studio.report.fill('Small right pneumothorax.');
-  await studio.setSettings({ steps: 2, seed: '31', previewEvery: 0 });
-  await studio.generateButton.click();
+  await studio.generateQuickFrontal('Small right pneumothorax.', '31');
   await expect(page.getByRole('alert').filter({ hasText: 'Generation failed' })).toContainText(
     `Download of ${file.path} stopped at 1000 of ${file.bytes} bytes`,
     { timeout: 120_000 },
@@ -78,10 +75,7 @@ test('a corrupted cached file is replaced and generation still works', async ({ 
   expect(corrupted).toBe(file.bytes);
 
   await studio.nav('studio').click();
-  await studio.chooseOutputs(['frontal']);
-  await studio.report.fill('Mild pulmonary edema.');
-  await studio.setSettings({ steps: 2, seed: '41', previewEvery: 0 });
-  await studio.generateButton.click();
+  await studio.generateQuickFrontal('Mild pulmonary edema.', '41');
   await expect(studio.progressLabel).toHaveText('Done', { timeout: 120_000 });
   await expect(studio.results).toContainText('seed 41');
 });

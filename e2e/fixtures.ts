@@ -44,6 +44,14 @@ export class StudioPage {
     if (settings.maxTokens !== undefined) await this.page.getByLabel('Max tokens').fill(String(settings.maxTokens));
   }
 
+  /** Starts the smallest real job from the Studio view: T→F, 2 steps, no previews. */
+  async generateQuickFrontal(report: string, seed: string): Promise<void> {
+    await this.chooseOutputs(['frontal']);
+    await this.report.fill(report);
+    await this.setSettings({ steps: 2, seed, previewEvery: 0 });
+    await this.generateButton.click();
+  }
+
   get generateButton(): Locator {
     return this.page.getByTestId('generate');
   }

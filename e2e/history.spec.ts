@@ -1,58 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { pngText } from './png';
-
-/** Writes result records straight into the studio's IndexedDB store, as a finished job would. */
-async function seedResults(page: Page, records: { id: string; createdAt: string; directionId: string; seed: number; report?: string; frontal?: boolean }[]) {
-  await page.evaluate(async (rows) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const open = indexedDB.open('medcodi-results');
-      open.onupgradeneeded = () => open.result.createObjectStore('results');
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error);
-    });
-    const tx = db.transaction('results', 'readwrite');
-    for (const row of rows) {
-      const size = 64;
-      const pixels = new Uint8ClampedArray(size * size);
-      for (let i = 0; i < pixels.length; i += 1) pixels[i] = (i % size) * 3 + Math.floor(i / size);
-      tx.objectStore('results').put(
-        {
-          recordVersion: 1,
-          id: row.id,
-          createdAt: row.createdAt,
-          modelId: 'medcodi-nano',
-          modelVersion: '0.1.0',
-          variant: 'fp32',
-          backend: 'wasm',
-          directionId: row.directionId,
-          settings: { steps: 8, guidanceScale: 7.5, seed: row.seed, sampler: 'ddim', eta: 1, previewEvery: 0, temperature: 1, topP: 1, maxTokens: 50 },
-          inputs: [],
-          inputNames: {},
-          outputs: {
-            ...(row.frontal ? { frontal: { width: size, height: size, pixels } } : {}),
-            ...(row.report !== undefined ? { report: row.report } : {}),
-          },
-          timings: { totalMs: 1234, sessionRunMs: 1000, stepsRun: 8 },
-          synthetic: true,
-        },
-        row.id,
-      );
-    }
-    await new Promise((resolve, reject) => {
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-    });
-    db.close();
-  }, records);
-}
+import { seedResults } from './seed-results';
 
 test.describe('history', () => {
   test('survives reload, reopens with badges and highlights, exports marked files, deletes', async ({ page, studio }) => {
     await studio.open();
     await seedResults(page, [
-      { id: 'r-image', createdAt: '2026-11-27T10:00:00.000Z', directionId: 'T>F', seed: 42, frontal: true },
+      { id: 'r-image', createdAt: '2026-11-27T10:00:00.000Z', directionId: 'T>F', seed: 42, frontalSlope: 1 },
       {
         id: 'r-report',
         createdAt: '2026-11-27T11:00:00.000Z',

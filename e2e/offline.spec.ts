@@ -6,10 +6,7 @@ import { expect, test } from './fixtures';
 
 test('after one online run, a reload with the network off still loads and generates', async ({ page, context, studio }) => {
   await studio.open();
-  await studio.chooseOutputs(['frontal']);
-  await studio.report.fill('Small left pleural effusion.');
-  await studio.setSettings({ steps: 2, seed: '11', previewEvery: 0 });
-  await studio.generateButton.click();
+  await studio.generateQuickFrontal('Small left pleural effusion.', '11');
   await expect(studio.progressLabel).toHaveText('Done', { timeout: 120_000 });
   // The service worker controls the page once it has installed (it claims open pages).
   await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 30_000 }).toBe(true);
@@ -18,10 +15,7 @@ test('after one online run, a reload with the network off still loads and genera
   await page.reload();
   await expect(page.getByRole('heading', { name: 'MedCoDi Studio' })).toBeVisible();
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-  await studio.chooseOutputs(['frontal']);
-  await studio.report.fill('Moderate cardiomegaly.');
-  await studio.setSettings({ steps: 2, seed: '12', previewEvery: 0 });
-  await studio.generateButton.click();
+  await studio.generateQuickFrontal('Moderate cardiomegaly.', '12');
   await expect(studio.progressLabel).toHaveText('Done', { timeout: 120_000 });
   await expect(studio.results).toContainText('seed 12');
   await context.setOffline(false);
@@ -39,10 +33,7 @@ test('a full disk keeps the result on screen, explains, and keeps older results'
     };
   });
   await studio.open();
-  await studio.chooseOutputs(['frontal']);
-  await studio.report.fill('No acute cardiopulmonary process.');
-  await studio.setSettings({ steps: 2, seed: '21', previewEvery: 0 });
-  await studio.generateButton.click();
+  await studio.generateQuickFrontal('No acute cardiopulmonary process.', '21');
   await expect(page.getByText('Saved in History on this device.')).toBeVisible({ timeout: 120_000 });
 
   await page.evaluate(() => {

@@ -123,6 +123,10 @@ test.describe('parity with PyTorch', () => {
     // A GPU error would have switched the pool to WASM: the whole check must have stayed on WebGPU.
     expect(report.backend).toBe('webgpu');
     expectRuns(report, runs, names, graphs.tolerance);
+    // The report decoder's KV cache stayed on the GPU: gpt2_init's two outputs plus two per gpt2_step (one step per
+    // token, and one more when it ends at <EOS>).
+    const fToT = report.runs.find((r) => r.name === 'F>T');
+    expect(fToT?.keptOnDevice, 'KV-cache tensors left on the GPU').toBeGreaterThanOrEqual(2 + 2 * (fToT?.tokens?.length ?? 0));
 
     // Graphs that are off after the others ran on the same device are checked again alone, on a fresh page (fresh
     // GPU device, so no program compiled by another graph): a graph must match PyTorch at least there; one that

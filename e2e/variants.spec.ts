@@ -61,10 +61,7 @@ test('the Variant select picks the variant a job runs with; Automatic goes back 
   await expect(select).toHaveValue('fp32-copy');
 
   await studio.nav('studio').click();
-  await studio.chooseOutputs(['frontal']);
-  await studio.report.fill('Mild cardiomegaly.');
-  await studio.setSettings({ steps: 2, seed: '61', previewEvery: 0 });
-  await studio.generateButton.click();
+  await studio.generateQuickFrontal('Mild cardiomegaly.', '61');
   await expect(studio.results).toContainText('seed 61', { timeout: 120_000 });
   await expect(studio.results.locator('.result-meta')).toContainText('(fp32-copy, WASM)');
 

@@ -12,6 +12,11 @@ import { readFile } from 'node:fs/promises';
 import type { Download, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { phantomPng } from './png';
+import { seedResults } from './seed-results';
+
+/** Synthetic T>F results in the history store, each with a visibly different frontal image. */
+const seedHistory = (page: Page, ids: readonly string[]) =>
+  seedResults(page, ids.map((id, k) => ({ id, createdAt: `2026-11-27T10:0${k}:00.000Z`, directionId: 'T>F', seed: 100 + k, frontalSlope: 2 + k })));
 
 type Call = 'real' | 'synthetic';
 interface Scripted {
@@ -46,48 +51,6 @@ const ANSWERS: Record<'R1' | 'R2', Record<string, Scripted>> = {
     'phantom-03': a('real', 3, 5, true),
   },
 };
-
-/** Writes synthetic results into the history store, as finished jobs would. */
-async function seedHistory(page: Page, ids: readonly string[]) {
-  await page.evaluate(async (resultIds) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const open = indexedDB.open('medcodi-results');
-      open.onupgradeneeded = () => open.result.createObjectStore('results');
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error);
-    });
-    const tx = db.transaction('results', 'readwrite');
-    resultIds.forEach((id, k) => {
-      const size = 64;
-      const pixels = new Uint8ClampedArray(size * size);
-      for (let i = 0; i < pixels.length; i += 1) pixels[i] = (Math.floor(i / size) * (2 + k) + (i % size) * 3) % 256;
-      tx.objectStore('results').put(
-        {
-          recordVersion: 1,
-          id,
-          createdAt: `2026-11-27T10:0${k}:00.000Z`,
-          modelId: 'medcodi-nano',
-          modelVersion: '0.1.0',
-          variant: 'fp32',
-          backend: 'wasm',
-          directionId: 'T>F',
-          settings: { steps: 8, guidanceScale: 7.5, seed: 100 + k, sampler: 'ddim', eta: 1, previewEvery: 0, temperature: 1, topP: 1, maxTokens: 50 },
-          inputs: [],
-          inputNames: {},
-          outputs: { frontal: { width: size, height: size, pixels } },
-          timings: { totalMs: 1000, sessionRunMs: 900, stepsRun: 8 },
-          synthetic: true,
-        },
-        id,
-      );
-    });
-    await new Promise((resolve, reject) => {
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-    });
-    db.close();
-  }, ids);
-}
 
 interface StoredKey {
   caseId: string;

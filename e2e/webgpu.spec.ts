@@ -16,10 +16,7 @@ test('@webgpu T→F runs on WebGPU under the strict CSP', async ({ page, studio,
   await page.getByTestId('backend-preference').selectOption('webgpu');
   await expect(page.getByTestId('model-medcodi-nano')).toContainText('runs on WebGPU', { timeout: 60_000 });
   await studio.nav('studio').click();
-  await studio.chooseOutputs(['frontal']);
-  await studio.report.fill('Small right pneumothorax.');
-  await studio.setSettings({ steps: 2, seed: '3', previewEvery: 0 });
-  await studio.generateButton.click();
+  await studio.generateQuickFrontal('Small right pneumothorax.', '3');
   await expect(studio.progressLabel).toHaveText('Done', { timeout: 170_000 });
   await expect(studio.results).toContainText('WebGPU');
   expect(cspViolations).toEqual([]);

@@ -186,6 +186,44 @@ describe('Engine', () => {
     await expect(engine.generate({ ...request(['report'], ['frontal']), modelId: 'nope' }, () => undefined)).rejects.toThrow('Unknown model "nope"');
   });
 
+  it('keeps the report decoder KV cache on the GPU on WebGPU, frees every buffer, and decodes the same report as WASM', async () => {
+    const gpu = setup({ probe: gpuProbe });
+    await gpu.engine.init('https://studio.test/models-manifest.json');
+    const onGpu = await gpu.engine.generate(request(['frontal'], ['report']), () => undefined);
+    expect(onGpu.backend).toBe('webgpu');
+
+    const steps = gpu.binding.calls.filter((c) => c.component === 'gpt2_step');
+    expect(steps.length).toBe(7);
+    // Every step reads the previous cache where it already is: gpt2_init's, then each step's own present K/V.
+    for (const step of steps) expect([step.locations.past_keys, step.locations.past_values]).toEqual(['gpu-buffer', 'gpu-buffer']);
+    expect(steps.every((s) => s.locations.input_ids === 'cpu' && s.locations.emb_bias === 'cpu')).toBe(true);
+    // 2 from gpt2_init + 2 per step; none read back, each freed exactly once (the last pair when the loop ends).
+    expect(gpu.binding.gpuTensors.length).toBe(2 + 2 * steps.length);
+    expect(gpu.binding.gpuTensors.map((t) => t.downloads)).toEqual(gpu.binding.gpuTensors.map(() => 0));
+    expect(gpu.binding.gpuTensors.map((t) => t.disposals)).toEqual(gpu.binding.gpuTensors.map(() => 1));
+
+    // Graphs other than the decoder's, and parity's per-graph runs of the decoder, read everything back.
+    const cpu = setup();
+    await cpu.engine.init('https://studio.test/models-manifest.json');
+    const onCpu = await cpu.engine.generate(request(['frontal'], ['report']), () => undefined);
+    expect(onCpu.backend).toBe('wasm');
+    expect(cpu.binding.gpuTensors).toEqual([]);
+    expect(onGpu.outputs.report).toBe(onCpu.outputs.report);
+  });
+
+  it('frees the GPU KV cache when a report job is cancelled mid-decoding', async () => {
+    const { engine, binding } = setup({ probe: gpuProbe, binding: createFakeBinding({ runDelayMs: 1 }) });
+    await engine.init('https://studio.test/models-manifest.json');
+    const job = request(['frontal'], ['report']);
+    const running = engine.generate(job, (e) => {
+      if (e.type === 'token') void engine.cancel(job.jobId);
+    });
+    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
+    expect(binding.calls.filter((c) => c.component === 'gpt2_step').length).toBeLessThan(7);
+    expect(binding.gpuTensors.length).toBeGreaterThan(2);
+    expect(binding.gpuTensors.every((t) => t.disposals === 1)).toBe(true);
+  });
+
   it('falls back to WASM when WebGPU fails mid-job and says so', async () => {
     const binding = createFakeBinding({ failRunOn: { backend: 'webgpu', message: 'GPUDevice was lost: out of memory' } });
     const { engine } = setup({ binding, probe: gpuProbe });

@@ -32,7 +32,8 @@ import { RunQueue } from './run-queue';
 import type { DeviceProbe } from './runtime/capabilities';
 import { checkModelRequirements, defaultWasmThreads, modelVariantIds, probeDevice } from './runtime/capabilities';
 import type { OrtBinding } from './runtime/ort-binding';
-import type { FeedTensor, OutputTensor, RunStats } from './runtime/session';
+import type { FeedTensor, KeptOutputs, OutputTensor, RunStats } from './runtime/session';
+import { KV_CACHE_OUTPUTS } from './pipeline/decode-outputs';
 import type { PoolListener } from './runtime/session-pool';
 import { SessionPool } from './runtime/session-pool';
 
@@ -237,7 +238,7 @@ export class Engine implements EngineApi {
     this.classifyCount += 1;
     return this.queue.enqueue(`parity:${this.classifyCount}`, async (signal) => {
       const started = performance.now();
-      const { check, pool, run } = await this.sessionsFor(model, request.variant, signal, () => undefined);
+      const { check, pool, run, runKeeping } = await this.sessionsFor(model, request.variant, signal, () => undefined);
       const binding = await (this.ortPromise as Promise<OrtBinding>);
       const options = { signal };
       const { runParityChecks } = await import('./parity/parity');
@@ -246,6 +247,7 @@ export class Engine implements EngineApi {
           model,
           signal,
           run,
+          runKeeping,
           loadUnconditional: () => this.assets.loadUnconditional(registry, model, options),
           loadTextTools: (needs) => this.assets.loadTextTools(registry, model, needs, options),
         },
@@ -280,7 +282,7 @@ export class Engine implements EngineApi {
       });
     }
     const binding = await this.ortPromise;
-    this.pool ??= new SessionPool(binding);
+    this.pool ??= new SessionPool(binding, (component) => KV_CACHE_OUTPUTS[component] ?? []);
     return this.pool;
   }
 
@@ -291,7 +293,12 @@ export class Engine implements EngineApi {
     signal: AbortSignal,
     emit: (event: JobEvent) => void,
     jobId = '',
-  ): Promise<{ check: RequirementCheck; pool: SessionPool; run: (component: string, feeds: Record<string, FeedTensor>, stats?: RunStats) => Promise<Record<string, OutputTensor>> }> {
+  ): Promise<{
+    check: RequirementCheck;
+    pool: SessionPool;
+    run: (component: string, feeds: Record<string, FeedTensor>, stats?: RunStats) => Promise<Record<string, OutputTensor>>;
+    runKeeping: (component: string, feeds: Record<string, FeedTensor>, stats?: RunStats) => Promise<KeptOutputs>;
+  }> {
     const { registry } = this.ready();
     const check = await this.chooseVariant(model, variant);
     const pool = await this.runtime(check.backend);
@@ -301,7 +308,12 @@ export class Engine implements EngineApi {
     const listener: PoolListener = {
       onSession: (component, backend) => emit({ type: 'session', jobId, component, backend }),
     };
-    return { check, pool, run: (component, feeds, stats) => pool.run(component, feeds, load, stats, listener) };
+    return {
+      check,
+      pool,
+      run: (component, feeds, stats) => pool.run(component, feeds, load, stats, listener),
+      runKeeping: (component, feeds, stats) => pool.runKeeping(component, feeds, load, stats, listener),
+    };
   }
 
   private async runGenerate(
@@ -311,7 +323,7 @@ export class Engine implements EngineApi {
     emit: (event: JobEvent) => void,
   ): Promise<JobResult> {
     const { registry } = this.ready();
-    const { check, pool, run } = await this.sessionsFor(model, request.variant, signal, emit, request.jobId);
+    const { check, pool, run, runKeeping } = await this.sessionsFor(model, request.variant, signal, emit, request.jobId);
     const onProgress = (file: string, loaded: number, total: number) => emit({ type: 'download', jobId: request.jobId, file, loaded, total });
     const options = { signal, onProgress };
     const env: GenerateEnv = {
@@ -320,6 +332,7 @@ export class Engine implements EngineApi {
       backend: () => pool.backend,
       prepare: (needs, sig) => this.store.ensure(model.id, registry.filesFor(model, check.variant, needs), { signal: sig, onProgress }),
       run,
+      runKeeping,
       loadUnconditional: () => this.assets.loadUnconditional(registry, model, options),
       loadTextTools: (needs) => this.assets.loadTextTools(registry, model, needs, options),
     };

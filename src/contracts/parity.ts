@@ -97,6 +97,8 @@ export interface RunParityResult {
   readonly problems: readonly string[];
   readonly ms: number;
   readonly sessionRunMs: number;
+  /** Graph outputs left in GPU memory between runs (the report decoder's KV cache on WebGPU; 0 on WASM). */
+  readonly keptOnDevice: number;
 }
 
 export interface ParityReport {

@@ -5,11 +5,14 @@
 import type { JobEvent } from '../../src/contracts/job';
 import type { Modality } from '../../src/contracts/modality';
 import type { ModelEntry } from '../../src/contracts/manifest-schema';
-import type { FeedTensor, OutputTensor, RunStats } from '../runtime/session';
+import type { FeedTensor, KeptOutputs, OutputTensor, RunStats } from '../runtime/session';
 import type { NoiseSource } from '../schedulers/sampler';
 import { throwIfAborted } from '../registry/download';
 
 export type RunGraph = (component: string, feeds: Record<string, FeedTensor>) => Promise<Record<string, OutputTensor>>;
+
+/** Like RunGraph, but the outputs the graph keeps on the GPU come back as DeviceTensors (see ModelSession.runKeeping). */
+export type RunGraphKeeping = (component: string, feeds: Record<string, FeedTensor>) => Promise<KeptOutputs>;
 
 /** Returns the noise stream with this name (`init:<modality>`, `step:<modality>`). */
 export type NoiseFactory = (stream: string) => NoiseSource;
@@ -20,6 +23,8 @@ export interface PipelineContext {
   readonly signal: AbortSignal;
   readonly stats: RunStats;
   readonly run: RunGraph;
+  /** Omitted: every output is read back (`run`). The engine provides it so the report decoder's KV cache stays on the GPU. */
+  readonly runKeeping?: RunGraphKeeping;
   emit(event: JobEvent): void;
   /**
    * Where the denoise loop gets its noise streams. Omitted (every job): `forkRng(seed, stream)`. The parity checks

@@ -5,14 +5,16 @@
  * `<BOS>` at position 1 first (position 0 is the memory slot), each sampled token next with the previous step's
  * present K/V. Multinomial sampling (temperature, top-p; temperature 0 = greedy) from the job's `tokens` stream;
  * stops at `<EOS>`, maxTokens or maxLength − 1 tokens; the signal is checked before every token.
+ * On WebGPU the KV cache never leaves the GPU: each step's present K/V is fed to the next step as it is, and
+ * freed once consumed (only the logits are read back).
  */
 import type { GenerationSettings, GreyImage } from '../../src/contracts/job';
 import { latentImageToGrey } from '../preprocess/image-output';
 import { forkRng } from '../schedulers/rng';
 import { sampleToken } from '../text/token-sampling';
 import { cleanDecodedReport } from '../text/report-text';
-import { float32, int64 } from '../runtime/session';
-import type { OutputTensor } from '../runtime/session';
+import { disposeDeviceTensor, float32, int64, isDeviceTensor } from '../runtime/session';
+import type { DeviceTensor, FeedTensor, OutputTensor } from '../runtime/session';
 import type { PipelineContext, TextTools } from './context';
 import { checkpoint, pickOutput } from './context';
 
@@ -41,6 +43,22 @@ export interface ReportDecodeOptions {
   readonly seed: number;
 }
 
+/** Outputs the report decoder's graphs keep in GPU memory between runs (its KV cache), by component. */
+export const KV_CACHE_OUTPUTS: Readonly<Record<string, readonly string[]>> = {
+  gpt2_init: ['past_keys', 'past_values'],
+  gpt2_step: ['present_keys', 'present_values'],
+};
+
+type CacheTensor = OutputTensor | DeviceTensor;
+
+function cacheOutput(outputs: Record<string, CacheTensor>, name: string, component: string): CacheTensor {
+  const t = outputs[name];
+  if (!t) throw new Error(`${component} has no output "${name}" (it returned ${Object.keys(outputs).join(', ') || 'nothing'})`);
+  return t;
+}
+
+const asFeed = (t: CacheTensor): FeedTensor => (isDeviceTensor(t) ? t : float32(t.data, t.dims));
+
 /**
  * Text latent [1,D] → report token ids (no BOS/EOS). `onToken` sees the ids so far after every token.
  * At most `maxLength − 1` tokens: `maxLength` counts the `<BOS>` too (spec §4.2; the toolchain's `decode_report`
@@ -55,39 +73,54 @@ export async function sampleReportTokens(
   const { model } = ctx;
   const dec = model.textDecoder;
   const D = model.latents.text.dim;
-  const init = await ctx.run('gpt2_init', { latent: float32(latent, [1, D]) });
-  const embBias = pickOutput(init, 'emb_bias', 'gpt2_init');
-  let pastKeys: OutputTensor = pickOutput(init, 'past_keys', 'gpt2_init');
-  let pastValues: OutputTensor = pickOutput(init, 'past_values', 'gpt2_init');
-
-  const rng = forkRng(options.seed, 'tokens');
-  const maxTokens = Math.max(1, Math.min(options.settings.maxTokens, dec.maxLength - 1));
-  const ids: number[] = [];
-  let token = dec.bosTokenId;
-  for (let position = 1; ids.length < maxTokens; position++) {
-    await checkpoint(ctx.signal);
-    const out = await ctx.run('gpt2_step', {
-      input_ids: int64(BigInt64Array.of(BigInt(token)), [1, 1]),
-      position_ids: int64(BigInt64Array.of(BigInt(position)), [1, 1]),
-      emb_bias: float32(embBias.data, embBias.dims),
-      past_keys: float32(pastKeys.data, pastKeys.dims),
-      past_values: float32(pastValues.data, pastValues.dims),
-    });
-    const logits = pickOutput(out, 'logits', 'gpt2_step');
-    const vocab = logits.dims[logits.dims.length - 1] ?? dec.vocabSize;
-    const last = logits.data.subarray(logits.data.length - vocab);
-    pastKeys = pickOutput(out, 'present_keys', 'gpt2_step');
-    pastValues = pickOutput(out, 'present_values', 'gpt2_step');
-    token = sampleToken(last, {
-      temperature: options.settings.temperature,
-      topP: options.settings.topP,
-      rng: () => rng.uniform(),
-    });
-    if (token === dec.eosTokenId) break;
-    ids.push(token);
-    onToken?.(ids);
+  const run = ctx.runKeeping ?? ctx.run;
+  const init = await run('gpt2_init', { latent: float32(latent, [1, D]) });
+  let pastKeys = cacheOutput(init, 'past_keys', 'gpt2_init');
+  let pastValues = cacheOutput(init, 'past_values', 'gpt2_init');
+  try {
+    const embBias = hostOutput(init, 'emb_bias', 'gpt2_init');
+    const rng = forkRng(options.seed, 'tokens');
+    const maxTokens = Math.max(1, Math.min(options.settings.maxTokens, dec.maxLength - 1));
+    const ids: number[] = [];
+    let token = dec.bosTokenId;
+    for (let position = 1; ids.length < maxTokens; position++) {
+      await checkpoint(ctx.signal);
+      const out = await run('gpt2_step', {
+        input_ids: int64(BigInt64Array.of(BigInt(token)), [1, 1]),
+        position_ids: int64(BigInt64Array.of(BigInt(position)), [1, 1]),
+        emb_bias: float32(embBias.data, embBias.dims),
+        past_keys: asFeed(pastKeys),
+        past_values: asFeed(pastValues),
+      });
+      // The step has consumed the previous cache; from here on only its outputs are live.
+      disposeDeviceTensor(pastKeys);
+      disposeDeviceTensor(pastValues);
+      pastKeys = cacheOutput(out, 'present_keys', 'gpt2_step');
+      pastValues = cacheOutput(out, 'present_values', 'gpt2_step');
+      const logits = hostOutput(out, 'logits', 'gpt2_step');
+      const vocab = logits.dims[logits.dims.length - 1] ?? dec.vocabSize;
+      const last = logits.data.subarray(logits.data.length - vocab);
+      token = sampleToken(last, {
+        temperature: options.settings.temperature,
+        topP: options.settings.topP,
+        rng: () => rng.uniform(),
+      });
+      if (token === dec.eosTokenId) break;
+      ids.push(token);
+      onToken?.(ids);
+    }
+    return ids;
+  } finally {
+    disposeDeviceTensor(pastKeys);
+    disposeDeviceTensor(pastValues);
   }
-  return ids;
+}
+
+/** A named output that must be on the CPU (the graphs keep only their KV cache on the device). */
+function hostOutput(outputs: Record<string, CacheTensor>, name: string, component: string): OutputTensor {
+  const t = cacheOutput(outputs, name, component);
+  if (isDeviceTensor(t)) throw new Error(`${component}: output "${name}" stayed on the GPU, but it is needed on the CPU`);
+  return t;
 }
 
 /** Token events at most this often: decoding the text so far and posting it to the UI for every token cost ~40% of

@@ -11,7 +11,7 @@ import type { Modality } from '../../src/contracts/modality';
 import { DIRECTIONS, MODALITIES, directionId } from '../../src/contracts/modality';
 import { sha256Hex } from '../registry/sha256';
 import { createRunStats } from '../runtime/session';
-import type { FeedTensor, OutputTensor, RunStats } from '../runtime/session';
+import type { FeedTensor, KeptOutputs, OutputTensor, RunStats } from '../runtime/session';
 import type { PipelineContext, TextTools, Unconditional } from './context';
 import { throwIfAborted } from './context';
 import { decodeImage, decodeReport } from './decode-outputs';
@@ -149,6 +149,8 @@ export interface GenerateEnv {
   /** Makes sure the named graphs, tokenizers and assets are available (downloads, with progress events). */
   prepare(needs: JobNeeds, signal: AbortSignal): Promise<void>;
   run(component: string, feeds: Record<string, FeedTensor>, stats: RunStats): Promise<Record<string, OutputTensor>>;
+  /** `run` that leaves the graph's device outputs on the GPU (omitted: everything is read back). */
+  runKeeping?(component: string, feeds: Record<string, FeedTensor>, stats: RunStats): Promise<KeptOutputs>;
   loadUnconditional(): Promise<Unconditional>;
   loadTextTools(needs: { readonly clip: boolean; readonly gpt2: boolean }): Promise<TextTools>;
 }
@@ -170,6 +172,7 @@ export async function generate(
     stats,
     emit,
     run: (component, feeds) => env.run(component, feeds, stats),
+    ...(env.runKeeping ? { runKeeping: (component: string, feeds: Record<string, FeedTensor>) => env.runKeeping!(component, feeds, stats) } : {}),
   };
   const needs = jobNeeds(model, request);
   await env.prepare(needs, signal);

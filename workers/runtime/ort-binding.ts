@@ -35,6 +35,8 @@ export interface ExternalDataFile {
 export interface CreateSessionOptions {
   readonly backend: Backend;
   readonly externalData?: readonly ExternalDataFile[];
+  /** Outputs to leave in GPU memory between runs (WebGPU only; other backends read every output back). */
+  readonly deviceOutputs?: readonly string[];
 }
 
 export interface OrtBinding {

@@ -93,6 +93,9 @@ export async function createWebOrtBinding(options: OrtEnvOptions & { readonly ba
         graphOptimizationLevel: 'all',
         // 3 = error: the WebGPU EP otherwise warns on every session that shape ops run on the CPU (by design).
         logSeverityLevel: 3,
+        ...(opts.backend === 'webgpu' && opts.deviceOutputs && opts.deviceOutputs.length > 0
+          ? { preferredOutputLocation: Object.fromEntries(opts.deviceOutputs.map((name) => [name, 'gpu-buffer' as const])) }
+          : {}),
         ...(opts.externalData && opts.externalData.length > 0
           ? { externalData: opts.externalData.map((f) => ({ path: f.path, data: f.data })) }
           : {}),

@@ -9,7 +9,7 @@
  */
 import type { Backend } from '../../src/contracts/job';
 import type { ExternalDataFile, OrtBinding } from './ort-binding';
-import type { FeedTensor, OutputTensor, RunStats } from './session';
+import type { FeedTensor, KeptOutputs, OutputTensor, RunStats } from './session';
 import { ModelSession } from './session';
 
 export interface ComponentBytes {
@@ -43,7 +43,14 @@ export class SessionPool {
   /** Why WebGPU was abandoned in this worker, if it was. */
   webgpuFailure: string | null = null;
 
-  constructor(private readonly binding: OrtBinding) {}
+  /**
+   * @param deviceOutputs the outputs of a component that its WebGPU session leaves in GPU memory for `runKeeping`
+   *   (the report decoder's KV cache); none by default.
+   */
+  constructor(
+    private readonly binding: OrtBinding,
+    private readonly deviceOutputs: (component: string) => readonly string[] = () => [],
+  ) {}
 
   get backend(): Backend {
     return this.currentBackend;
@@ -72,7 +79,7 @@ export class SessionPool {
     const backend = this.currentBackend;
     const created = (async () => {
       const bytes = await load(component);
-      const session = await ModelSession.create(this.binding, component, bytes.model, backend, bytes.externalData);
+      const session = await ModelSession.create(this.binding, component, bytes.model, backend, bytes.externalData, this.deviceOutputs(component));
       listener.onSession?.(component, backend);
       return session;
     })();
@@ -84,21 +91,39 @@ export class SessionPool {
   }
 
   /** Runs a component, falling back to WASM once if WebGPU fails. */
-  async run(
+  run(
     component: string,
     feeds: Record<string, FeedTensor>,
     load: ComponentLoader,
     stats?: RunStats,
     listener: PoolListener = {},
   ): Promise<Record<string, OutputTensor>> {
+    return this.withFallback(component, load, listener, (session) => session.run(feeds, stats));
+  }
+
+  /** `run`, leaving the component's device outputs in GPU memory (ModelSession.runKeeping). */
+  runKeeping(
+    component: string,
+    feeds: Record<string, FeedTensor>,
+    load: ComponentLoader,
+    stats?: RunStats,
+    listener: PoolListener = {},
+  ): Promise<KeptOutputs> {
+    return this.withFallback(component, load, listener, (session) => session.runKeeping(feeds, stats));
+  }
+
+  private async withFallback<T>(
+    component: string,
+    load: ComponentLoader,
+    listener: PoolListener,
+    call: (session: ModelSession) => Promise<T>,
+  ): Promise<T> {
     try {
-      const session = await this.session(component, load, listener);
-      return await session.run(feeds, stats);
+      return await call(await this.session(component, load, listener));
     } catch (error) {
       if (this.currentBackend !== 'webgpu' || !isGpuError(error)) throw error;
       await this.fallBackToWasm(component, error, listener);
-      const session = await this.session(component, load, listener);
-      return session.run(feeds, stats);
+      return call(await this.session(component, load, listener));
     }
   }
 

@@ -8,24 +8,49 @@
 import type { Backend } from '../../src/contracts/job';
 import type { ExternalDataFile, OrtBinding, OrtSessionLike, OrtTensorLike } from './ort-binding';
 
-/** A CPU tensor as the pipeline sees it. */
+/** An input as the pipeline sees it: CPU data, or an earlier output that stayed on the GPU. */
 export type FeedTensor =
   | { readonly type: 'float32'; readonly data: Float32Array; readonly dims: readonly number[] }
-  | { readonly type: 'int64'; readonly data: BigInt64Array; readonly dims: readonly number[] };
+  | { readonly type: 'int64'; readonly data: BigInt64Array; readonly dims: readonly number[] }
+  | DeviceTensor;
 
+/** An output read back to the CPU. */
 export interface OutputTensor {
   readonly data: Float32Array;
   readonly dims: readonly number[];
+}
+
+/**
+ * An output left in GPU memory (WebGPU 'gpu-buffer'): only `runKeeping` returns these, for the outputs the session
+ * was created to keep on the device. Feed it to a later run of the same backend, then `disposeDeviceTensor` it.
+ */
+export interface DeviceTensor {
+  readonly type: 'device';
+  readonly dims: readonly number[];
+  readonly tensor: OrtTensorLike;
+}
+
+export type KeptOutputs = Record<string, OutputTensor | DeviceTensor>;
+
+export function isDeviceTensor(t: OutputTensor | FeedTensor): t is DeviceTensor {
+  return 'type' in t && t.type === 'device';
+}
+
+/** Frees a kept output's GPU buffer (a no-op for CPU tensors, and safe to call twice). */
+export function disposeDeviceTensor(t: OutputTensor | DeviceTensor | undefined): void {
+  if (t && isDeviceTensor(t)) t.tensor.dispose?.();
 }
 
 /** Accumulates milliseconds inside `session.run` (one per job). */
 export interface RunStats {
   sessionRunMs: number;
   runs: number;
+  /** Outputs `runKeeping` left in GPU memory instead of reading them back. */
+  keptOnDevice: number;
 }
 
 export function createRunStats(): RunStats {
-  return { sessionRunMs: 0, runs: 0 };
+  return { sessionRunMs: 0, runs: 0, keptOnDevice: 0 };
 }
 
 let chain: Promise<unknown> = Promise.resolve();
@@ -61,8 +86,9 @@ export class ModelSession {
     model: Uint8Array,
     backend: Backend,
     externalData: readonly ExternalDataFile[] = [],
+    deviceOutputs: readonly string[] = [],
   ): Promise<ModelSession> {
-    const session = await enqueueOrt(() => binding.createSession(model, { backend, externalData }));
+    const session = await enqueueOrt(() => binding.createSession(model, { backend, externalData, deviceOutputs }));
     return new ModelSession(component, backend, binding, session);
   }
 
@@ -76,12 +102,31 @@ export class ModelSession {
 
   /** Runs the graph; every output comes back as float32 on the CPU. */
   async run(feeds: Record<string, FeedTensor>, stats?: RunStats): Promise<Record<string, OutputTensor>> {
+    return this.execute(feeds, stats, false) as Promise<Record<string, OutputTensor>>;
+  }
+
+  /**
+   * Runs the graph and leaves the outputs the session keeps on the device (see `CreateSessionOptions.deviceOutputs`)
+   * in GPU memory as DeviceTensors; the caller feeds them back and disposes them. Everything else is read back.
+   */
+  runKeeping(feeds: Record<string, FeedTensor>, stats?: RunStats): Promise<KeptOutputs> {
+    return this.execute(feeds, stats, true);
+  }
+
+  private async execute(feeds: Record<string, FeedTensor>, stats: RunStats | undefined, keep: boolean): Promise<KeptOutputs> {
     if (this.released) throw new Error(`Session ${this.component} was released`);
     for (const name of this.session.inputNames) {
       if (!(name in feeds)) throw new Error(`${this.component}: missing input "${name}"`);
     }
     const ortFeeds: Record<string, OrtTensorLike> = {};
     for (const [name, t] of Object.entries(feeds)) {
+      if (t.type === 'device') {
+        if (this.backend !== 'webgpu') {
+          throw new Error(`${this.component}: input "${name}" was left on the GPU, but this session runs on ${this.backend} (WebGPU failed during the job). Run the job again.`);
+        }
+        ortFeeds[name] = t.tensor;
+        continue;
+      }
       if (t.data.length !== product(t.dims)) {
         throw new Error(`${this.component}: input "${name}" has ${t.data.length} values for shape [${t.dims.join(',')}]`);
       }
@@ -90,11 +135,17 @@ export class ModelSession {
     return enqueueOrt(async () => {
       const start = performance.now();
       const raw = await this.session.run(ortFeeds);
-      const out: Record<string, OutputTensor> = {};
+      const out: KeptOutputs = {};
       for (const [name, tensor] of Object.entries(raw)) {
-        const data = tensor.location && tensor.location !== 'cpu' && tensor.getData ? await tensor.getData() : tensor.data;
+        const onDevice = tensor.location !== undefined && tensor.location !== 'cpu';
+        if (onDevice && keep) {
+          out[name] = { type: 'device', dims: [...tensor.dims], tensor };
+          if (stats) stats.keptOnDevice += 1;
+          continue;
+        }
+        const data = onDevice && tensor.getData ? await tensor.getData() : tensor.data;
         out[name] = { data: toFloat32(data, `${this.component}.${name}`), dims: [...tensor.dims] };
-        if (tensor.location && tensor.location !== 'cpu') tensor.dispose?.();
+        if (onDevice) tensor.dispose?.();
       }
       if (stats) {
         stats.sessionRunMs += performance.now() - start;

@@ -119,7 +119,7 @@ export async function buildFakeModel(tokenizers: { clip: string; gpt2: string },
 }
 
 class FakeTensor implements OrtTensorLike {
-  readonly location = 'cpu';
+  readonly location: string = 'cpu';
   constructor(
     readonly type: string,
     readonly data: TensorData,
@@ -127,10 +127,44 @@ class FakeTensor implements OrtTensorLike {
   ) {}
 }
 
+/**
+ * A fake WebGPU 'gpu-buffer' output: its data is readable only through getData() (reading `data` throws, as a
+ * real GPU tensor has none), and a disposed one can be neither read nor fed again.
+ */
+export class FakeGpuTensor implements OrtTensorLike {
+  readonly location = 'gpu-buffer';
+  disposals = 0;
+  downloads = 0;
+  constructor(private readonly host: FakeTensor) {}
+  get type(): string {
+    return this.host.type;
+  }
+  get dims(): readonly number[] {
+    return this.host.dims;
+  }
+  get data(): never {
+    throw new Error('the data of a GPU tensor is not on the CPU: call getData()');
+  }
+  /** What the graph computation reads (fails once the buffer was destroyed). */
+  hostTensor(): FakeTensor {
+    if (this.disposals > 0) throw new Error('GPUBuffer used after it was destroyed');
+    return this.host;
+  }
+  async getData(): Promise<TensorData> {
+    this.downloads += 1;
+    return this.hostTensor().data;
+  }
+  dispose(): void {
+    this.disposals += 1;
+  }
+}
+
 export interface FakeCall {
   readonly component: string;
   readonly backend: Backend;
   readonly dims: Record<string, readonly number[]>;
+  /** Each input's tensor location ('cpu', or 'gpu-buffer' for an output fed back from the GPU). */
+  readonly locations: Record<string, string>;
 }
 
 export interface FakeBindingOptions {
@@ -147,17 +181,22 @@ function hashFloat(values: ArrayLike<number | bigint>): number {
 }
 
 /** An OrtBinding running the fake graphs. `calls` records every run. */
-export function createFakeBinding(options: FakeBindingOptions = {}): OrtBinding & { calls: FakeCall[]; created: string[]; released: string[] } {
+export function createFakeBinding(
+  options: FakeBindingOptions = {},
+): OrtBinding & { calls: FakeCall[]; created: string[]; released: string[]; gpuTensors: FakeGpuTensor[] } {
   const specs = new Map(fakeComponents().map((c) => [c.name, c]));
   const calls: FakeCall[] = [];
   const created: string[] = [];
   const released: string[] = [];
+  // Every output a WebGPU session left on the "GPU" (its CreateSessionOptions.deviceOutputs), in creation order.
+  const gpuTensors: FakeGpuTensor[] = [];
   return {
     name: 'fake',
     wasmThreads: 1,
     calls,
     created,
     released,
+    gpuTensors,
     createTensor(type: TensorType, data: TensorData, dims: readonly number[]) {
       return new FakeTensor(type, data, [...dims]);
     },
@@ -167,6 +206,7 @@ export function createFakeBinding(options: FakeBindingOptions = {}): OrtBinding 
       const spec = specs.get(name);
       if (!spec) throw new Error(`protobuf parsing failed (not a fake graph: ${text.slice(0, 20)})`);
       created.push(`${name}@${opts.backend}`);
+      const onDevice = new Set(opts.backend === 'webgpu' ? (opts.deviceOutputs ?? []) : []);
       return {
         inputNames: spec.inputs.map((i) => i.name),
         outputNames: spec.outputs.map((o) => o.name),
@@ -177,9 +217,13 @@ export function createFakeBinding(options: FakeBindingOptions = {}): OrtBinding 
           if (options.runDelayMs) await new Promise((r) => setTimeout(r, options.runDelayMs));
           if (options.failRunOn?.backend === opts.backend) throw new Error(options.failRunOn.message);
           const dims: Record<string, readonly number[]> = {};
+          const locations: Record<string, string> = {};
           const sym: Record<string, number> = {};
+          const hostFeeds: Record<string, FakeTensor> = {};
           for (const input of spec.inputs) {
-            const t = feeds[input.name];
+            const fed = feeds[input.name];
+            if (fed instanceof FakeGpuTensor && opts.backend !== 'webgpu') throw new Error(`${name}.${input.name}: a GPU tensor fed to a ${opts.backend} session`);
+            const t = fed instanceof FakeGpuTensor ? fed.hostTensor() : (fed as FakeTensor | undefined);
             if (!t) throw new Error(`${name}: missing input ${input.name}`);
             if (t.type !== input.dtype) throw new Error(`${name}.${input.name}: dtype ${t.type}, expected ${input.dtype}`);
             if (t.dims.length !== input.shape.length) throw new Error(`${name}.${input.name}: rank ${t.dims.length}, expected ${input.shape.length}`);
@@ -192,11 +236,20 @@ export function createFakeBinding(options: FakeBindingOptions = {}): OrtBinding 
               }
             });
             dims[input.name] = t.dims;
+            locations[input.name] = fed?.location ?? 'cpu';
+            hostFeeds[input.name] = t;
           }
           if (sym.N !== undefined && sym.N !== 2) throw new Error(`${name}: N=${sym.N}, expected 2 (CFG doubles B=1)`);
           if (sym.B !== undefined && sym.B !== 1) throw new Error(`${name}: B=${sym.B}, expected 1`);
-          calls.push({ component: name, backend: opts.backend, dims });
-          return compute(name, feeds as Record<string, FakeTensor>);
+          calls.push({ component: name, backend: opts.backend, dims, locations });
+          const outputs = compute(name, hostFeeds);
+          for (const [key, tensor] of Object.entries(outputs)) {
+            if (!onDevice.has(key)) continue;
+            const gpu = new FakeGpuTensor(tensor as FakeTensor);
+            gpuTensors.push(gpu);
+            outputs[key] = gpu;
+          }
+          return outputs;
         },
       };
     },
