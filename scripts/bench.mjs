@@ -84,11 +84,19 @@ const median = (xs) => {
   return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 };
 
-/** Median of the timed runs of one direction. */
+const PHASES = ['prepare', 'encode', 'denoise', 'decode', 'finish'];
+
+/** Median of the timed runs of one direction; `outsideByPhase`: median ms outside session.run per job phase. */
 function summarise(direction, runs) {
   const totalMs = median(runs.map((r) => r.totalMs));
   const sessionRunMs = median(runs.map((r) => r.sessionRunMs));
-  return { direction, totalMs, sessionRunMs, outsideShare: (totalMs - sessionRunMs) / totalMs, runs };
+  const outsideByPhase = Object.fromEntries(
+    PHASES.map((p) => [p, median(runs.map((r) => {
+      const t = r.phases.find((x) => x.phase === p);
+      return t ? t.wallMs - t.sessionRunMs : 0;
+    }))]),
+  );
+  return { direction, totalMs, sessionRunMs, outsideShare: (totalMs - sessionRunMs) / totalMs, outsideByPhase, runs };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -121,7 +129,7 @@ async function nodeChild(threads) {
     for (let r = 0; r < REPEAT; r++) {
       const started = performance.now();
       const result = await engine.generate(toEngine(request(d, STEPS), `bench-${++job}`), sample);
-      runs.push({ totalMs: result.timings.totalMs, sessionRunMs: result.timings.sessionRunMs, wallMs: performance.now() - started, steps: result.timings.stepsRun });
+      runs.push({ totalMs: result.timings.totalMs, sessionRunMs: result.timings.sessionRunMs, wallMs: performance.now() - started, steps: result.timings.stepsRun, phases: result.timings.phases ?? [] });
     }
     results.push(summarise(d.id, runs));
   }
@@ -240,7 +248,7 @@ async function chromiumBench(url, threads) {
       for (let r = 0; r < REPEAT; r++) {
         const res = await page.evaluate((req) => window.__medcodiE2E.generate(req), request(d, STEPS));
         backend = res.backend;
-        runs.push({ totalMs: res.timings.totalMs, sessionRunMs: res.timings.sessionRunMs, wallMs: res.wallMs, steps: res.timings.stepsRun });
+        runs.push({ totalMs: res.timings.totalMs, sessionRunMs: res.timings.sessionRunMs, wallMs: res.wallMs, steps: res.timings.stepsRun, phases: res.timings.phases ?? [] });
       }
       results.push(summarise(d.id, runs));
     }
@@ -328,6 +336,10 @@ async function main() {
   if (rs.length > 0) {
     console.log('\nChromium WASM (2 threads) / onnxruntime-node CPU (2 threads), target ≤ 2.5x:');
     for (const r of rs) console.log(`  ${r.direction.padEnd(6)} ${r.ratio.toFixed(2)}x ${r.ratio <= 2.5 ? 'ok' : 'OVER TARGET'}`);
+  }
+  console.log(`\nOutside session.run by job phase (median ms; ${PHASES.join(' / ')}):`);
+  for (const x of [...chromiumRuns.map((c) => ['Chromium WASM', c.ortThreads ?? c.threads, c]), ...nodeRuns.map((n) => ['onnxruntime-node', n.threads, n])]) {
+    for (const r of x[2].results) console.log(`  ${r.direction.padEnd(6)} ${x[0]} ${x[1]} thr: ${PHASES.map((p) => r.outsideByPhase[p].toFixed(1)).join(' / ')}`);
   }
   const worstOutside = Math.max(0, ...[...chromiumRuns, ...nodeRuns].flatMap((x) => x.results.map((r) => r.outsideShare)));
   console.log(`\nLargest share of time outside session.run: ${pct(worstOutside)} (target ≤ 5%) ${worstOutside <= 0.05 ? 'ok' : 'OVER TARGET'}`);

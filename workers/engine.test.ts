@@ -130,6 +130,21 @@ describe('Engine', () => {
     expect(result.outputs.report).toBeTruthy();
   });
 
+  it('accounts for a job\'s time phase by phase', async () => {
+    const { engine } = setup();
+    await engine.init('https://studio.test/models-manifest.json');
+    const { timings } = await engine.generate(request(['frontal'], ['report', 'lateral']), () => undefined);
+    const phases = timings.phases ?? [];
+    expect(phases.map((p) => p.phase)).toEqual(['prepare', 'encode', 'denoise', 'decode', 'finish']);
+    const sum = (f: (p: (typeof phases)[number]) => number) => phases.reduce((a, p) => a + f(p), 0);
+    expect(sum((p) => p.sessionRunMs)).toBeCloseTo(timings.sessionRunMs, 6);
+    expect(sum((p) => p.wallMs)).toBeLessThanOrEqual(timings.totalMs + 1e-6);
+    expect(sum((p) => p.wallMs)).toBeGreaterThan(timings.totalMs - 1);
+    expect(phases.every((p) => p.sessionRunMs <= p.wallMs + 1e-6)).toBe(true);
+    // The fake graphs run only in encode, denoise and decode.
+    expect(phases.filter((p) => p.sessionRunMs > 0).map((p) => p.phase)).toEqual(['encode', 'denoise', 'decode']);
+  });
+
   it('is deterministic for a seed and emits previews every N steps', async () => {
     const { engine } = setup();
     await engine.init('https://studio.test/models-manifest.json');

@@ -58,11 +58,21 @@ export type JobEvent =
   | { readonly type: 'cancelled'; readonly jobId: string }
   | { readonly type: 'error'; readonly jobId: string; readonly message: string };
 
+/** Where a job's time went, phase by phase (wall time and the part of it inside `session.run`). */
+export interface JobPhaseTiming {
+  /** prepare (files, tokenizers), encode (conditions), denoise, decode (VAE / report), finish (input hashes). */
+  readonly phase: 'prepare' | 'encode' | 'denoise' | 'decode' | 'finish';
+  readonly wallMs: number;
+  readonly sessionRunMs: number;
+}
+
 export interface JobTimings {
   readonly totalMs: number;
   /** Time inside onnxruntime `session.run` calls. */
   readonly sessionRunMs: number;
   readonly stepsRun: number;
+  /** Absent in results saved before phases were recorded. */
+  readonly phases?: readonly JobPhaseTiming[];
 }
 
 /** What a finished job returns. Everything in `outputs` is synthetic. */

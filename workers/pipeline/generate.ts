@@ -5,7 +5,7 @@
  * Any non-empty set of distinct inputs → any non-empty set of outputs disjoint from it (the 12 directions of
  * spec §5 and the rest). The result records input hashes, never the inputs; everything it returns is synthetic.
  */
-import type { Backend, ConditionInput, GenerationRequest, GenerationSettings, GreyImage, JobEvent, JobResult } from '../../src/contracts/job';
+import type { Backend, ConditionInput, GenerationRequest, GenerationSettings, GreyImage, JobEvent, JobPhaseTiming, JobResult } from '../../src/contracts/job';
 import type { ModelEntry } from '../../src/contracts/manifest-schema';
 import type { Modality } from '../../src/contracts/modality';
 import { DIRECTIONS, MODALITIES, directionId } from '../../src/contracts/modality';
@@ -174,6 +174,15 @@ export async function generate(
     run: (component, feeds) => env.run(component, feeds, stats),
     ...(env.runKeeping ? { runKeeping: (component: string, feeds: Record<string, FeedTensor>) => env.runKeeping!(component, feeds, stats) } : {}),
   };
+  const phases: JobPhaseTiming[] = [];
+  let phaseStart = started;
+  let phaseRunMs = 0;
+  const endPhase = (phase: JobPhaseTiming['phase']) => {
+    const now = performance.now();
+    phases.push({ phase, wallMs: now - phaseStart, sessionRunMs: stats.sessionRunMs - phaseRunMs });
+    phaseStart = now;
+    phaseRunMs = stats.sessionRunMs;
+  };
   const needs = jobNeeds(model, request);
   await env.prepare(needs, signal);
   throwIfAborted(signal);
@@ -186,8 +195,10 @@ export async function generate(
     wantClip || wantGpt2 ? env.loadTextTools({ clip: wantClip, gpt2: wantGpt2 }) : Promise.resolve(null),
   ]);
   throwIfAborted(signal);
+  endPhase('prepare');
 
   const context = await encodeConditions(ctx, request.inputs, text, uncond);
+  endPhase('encode');
   let stepsRun = 0;
   const latents = await denoise(ctx, {
     targets: request.outputs,
@@ -197,6 +208,8 @@ export async function generate(
       stepsRun = step;
     },
   });
+
+  endPhase('denoise');
 
   const outputs: { frontal?: GreyImage; lateral?: GreyImage; report?: string } = {};
   for (const m of request.outputs) {
@@ -210,6 +223,8 @@ export async function generate(
     }
   }
 
+  endPhase('decode');
+
   const inputs = await Promise.all(
     request.inputs.map(async (i) => ({
       modality: i.modality,
@@ -217,6 +232,7 @@ export async function generate(
       sha256: await sha256Hex(i.modality === 'report' ? i.text : i.image.pixels),
     })),
   );
+  endPhase('finish');
   return {
     jobId: request.jobId,
     modelId: model.id,
@@ -227,7 +243,7 @@ export async function generate(
     settings: request.settings,
     inputs,
     outputs,
-    timings: { totalMs: performance.now() - started, sessionRunMs: stats.sessionRunMs, stepsRun },
+    timings: { totalMs: performance.now() - started, sessionRunMs: stats.sessionRunMs, stepsRun, phases },
     createdAt: new Date().toISOString(),
     synthetic: true,
   };
