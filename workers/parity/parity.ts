@@ -204,6 +204,7 @@ export async function wholeRunParity(host: ParityHost, root: RunFixtures, name: 
   const stats = createRunStats();
   const captured = new Map<string, { feeds: Record<string, FeedTensor>; out: Record<string, OutputTensor> }[]>();
   const noise = replayNoise(fx.noise);
+  const keep = host.runKeeping?.bind(host);
   const ctx: PipelineContext = {
     jobId: `parity:${name}`,
     model,
@@ -220,7 +221,7 @@ export async function wholeRunParity(host: ParityHost, root: RunFixtures, name: 
       }
       return out;
     },
-    ...(host.runKeeping ? { runKeeping: (component: string, feeds: Record<string, FeedTensor>) => host.runKeeping!(component, feeds, stats) } : {}),
+    ...(keep ? { runKeeping: (component: string, feeds: Record<string, FeedTensor>) => keep(component, feeds, stats) } : {}),
   };
   const problems: string[] = [];
   const settings: GenerationSettings = {

@@ -165,6 +165,7 @@ export async function generate(
   const { model } = env;
   validateRequest(request, model);
   const stats = createRunStats();
+  const keep = env.runKeeping?.bind(env);
   const ctx: PipelineContext = {
     jobId: request.jobId,
     model,
@@ -172,7 +173,7 @@ export async function generate(
     stats,
     emit,
     run: (component, feeds) => env.run(component, feeds, stats),
-    ...(env.runKeeping ? { runKeeping: (component: string, feeds: Record<string, FeedTensor>) => env.runKeeping!(component, feeds, stats) } : {}),
+    ...(keep ? { runKeeping: (component: string, feeds: Record<string, FeedTensor>) => keep(component, feeds, stats) } : {}),
   };
   const phases: JobPhaseTiming[] = [];
   let phaseStart = started;
