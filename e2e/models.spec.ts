@@ -1,5 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from './fixtures';
+
+/** The bundled model's version as the manifest states it (it changes with every retrain). */
+const nanoVersion = (JSON.parse(readFileSync(new URL('../models-manifest.json', import.meta.url), 'utf8')) as { models: { id: string; version: string }[] })
+  .models.find((m) => m.id === 'medcodi-nano')?.version;
 
 const screenshot = (name: string) => fileURLToPath(new URL(`../docs/screenshots/${name}`, import.meta.url));
 
@@ -10,7 +15,7 @@ test('models: device check, files and sizes, download for offline use, evict', a
   await expect(device).toContainText('Cross-origin isolated');
   await expect(device).toContainText('yes');
   const card = page.getByTestId('model-medcodi-nano');
-  await expect(card.getByRole('heading', { level: 2 })).toContainText('v0.1.0');
+  await expect(card.getByRole('heading', { level: 2 })).toContainText(`v${nanoVersion}`);
   await expect(card).toContainText('runs on WASM (CPU)');
   await expect(card.getByRole('table')).toContainText('unet_frontal');
   await expect(card.getByTestId('cache-summary')).toContainText('cached');

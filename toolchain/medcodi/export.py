@@ -228,7 +228,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=Path("../public/models/medcodi-nano"))
     ap.add_argument("--manifest", type=Path, default=Path("../models-manifest.json"))
     ap.add_argument("--id", default="medcodi-nano")
-    ap.add_argument("--version", default="0.1.0")
+    ap.add_argument("--version", default="0.2.0")
     args = ap.parse_args()
     torch.set_num_threads(2)
     cfg, model, clf, unc = load_trained(args.run)
