@@ -21,7 +21,7 @@ def smoke_run(tmp_path_factory):
 
 def test_training_smoke_writes_every_phase(smoke_run):
     prov = json.loads((smoke_run / "provenance.json").read_text())
-    for phase in ("clip", "vae", "optimus", "unets", "joint", "classifier", "decoder"):
+    for phase in ("clip", "vae", "optimus", "unets", "unet_text", "joint", "classifier", "decoder"):
         assert prov["phases"][phase]["done"] and prov["phases"][phase]["steps"] == 2, phase
     assert (smoke_run / "medcodi-nano.pt").exists()
     cfg = json.loads((smoke_run / "model_config.json").read_text())
