@@ -36,7 +36,7 @@ export function isDeviceTensor(t: OutputTensor | FeedTensor): t is DeviceTensor 
   return 'type' in t && t.type === 'device';
 }
 
-/** Frees a kept output's GPU buffer (a no-op for CPU tensors, and safe to call twice). */
+/** Frees a kept output's GPU buffer (a no-op for CPU tensors). */
 export function disposeDeviceTensor(t: OutputTensor | DeviceTensor | undefined): void {
   if (t && isDeviceTensor(t)) t.tensor.dispose?.();
 }
