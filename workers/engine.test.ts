@@ -204,6 +204,39 @@ describe('Engine', () => {
     await expect(engine.generate({ ...request(['report'], ['frontal']), modelId: 'nope' }, () => undefined)).rejects.toThrow('Unknown model "nope"');
   });
 
+  it('skips the cache lookup for files whose sessions and assets are already open, and looks again after an eviction', async () => {
+    class CountingCache extends FileCache {
+      lookups: string[][] = [];
+      override cachedSet(modelId: string, sha256s: readonly string[]): Promise<Set<string>> {
+        this.lookups.push([...sha256s]);
+        return super.cachedSet(modelId, sha256s);
+      }
+    }
+    const cache = new CountingCache(createStore(`engine-count-${Math.random()}`, 'files'));
+    const { engine } = setup({ deps: { cache } });
+    await engine.init('https://studio.test/models-manifest.json');
+    await engine.generate(request(['frontal'], ['report']), () => undefined);
+    expect(cache.lookups.length).toBe(1);
+    cache.lookups = [];
+    const again = await engine.generate(request(['frontal'], ['report']), () => undefined);
+    expect(again.outputs.report).toBeDefined();
+    expect(cache.lookups).toEqual([]); // every session and asset of this direction is open
+
+    await engine.generate(request(['report'], ['frontal']), () => undefined);
+    const checked = cache.lookups.flat();
+    const { models } = fake.manifest as { models: { components: { name: string; variants: { files: { sha256: string }[] }[] }[] }[] };
+    const shaOf = (name: string) => models[0]?.components.find((c) => c.name === name)?.variants[0]?.files[0]?.sha256;
+    expect(checked).toContain(shaOf('unet_frontal'));
+    expect(checked).not.toContain(shaOf('gpt2_step')); // open since the first job
+    expect(checked).not.toContain(shaOf('clip_vision'));
+
+    await engine.evictModel('fake');
+    cache.lookups = [];
+    const afterEvict = await engine.generate(request(['frontal'], ['report']), () => undefined);
+    expect(afterEvict.outputs.report).toBe(again.outputs.report); // same seed, files fetched again
+    expect(cache.lookups.flat()).toContain(shaOf('gpt2_step'));
+  });
+
   it('keeps the report decoder KV cache on the GPU on WebGPU, frees every buffer, and decodes the same report as WASM', async () => {
     const gpu = setup({ probe: gpuProbe });
     await gpu.engine.init('https://studio.test/models-manifest.json');

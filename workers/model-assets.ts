@@ -38,6 +38,8 @@ function memo<T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<
 export class ModelAssets {
   private readonly unconditional = new Map<string, Promise<Unconditional>>();
   private readonly textTools = new Map<string, Promise<TextTools>>();
+  /** `${modelId}|${sha256}` of every file parsed into one of the maps above. */
+  private readonly parsedFiles = new Set<string>();
 
   constructor(private readonly store: ModelStore) {}
 
@@ -56,9 +58,11 @@ export class ModelAssets {
 
   loadUnconditional(registry: ModelRegistry, model: ModelEntry, options: EnsureOptions): Promise<Unconditional> {
     const file = registry.assetFile(model, 'unconditional');
-    return memo(this.unconditional, `${model.id}|${file.sha256}`, async () =>
-      parseUnconditional(await this.store.read(model.id, file, options), model.embedDim),
-    );
+    return memo(this.unconditional, `${model.id}|${file.sha256}`, async () => {
+      const parsed = parseUnconditional(await this.store.read(model.id, file, options), model.embedDim);
+      this.parsedFiles.add(`${model.id}|${file.sha256}`);
+      return parsed;
+    });
   }
 
   loadTextTools(
@@ -73,14 +77,21 @@ export class ModelAssets {
       const files: { clip?: Uint8Array; gpt2?: Uint8Array } = {};
       if (clipFile) files.clip = await this.store.read(model.id, clipFile, options);
       if (gptFile) files.gpt2 = await this.store.read(model.id, gptFile, options);
-      return buildTextTools(model, files);
+      const tools = buildTextTools(model, files);
+      for (const f of [clipFile, gptFile]) if (f) this.parsedFiles.add(`${model.id}|${f.sha256}`);
+      return tools;
     });
   }
 
   /** Forgets parsed assets of one model (after eviction) or of all models (manifest reload). */
   forget(modelId?: string): void {
-    for (const map of [this.unconditional, this.textTools] as Map<string, unknown>[]) {
-      for (const key of [...map.keys()]) if (modelId === undefined || key.startsWith(`${modelId}|`)) map.delete(key);
+    for (const keys of [this.unconditional, this.textTools, this.parsedFiles] as { keys(): Iterable<string>; delete(k: string): boolean }[]) {
+      for (const key of [...keys.keys()]) if (modelId === undefined || key.startsWith(`${modelId}|`)) keys.delete(key);
     }
+  }
+
+  /** Whether a file of the model is already parsed and held in memory (it is not read again). */
+  holdsFile(modelId: string, sha256: string): boolean {
+    return this.parsedFiles.has(`${modelId}|${sha256}`);
   }
 }

@@ -44,6 +44,7 @@ PHASE_SHARES = {  # fraction of the budget per phase (measured step costs on 2 i
 STEP_CAPS = {"clip": 6000, "vae": 6000, "optimus": 6000, "unets": 30000, "unet_text": 20000, "joint": 8000,
              "classifier": 3000, "decoder": 6000}
 MODALITIES = ("frontal", "lateral", "report")
+CONNECTOR_PREFIXES = ("connecters_out", "input_block_connecters_in", "output_block_connecters_in")  # joint-only parts
 JOINT_PAIRS = (("frontal", "lateral"), ("report", "lateral"), ("report", "frontal"))
 
 
@@ -91,9 +92,10 @@ def config_from_dict(d: dict) -> ModelConfig:
 def train_loop(run: Run, name: str, modules: Dict[str, nn.Module], params: Iterable[nn.Parameter],
                step_fn: Callable[[int], Dict[str, torch.Tensor]], budget_s: float, lr: float,
                max_steps: int | None = None, ema_decay: float = 0.0, betas=(0.9, 0.999),
-               max_grad_norm: float | None = 1.0) -> None:
+               max_grad_norm: float | None = 1.0, resume_key: Callable[[str], bool] | None = None) -> None:
     """Generic resumable loop. step_fn returns a dict of losses; 'loss' is optimised. With ema_decay > 0 the
-    trained parameters end as their exponential moving average (better samples for diffusion models)."""
+    trained parameters end as their exponential moving average (better samples for diffusion models).
+    resume_key, when given, picks the checkpoint entries to restore (the rest keep their current values)."""
     ckpt = run.root / f"{name}.ckpt"
     params = [p for p in params if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.0, betas=betas, eps=1e-6 if betas[1] < 0.99 else 1e-8)
@@ -102,7 +104,10 @@ def train_loop(run: Run, name: str, modules: Dict[str, nn.Module], params: Itera
     if ckpt.exists():
         st = torch.load(ckpt, map_location=run.device)
         for k, m in modules.items():
-            m.load_state_dict(st["modules"][k])
+            saved = st["modules"][k]
+            if resume_key is not None:
+                saved = {**m.state_dict(), **{n: v for n, v in saved.items() if resume_key(n)}}
+            m.load_state_dict(saved)
         opt.load_state_dict(st["opt"])
         step, elapsed = st["step"], st["elapsed"]
         if ema is not None and st.get("ema") is not None:
@@ -180,6 +185,52 @@ def info_nce(a: torch.Tensor, b: torch.Tensor, logit_scale: torch.Tensor,
     return 0.5 * (-(soft * logits.log_softmax(1)).sum(1).mean() - (soft * logits.t().log_softmax(1)).sum(1).mean())
 
 
+def parse_extensions(items: List[str]) -> Dict[str, float]:
+    """'--extend unets=20' -> {'unets': 1200.0} (seconds); unknown phases and bad numbers are refused."""
+    out: Dict[str, float] = {}
+    for item in items:
+        name, sep, minutes = item.partition("=")
+        if not sep or name not in PHASE_SHARES:
+            raise SystemExit(f"--extend {item!r}: expected PHASE=MINUTES with PHASE one of {', '.join(PHASE_SHARES)}")
+        try:
+            value = float(minutes)
+        except ValueError:
+            value = -1.0
+        if not value > 0:
+            raise SystemExit(f"--extend {item!r}: MINUTES must be a positive number")
+        out[name] = value * 60
+    return out
+
+
+def apply_extensions(run: Run, extensions: Dict[str, float], shares: Dict[str, float], caps: Dict[str, int],
+                     smoke: bool) -> None:
+    """Reopen the extended phases with their new budgets and invalidate what depends on them."""
+    if not extensions:
+        return
+    phases = run.prov["phases"]
+    if "optimus" in extensions and "decoder" in phases:
+        # the fine-tuned decoder belongs to the old encoder: it is trained again from the new optimus decoder
+        if "decoder" not in extensions:
+            raise SystemExit("--extend optimus=...: the decoder fine-tuning is redone afterwards; "
+                             "also pass --extend decoder=MINUTES")
+        run.prov["superseded_seconds"] = run.prov.get("superseded_seconds", 0.0) + phases.pop("decoder")["seconds"]
+        (run.root / "decoder.ckpt").unlink(missing_ok=True)
+    if any(p in extensions for p in ("clip", "vae", "optimus")):
+        (run.root / "latents.pt").unlink(missing_ok=True)
+    for name, extra in extensions.items():
+        before = phases.get(name, {})
+        shares[name] = before.get("seconds", 0.0) + extra
+        if smoke:
+            caps[name] = before.get("steps", 0) + 2
+        if before:
+            before["done"] = False
+        run.prov.setdefault("extensions", []).append(
+            {"phase": name, "minutes": round(extra / 60, 2), "from_step": before.get("steps", 0),
+             "at": time.strftime("%Y-%m-%dT%H:%M:%S")})
+    run.save_prov()
+    log("extending " + ", ".join(f"{k} by {v / 60:g} min" for k, v in extensions.items()))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--config", default="nano")
@@ -188,6 +239,10 @@ def main() -> None:
     ap.add_argument("--cases", type=int, default=4000)
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--smoke", action="store_true", help="2 steps per phase, tiny data: checks the pipeline")
+    ap.add_argument("--extend", action="append", default=[], metavar="PHASE=MINUTES",
+                    help="give a phase MINUTES more (a finished one is reopened and resumes from its checkpoint); "
+                         "repeatable. Report latents are recomputed after clip/vae/optimus, and extending optimus "
+                         "redoes the decoder fine-tuning, which then needs its own decoder=MINUTES")
     args = ap.parse_args()
 
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -202,7 +257,14 @@ def main() -> None:
     budget = args.budget_minutes * 60
     caps = {k: 2 for k in STEP_CAPS} if args.smoke else dict(STEP_CAPS)
     shares = {k: budget * v for k, v in PHASE_SHARES.items()}
-    rng = np.random.default_rng(args.seed)
+    extensions = parse_extensions(args.extend)
+    apply_extensions(run, extensions, shares, caps, args.smoke)
+    # a fresh batch order per invocation, so a resumed or extended run does not replay the first one's batches
+    invocation = run.prov["invocations"] = run.prov.get("invocations", 0) + 1
+    if "wall_seconds_per_invocation" not in run.prov and "wall_seconds_this_invocation" in run.prov:
+        run.prov["wall_seconds_per_invocation"] = [run.prov["wall_seconds_this_invocation"]]  # runs from before the list
+    run.save_prov()
+    rng = np.random.default_rng([args.seed, invocation - 1])
     t_start = time.time()
 
     # -------------------------------------------------------------------------------------------- data
@@ -402,7 +464,7 @@ def main() -> None:
         return out
 
     core_params = [p for m in MODALITIES for n, p in unets[m].named_parameters()
-                   if not n.startswith(("connecters_out", "input_block_connecters_in", "output_block_connecters_in"))]
+                   if not n.startswith(CONNECTOR_PREFIXES)]
     if not run.done("unets"):
         train_loop(run, "unets", {m: unets[m] for m in MODALITIES}, core_params, unet_step, shares["unets"], 1e-3,
                    caps["unets"], ema_decay=0.999)
@@ -417,7 +479,7 @@ def main() -> None:
     # Measured on the 2026-12-05 run: 4,135 report-only steps (8 min, batch 192) took eps MSE at t=999 to 0.0041
     # and the per-dimension std of DDIM-50 samples from 3.46 to 0.63 (data 0.47).
     report_core = [p for n, p in unets["report"].named_parameters()
-                   if not n.startswith(("connecters_out", "input_block_connecters_in", "output_block_connecters_in"))]
+                   if not n.startswith(CONNECTOR_PREFIXES)]
 
     def unet_text_step(step: int):
         b = bs * 4
@@ -454,13 +516,13 @@ def main() -> None:
         out["loss"] = loss + 0.1 * con
         return out
 
-    conn_params = [p for m in MODALITIES for n, p in unets[m].named_parameters()
-                   if n.startswith(("connecters_out", "input_block_connecters_in", "output_block_connecters_in"))]
+    conn_params = [p for m in MODALITIES for n, p in unets[m].named_parameters() if n.startswith(CONNECTOR_PREFIXES)]
     if not run.done("joint"):
         for p in core_params:
             p.requires_grad_(False)
+        # resuming restores the connectors only: the UNet cores may have trained on since (--extend unets=...)
         train_loop(run, "joint", {m: unets[m] for m in MODALITIES}, conn_params, joint_step, shares["joint"], 5e-4,
-                   caps["joint"], ema_decay=0.99)
+                   caps["joint"], ema_decay=0.99, resume_key=lambda n: n.startswith(CONNECTOR_PREFIXES))
         for p in core_params:
             p.requires_grad_(True)
     else:
@@ -517,8 +579,11 @@ def main() -> None:
     torch.save(model.state_dict(), run.root / "medcodi-nano.pt")
     torch.save(clf.state_dict(), run.root / "classifier.pt")
     torch.save({"u_txt": L["u_txt"], "u_img": L["u_img"]}, run.root / "unconditional.pt")
-    run.prov["total_seconds"] = round(sum(p.get("seconds", 0) for p in run.prov["phases"].values()), 1)
+    run.prov["total_seconds"] = round(sum(p.get("seconds", 0) for p in run.prov["phases"].values())
+                                      + run.prov.get("superseded_seconds", 0.0), 1)
     run.prov["wall_seconds_this_invocation"] = round(time.time() - t_start, 1)
+    walls = run.prov.setdefault("wall_seconds_per_invocation", [])
+    walls.append(run.prov["wall_seconds_this_invocation"])
     run.save_prov()
     run.save_cfg()
     log(f"assembled {run.root / 'medcodi-nano.pt'}")

@@ -1,11 +1,15 @@
 """A 2-step training run of every phase on real phantom cases, then export with onnxruntime parity (issue §7)."""
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import onnxruntime as ort
 import pytest
+import torch
+
+from medcodi.train import CONNECTOR_PREFIXES
 
 TOOLCHAIN = Path(__file__).resolve().parents[1]
 
@@ -36,6 +40,44 @@ def test_training_resumes_without_redoing_phases(smoke_run):
     assert "[clip] done" not in r.stdout  # finished phases are skipped
     after = json.loads((smoke_run / "provenance.json").read_text())
     assert after["phases"] == json.loads(before)["phases"]
+
+
+def train(run: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "medcodi.train", "--run", str(run), "--smoke", *extra], cwd=TOOLCHAIN,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_extending_phases_trains_on_and_keeps_newer_weights(smoke_run, tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(smoke_run, run)
+    before = json.loads((run / "provenance.json").read_text())
+
+    refused = train(run, "--extend", "optimus=1")  # the fine-tuned decoder would belong to the old encoder
+    assert refused.returncode != 0 and "--extend decoder=MINUTES" in refused.stderr
+    for bad in ("joint=abc", "joint=-2", "nophase=3", "joint"):
+        r = train(run, "--extend", bad)
+        assert r.returncode != 0 and "--extend" in r.stderr, bad
+    assert json.loads((run / "provenance.json").read_text()) == before  # refusals change nothing
+
+    r = train(run, *[a for p in ("optimus", "decoder", "unet_text", "joint") for a in ("--extend", f"{p}=1")])
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "[clip] done" not in r.stdout  # not extended: skipped
+    after = json.loads((run / "provenance.json").read_text())
+    steps = {k: v["steps"] for k, v in after["phases"].items()}
+    assert steps == {**steps, "optimus": 4, "unet_text": 4, "joint": 4, "decoder": 2, "clip": 2, "unets": 2}
+    assert all(v["done"] for v in after["phases"].values())
+    assert [e["phase"] for e in after["extensions"]] == ["optimus", "decoder", "unet_text", "joint"]
+    assert after["superseded_seconds"] == before["phases"]["decoder"]["seconds"]
+    assert after["invocations"] == before["invocations"] + 1
+    assert len(after["wall_seconds_per_invocation"]) == len(before["wall_seconds_per_invocation"]) + 1
+
+    # joint resumed its connectors only: the report UNet core in the model is the one unet_text trained on
+    model = torch.load(run / "medcodi-nano.pt")
+    text_core = torch.load(run / "unet_text.ckpt")["modules"]["report"]
+    old_joint = torch.load(smoke_run / "joint.ckpt")["modules"]["report"]
+    core = [k for k in text_core if not k.startswith(CONNECTOR_PREFIXES)]
+    assert all(torch.equal(model["model.diffusion_model.unet_text." + k], text_core[k]) for k in core)
+    assert any(not torch.equal(text_core[k], old_joint[k]) for k in core)
 
 
 def test_export_parity_and_manifest(smoke_run, tmp_path):

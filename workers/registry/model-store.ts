@@ -40,6 +40,7 @@ export class ModelStore {
 
   /** Downloads every missing file (one after the other). */
   async ensure(modelId: string, files: readonly ModelFile[], options: EnsureOptions = {}): Promise<void> {
+    if (files.length === 0) return;
     const cached = await this.cache.cachedSet(modelId, files.map((f) => f.sha256));
     const missing = files.filter((f) => !cached.has(f.sha256));
     let neededBytes = missing.reduce((n, f) => n + f.bytes, 0);

@@ -71,6 +71,11 @@ export class SessionPool {
     this.currentBackend = effective;
   }
 
+  /** Whether the component's session is open or being opened (its files are then not needed again). */
+  holds(component: string): boolean {
+    return this.sessions.has(component);
+  }
+
   /** The component's session, created on first use. A failed creation is forgotten so a retry works. */
   session(component: string, load: ComponentLoader, listener: PoolListener = {}): Promise<ModelSession> {
     if (this.key === null) return Promise.reject(new Error('SessionPool.configure() was not called'));
