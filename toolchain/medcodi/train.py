@@ -584,6 +584,7 @@ def main() -> None:
     run.prov["wall_seconds_this_invocation"] = round(time.time() - t_start, 1)
     walls = run.prov.setdefault("wall_seconds_per_invocation", [])
     walls.append(run.prov["wall_seconds_this_invocation"])
+    run.prov["wall_seconds_total"] = round(sum(walls), 1)  # the 3-hour limit applies to this
     run.save_prov()
     run.save_cfg()
     log(f"assembled {run.root / 'medcodi-nano.pt'}")
