@@ -80,13 +80,20 @@ def test_extending_phases_trains_on_and_keeps_newer_weights(smoke_run, tmp_path)
     assert any(not torch.equal(text_core[k], old_joint[k]) for k in core)
 
 
-def test_export_parity_and_manifest(smoke_run, tmp_path):
-    out = tmp_path / "public" / "models" / "m"
-    manifest = tmp_path / "manifest.json"
+@pytest.fixture(scope="module")
+def exported(smoke_run, tmp_path_factory):
+    root = tmp_path_factory.mktemp("exported")
+    out = root / "public" / "models" / "m"
+    manifest = root / "manifest.json"
     r = subprocess.run([sys.executable, "-m", "medcodi.export", "--run", str(smoke_run), "--out", str(out),
                         "--manifest", str(manifest), "--id", "m"], cwd=TOOLCHAIN, capture_output=True, text=True,
                        timeout=900)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    return out, manifest
+
+
+def test_export_parity_and_manifest(exported):
+    out, manifest = exported
     m = json.loads(manifest.read_text())["models"][0]
     assert len(m["components"]) == 16
     parity = m["provenance"]["parityMaxAbsError"]
@@ -125,3 +132,84 @@ def test_unified_group_norm_epsilon_is_the_same_function():
     wrapped = {id(m.gn) for m in vae.modules() if hasattr(m, "gn")}
     assert all(m.eps == COMMON_GN_EPS for m in vae.modules()
                if isinstance(m, torch.nn.GroupNorm) and id(m) not in wrapped)
+
+
+def recover(model_dir: Path, manifest: Path, out: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "medcodi.recover", "--model-dir", str(model_dir), "--manifest",
+                           str(manifest), "--id", "m", "--out", str(out)], cwd=TOOLCHAIN, capture_output=True,
+                          text=True, timeout=900)
+
+
+def test_recovering_an_exported_model_gives_back_its_weights(smoke_run, exported, tmp_path):
+    out, manifest = exported
+    r = recover(out, manifest, tmp_path / "rec")
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    original = torch.load(smoke_run / "medcodi-nano.pt")
+    back = torch.load(tmp_path / "rec" / "medcodi-nano.pt")
+    assert back.keys() == original.keys()
+    # everything but the report VAE's encoder and CLIP's training-only logit scale (no graph holds them) comes
+    # back exactly
+    report = json.loads((tmp_path / "rec" / "recovered.json").read_text())
+    assert report["not_in_any_graph"] == ["clip.model.logit_scale", "optimus.encoder"]
+    differ = [k for k in original if not k.startswith("optimus.encoder.") and not torch.equal(back[k], original[k])]
+    assert differ in ([], ["clip.model.logit_scale"])
+    assert any(not torch.equal(back[k], original[k]) for k in original if k.startswith("optimus.encoder."))
+    clf = torch.load(tmp_path / "rec" / "classifier.pt")
+    assert all(torch.equal(v, torch.load(smoke_run / "classifier.pt")[k]) for k, v in clf.items())
+    assert max(report["reexport_max_abs_error"].values()) <= 1e-5
+
+
+def test_recovery_refuses_a_graph_of_another_architecture(exported, tmp_path):
+    out, manifest = exported
+    broken = tmp_path / "m"
+    shutil.copytree(out, broken)
+    shutil.copy(out / "env_text.onnx", broken / "unet_text.onnx")  # a valid ONNX file, the wrong graph
+    r = recover(broken, manifest, tmp_path / "rec")
+    assert r.returncode != 0 and "cannot recover" in r.stderr
+    assert "unet_text: the shipped graph's nodes" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "rec" / "medcodi-nano.pt").exists()
+
+
+def test_graft_trains_a_new_report_unet_on_the_kept_model(smoke_run, exported, tmp_path):
+    out, manifest = exported
+    assert recover(out, manifest, tmp_path / "rec").returncode == 0
+    run = tmp_path / "graft"
+    graft = lambda *extra: subprocess.run([sys.executable, "-m", "medcodi.graft", "--recovered", str(tmp_path / "rec"),
+                                           "--report-from", str(smoke_run), "--out", str(run), *extra],
+                                          cwd=TOOLCHAIN, capture_output=True, text=True, timeout=300)
+    r = graft()
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert graft().returncode != 0  # never over an existing run
+    r = train(run, "--extend", "unet_text=1", "--extend", "joint=1")
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    assert "[clip] done" not in r.stdout and "[unet_text] done" in r.stdout and "[joint] done" in r.stdout
+    prov = json.loads((run / "provenance.json").read_text())
+    src = json.loads((smoke_run / "provenance.json").read_text())
+    carried = src["phases"]["optimus"]["seconds"] + src["phases"]["decoder"]["seconds"]
+    kept_seconds = json.loads(manifest.read_text())["models"][0]["provenance"]["seconds"]
+    assert prov["wall_seconds_total"] == pytest.approx(kept_seconds + carried + prov["wall_seconds_per_invocation"][0],
+                                                       abs=0.2)
+    model = torch.load(run / "medcodi-nano.pt")
+    kept = torch.load(tmp_path / "rec" / "medcodi-nano.pt")
+    original = torch.load(smoke_run / "medcodi-nano.pt")
+    for prefix in ("clip.", "autokl.", "model.diffusion_model.unet_frontal.input_blocks."):
+        assert all(torch.equal(model[k], kept[k]) for k in model if k.startswith(prefix)), prefix
+    for prefix in ("optimus.encoder.", "optimus.decoder."):  # the report path of the other run
+        assert all(torch.equal(model[k], original[k]) for k in model if k.startswith(prefix)), prefix
+    # the report latents it trained on are the encoder's posterior means, without dropout noise
+    from medcodi import text_tokenizers as tt
+    from medcodi.data import build_dataset
+    from medcodi.model.assembly import MedCoDiM
+    from medcodi.train import config_from_dict
+    cfg = config_from_dict(json.loads((run / "model_config.json").read_text()))
+    m = MedCoDiM(cfg)
+    m.load_state_dict(model)
+    enc = m.optimus.encoder.eval()
+    reports = build_dataset(run / "data.npz", 64, 1234, cfg.image_size)["reports"][:8]
+    tok = tt.load(run / "tokenizers" / "tokenizer-gpt2.json")
+    oc = cfg.optimus
+    ids, mask = tt.encode_gpt2(tok, reports, oc.n_positions - 1, oc.bos_token_id, oc.eos_token_id, oc.pad_token_id)
+    with torch.no_grad():
+        mu, _ = enc(torch.tensor(ids), torch.tensor(mask))
+    latents = torch.load(run / "latents.pt")["lat"]["report"][:8]
+    assert float((latents - mu).abs().max()) < 1e-5
