@@ -67,8 +67,37 @@ class Run:
         cfg_path = root / "model_config.json"
         if cfg_path.exists():
             self.cfg = config_from_dict(json.loads(cfg_path.read_text()))
+        self.invocation_start: float | None = None
+
+    def start_invocation(self) -> None:
+        """Counts this invocation's wall clock from now. An earlier invocation that was killed left its wall clock
+        (as of its last save) in `open_invocation`: it goes into the list, so an interrupted run is not free."""
+        walls = self.prov.get("wall_seconds_per_invocation")
+        if walls is None and "wall_seconds_this_invocation" in self.prov:
+            walls = self.prov["wall_seconds_per_invocation"] = [self.prov["wall_seconds_this_invocation"]]
+        interrupted = self.prov.pop("open_invocation", None)
+        if interrupted is not None:
+            self.prov.setdefault("wall_seconds_per_invocation", []).append(interrupted["wall_seconds"])
+            self.prov.setdefault("interrupted_invocations", []).append(interrupted)
+        self.invocation_start = time.time()
+        self.save_prov()
+
+    def finish_invocation(self) -> None:
+        assert self.invocation_start is not None
+        self.prov.pop("open_invocation", None)
+        self.prov["wall_seconds_this_invocation"] = round(time.time() - self.invocation_start, 1)
+        walls = self.prov.setdefault("wall_seconds_per_invocation", [])
+        walls.append(self.prov["wall_seconds_this_invocation"])
+        # the issue's 3-hour limit applies to this; a grafted run carries the time behind the parts it took over
+        self.prov["wall_seconds_total"] = round(sum(walls) + self.prov.get("inherited_wall_seconds", 0.0), 1)
+        self.invocation_start = None
+        self.save_prov()
 
     def save_prov(self) -> None:
+        if self.invocation_start is not None:  # kept current, in case this invocation is killed
+            self.prov["open_invocation"] = {"started": time.strftime("%Y-%m-%dT%H:%M:%S",
+                                                                     time.localtime(self.invocation_start)),
+                                            "wall_seconds": round(time.time() - self.invocation_start, 1)}
         self.prov_path.write_text(json.dumps(self.prov, indent=2))
 
     def save_cfg(self) -> None:
@@ -261,11 +290,8 @@ def main() -> None:
     apply_extensions(run, extensions, shares, caps, args.smoke)
     # a fresh batch order per invocation, so a resumed or extended run does not replay the first one's batches
     invocation = run.prov["invocations"] = run.prov.get("invocations", 0) + 1
-    if "wall_seconds_per_invocation" not in run.prov and "wall_seconds_this_invocation" in run.prov:
-        run.prov["wall_seconds_per_invocation"] = [run.prov["wall_seconds_this_invocation"]]  # runs from before the list
-    run.save_prov()
+    run.start_invocation()
     rng = np.random.default_rng([args.seed, invocation - 1])
-    t_start = time.time()
 
     # -------------------------------------------------------------------------------------------- data
     data = build_dataset(run.root / "data.npz", n_cases, args.seed, run.cfg.image_size)
@@ -586,12 +612,7 @@ def main() -> None:
     run.prov["total_seconds"] = round(sum(p.get("seconds", 0) for p in run.prov["phases"].values())
                                       + run.prov.get("superseded_seconds", 0.0)
                                       + run.prov.get("inherited_seconds", 0.0), 1)  # from a graft (medcodi.graft)
-    run.prov["wall_seconds_this_invocation"] = round(time.time() - t_start, 1)
-    walls = run.prov.setdefault("wall_seconds_per_invocation", [])
-    walls.append(run.prov["wall_seconds_this_invocation"])
-    # the issue's 3-hour limit applies to this; a grafted run carries the time behind the parts it took over
-    run.prov["wall_seconds_total"] = round(sum(walls) + run.prov.get("inherited_wall_seconds", 0.0), 1)
-    run.save_prov()
+    run.finish_invocation()
     run.save_cfg()
     log(f"assembled {run.root / 'medcodi-nano.pt'}")
 

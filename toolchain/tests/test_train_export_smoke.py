@@ -213,3 +213,33 @@ def test_graft_trains_a_new_report_unet_on_the_kept_model(smoke_run, exported, t
         mu, _ = enc(torch.tensor(ids), torch.tensor(mask))
     latents = torch.load(run / "latents.pt")["lat"]["report"][:8]
     assert float((latents - mu).abs().max()) < 1e-5
+
+
+def test_graft_without_a_report_run_trains_its_own_report_vae(smoke_run, exported, tmp_path):
+    out, manifest = exported
+    assert recover(out, manifest, tmp_path / "rec").returncode == 0
+    run = tmp_path / "graft"
+    r = subprocess.run([sys.executable, "-m", "medcodi.graft", "--recovered", str(tmp_path / "rec"), "--out", str(run)],
+                       cwd=TOOLCHAIN, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "--extend optimus=MIN --extend decoder=MIN" in r.stdout
+    prov = json.loads((run / "provenance.json").read_text())
+    assert "optimus" not in prov["phases"] and "decoder" not in prov["phases"]
+    r = train(run, "--extend", "optimus=1", "--extend", "decoder=1", "--extend", "unet_text=1", "--extend", "joint=1")
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    for phase in ("optimus", "decoder", "unet_text", "joint"):
+        assert f"[{phase}] done" in r.stdout, phase
+    assert "[clip] done" not in r.stdout and "[unets] done" not in r.stdout
+    prov = json.loads((run / "provenance.json").read_text())
+    kept_seconds = json.loads(manifest.read_text())["models"][0]["provenance"]["seconds"]
+    # only the recovered model's time is inherited; the report VAE's is this invocation's
+    assert prov["wall_seconds_total"] == pytest.approx(kept_seconds + prov["wall_seconds_per_invocation"][0], abs=0.2)
+    model = torch.load(run / "medcodi-nano.pt")
+    kept = torch.load(tmp_path / "rec" / "medcodi-nano.pt")
+    for prefix in ("clip.", "autokl.", "model.diffusion_model.unet_lateral.input_blocks."):
+        assert all(torch.equal(model[k], kept[k]) for k in model if k.startswith(prefix)), prefix
+    # the report VAE was trained here, not taken from anywhere
+    original = torch.load(smoke_run / "medcodi-nano.pt")
+    dec = [k for k in model if k.startswith("optimus.decoder.")]
+    assert dec and any(not torch.equal(model[k], original[k]) for k in dec)
+    assert any(not torch.equal(model[k], kept[k]) for k in dec)
