@@ -349,7 +349,9 @@ describe('Engine', () => {
   });
 
   it('lets a cancel message through even when every graph run resolves in microtasks', async () => {
-    const { engine } = setup(); // the default fake never waits on a timer, like ORT-web's WASM run()
+    // Each run blocks the thread for 0.5 ms and resolves in microtasks, like ORT-web's WASM run() on a tiny graph, so
+    // the job lasts far longer than the loops' yield interval and a cancel can only get in through their yields.
+    const { engine } = setup({ binding: createFakeBinding({ runBusyMs: 0.5 }) });
     await engine.init('https://studio.test/models-manifest.json');
     await engine.generate(request(['report'], ['frontal']), () => undefined); // warm: sessions + files
     const job = request(['report'], ['frontal'], { steps: 200 });

@@ -172,6 +172,8 @@ export interface FakeBindingOptions {
   readonly failRunOn?: { backend: Backend; message: string };
   /** Milliseconds each run takes (lets tests cancel mid-loop). */
   readonly runDelayMs?: number;
+  /** Milliseconds each run keeps the thread busy before it resolves in microtasks, as ORT-web's WASM run() does. */
+  readonly runBusyMs?: number;
 }
 
 function hashFloat(values: ArrayLike<number | bigint>): number {
@@ -215,6 +217,12 @@ export function createFakeBinding(
         },
         async run(feeds) {
           if (options.runDelayMs) await new Promise((r) => setTimeout(r, options.runDelayMs));
+          if (options.runBusyMs) {
+            const until = performance.now() + options.runBusyMs;
+            while (performance.now() < until) {
+              /* a synchronous graph computation */
+            }
+          }
           if (options.failRunOn?.backend === opts.backend) throw new Error(options.failRunOn.message);
           const dims: Record<string, readonly number[]> = {};
           const locations: Record<string, string> = {};
