@@ -29,12 +29,11 @@ const readJson = <T>(name: string): T => JSON.parse(readFileSync(resolve(DIR, na
  * epsilon. Exports that use one epsilon for every InstanceNormalization avoid it.
  */
 /**
- * WebGPU on SwiftShader misses the issue's 1e-4 per-graph bound for the trained image UNets: 1.2-1.4e-4 max abs error
- * on eps values of magnitude ~4 (measured 2026-11-27, also when each graph runs alone on a fresh device, so not the
- * epsilon issue above; WASM stays below 3e-6). Until that is understood this check fails above 3e-4 and reports
- * every graph's error as an annotation; issue 3 records the shortfall.
+ * WebGPU graphs are held to the issue's bar (graphs.tolerance, 1e-4). Until model 0.2.1 the UNets and environment
+ * encoders missed it on SwiftShader (1.2-1.6e-4): its cos/sin are 1.9e-4 off at t = 981, which WGSL allows (2^-11),
+ * and the timestep embedding carried that to every output. The exporter now writes cos/sin as plain arithmetic
+ * (toolchain/medcodi/graph_passes.py), measured 1.7e-6 for unet_frontal on SwiftShader.
  */
-const WEBGPU_GRAPH_LIMIT = 3e-4;
 
 const WEBGPU_HINT = ' (if this graph has InstanceNormalization: the onnxruntime WebGPU epsilon cache issue, see WEBGPU_HINT in e2e/parity.spec.ts)';
 
@@ -149,7 +148,7 @@ test.describe('parity with PyTorch', () => {
       }
     }
     const retried = report.graphs.map((g) => alone.find((a) => a.graph === g.graph) ?? g);
-    expectGraphs({ ...report, graphs: retried }, graphs, WEBGPU_HINT, WEBGPU_GRAPH_LIMIT);
+    expectGraphs({ ...report, graphs: retried }, graphs, WEBGPU_HINT);
     for (const a of alone.filter((g) => g.maxAbsError <= graphs.tolerance)) {
       const seq = report.graphs.find((g) => g.graph === a.graph);
       const note = `${a.graph}: ${seq?.maxAbsError.toExponential(2) ?? '?'} after other graphs on the same GPU device, ${a.maxAbsError.toExponential(2)} alone (onnxruntime WebGPU InstanceNormalization epsilon cache; see WEBGPU_HINT)`;

@@ -134,9 +134,10 @@ describe('Engine', () => {
   });
 
   it('accounts for a job\'s time phase by phase', async () => {
-    const { engine } = setup();
+    // Graph runs that block 0.5 ms, so the 20 denoising steps take longer than one yield interval.
+    const { engine } = setup({ binding: createFakeBinding({ runBusyMs: 0.5 }) });
     await engine.init('https://studio.test/models-manifest.json');
-    const { timings } = await engine.generate(request(['frontal'], ['report', 'lateral']), () => undefined);
+    const { timings } = await engine.generate(request(['frontal'], ['report', 'lateral'], { steps: 20 }), () => undefined);
     const phases = timings.phases ?? [];
     expect(phases.map((p) => p.phase)).toEqual(['prepare', 'encode', 'denoise', 'decode', 'finish']);
     const sum = (f: (p: (typeof phases)[number]) => number) => phases.reduce((a, p) => a + f(p), 0);
@@ -146,6 +147,9 @@ describe('Engine', () => {
     expect(phases.every((p) => p.sessionRunMs <= p.wallMs + 1e-6)).toBe(true);
     // The fake graphs run only in encode, denoise and decode.
     expect(phases.filter((p) => p.sessionRunMs > 0).map((p) => p.phase)).toEqual(['encode', 'denoise', 'decode']);
+    // Yields are part of the time outside session.run; 20 steps of 2 ms each must have yielded at least once.
+    expect(phases.every((p) => (p.yieldMs ?? -1) >= 0 && (p.yieldMs ?? 0) <= p.wallMs - p.sessionRunMs + 1e-6)).toBe(true);
+    expect(phases.find((p) => p.phase === 'denoise')?.yieldMs).toBeGreaterThan(0);
   });
 
   it('is deterministic for a seed and emits previews every N steps', async () => {

@@ -64,6 +64,8 @@ export interface JobPhaseTiming {
   readonly phase: 'prepare' | 'encode' | 'denoise' | 'decode' | 'finish';
   readonly wallMs: number;
   readonly sessionRunMs: number;
+  /** Of the time outside session.run, how much went to the loops' event-loop yields (absent in older results). */
+  readonly yieldMs?: number;
 }
 
 export interface JobTimings {

@@ -59,6 +59,7 @@ from .checkpoint import SCHEDULE_BUFFERS, CheckpointError, check_state_dict
 from .config import (FULL, ClipTextConfig, ClipVisionConfig, ModelConfig, OptimusConfig, UNet2DConfig,
                      UNetTextConfig, VAEConfig)
 from .export import MODALITY_OF, GraphSpec, file_entry, manifest_model_fields, onnx_io, sha256_file
+from .graph_passes import exact_trig
 from .model.clip import Clip, is_dropped_clip_key
 from .model.diffusion import make_schedule
 from .model.graphs_ae import (ClipTextGraph, ClipVisionGraph, Gpt2InitGraph, Gpt2StepGraph, VaeDecoderGraph,
@@ -881,6 +882,7 @@ def export_fp32(spec: GraphSpec, work: Path) -> onnx.ModelProto:
         _onnx_export(spec.module, spec.inputs, str(d / "model.onnx"), spec.in_names, spec.out_names, spec.dyn)
     model = Q.load_model(d / "model.onnx")
     shutil.rmtree(d, ignore_errors=True)
+    exact_trig(model)  # cos/sin as arithmetic: WebGPU's are 2e-4 off (graph_passes.py)
     if any(n.op_type == "Einsum" for n in model.graph.node):
         raise RuntimeError(f"{spec.name}: Einsum in the exported graph")
     return model

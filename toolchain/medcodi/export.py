@@ -24,6 +24,7 @@ import torch
 
 from .classifier import PhantomClassifier
 from .config import ModelConfig
+from .graph_passes import exact_trig_in_file
 from .model.assembly import MedCoDiM
 from .model.graphs_ae import (ClipTextGraph, ClipVisionGraph, Gpt2InitGraph, Gpt2StepGraph, VaeDecoderGraph,
                               VaeEncoderGraph, GRAPH_IO as AE_IO)
@@ -151,6 +152,7 @@ def export_one(spec: GraphSpec, path: Path, opset: int = 17, reference: torch.nn
                           output_names=spec.out_names, dynamic_axes=spec.dyn, opset_version=opset,
                           do_constant_folding=True)
         ref = (reference or spec.module).eval()(*spec.inputs)
+    exact_trig_in_file(str(path))  # cos/sin as arithmetic: WebGPU's are 2e-4 off (graph_passes.py)
     ops = {n.op_type for n in onnx.load(str(path)).graph.node}
     if "Einsum" in ops:
         raise RuntimeError(f"{spec.name}: Einsum in the exported graph")
@@ -228,7 +230,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=Path("../public/models/medcodi-nano"))
     ap.add_argument("--manifest", type=Path, default=Path("../models-manifest.json"))
     ap.add_argument("--id", default="medcodi-nano")
-    ap.add_argument("--version", default="0.2.0")
+    ap.add_argument("--version", default="0.2.1")
     args = ap.parse_args()
     torch.set_num_threads(2)
     cfg, model, clf, unc = load_trained(args.run)

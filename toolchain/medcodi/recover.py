@@ -35,6 +35,7 @@ from onnx import numpy_helper
 from .classifier import PhantomClassifier
 from .config import ModelConfig, get_config
 from .export import GraphSpec, graph_specs, unify_group_norm_eps
+from .graph_passes import PREFIX as EXACT_TRIG_PREFIX, exact_trig_in_file
 from .model.assembly import MedCoDiM
 
 TEXT_SECOND_DIMS = ((3, 3), (2, 2), (4, 4), (1, 1))  # widths the nano text UNet has shipped with, newest first
@@ -52,11 +53,20 @@ def _randomize(module: torch.nn.Module, seed: int) -> None:
             p.copy_(torch.randn(p.shape, generator=g) * 0.05 + 0.01 * torch.rand((), generator=g))
 
 
-def _export(spec: GraphSpec, path: Path) -> None:
+def _export(spec: GraphSpec, path: Path, exact: bool) -> None:
+    """The exporter's graph; `exact`: with its cos/sin rewritten as arithmetic (graph_passes.exact_trig), as the
+    exporter does since model 0.2.1 (earlier folders have plain Cos/Sin, and recover as they are)."""
     with torch.no_grad():
         torch.onnx.export(spec.module, spec.inputs, str(path), input_names=spec.in_names,
                           output_names=spec.out_names, dynamic_axes=spec.dyn, opset_version=17,
                           do_constant_folding=True)
+    if exact:
+        exact_trig_in_file(str(path))
+
+
+def _has_exact_trig(path: Path) -> bool:
+    graph = onnx.load(str(path), load_external_data=False).graph
+    return any(n.name.startswith(f"{EXACT_TRIG_PREFIX}/") for n in graph.node)
 
 
 def _initializers(path: Path) -> List[Tuple[str, np.ndarray]]:
@@ -161,6 +171,7 @@ def recover(model_dir: Path, cfg: ModelConfig, seed: int = 0) -> Tuple[MedCoDiM,
     params = {id(p): p for p in list(model.parameters()) + list(clf.parameters())}
     recovered: Dict[str, np.ndarray] = {}
     report: dict = {"graphs": {}}
+    exact: Dict[str, bool] = {}
     with tempfile.TemporaryDirectory() as tmp:
         specs = graph_specs(model, cfg, clf if has_clf else None)
         for spec in specs:
@@ -168,7 +179,8 @@ def recover(model_dir: Path, cfg: ModelConfig, seed: int = 0) -> Tuple[MedCoDiM,
             if not shipped_path.exists():
                 raise RecoveryError(f"{shipped_path} is missing")
             ref_path = Path(tmp) / f"{spec.name}.onnx"
-            _export(spec, ref_path)
+            exact[spec.name] = _has_exact_trig(shipped_path)
+            _export(spec, ref_path, exact[spec.name])
             pairs = _pair_by_nodes(ref_path, shipped_path, spec.name)
             used = {pid: params[pid] for pid in _sources(spec, owner)}
             mapped = 0
@@ -200,7 +212,7 @@ def recover(model_dir: Path, cfg: ModelConfig, seed: int = 0) -> Tuple[MedCoDiM,
         worst = {}
         for spec in graph_specs(model, cfg, clf if has_clf else None):
             again = Path(tmp) / f"again_{spec.name}.onnx"
-            _export(spec, again)
+            _export(spec, again, exact[spec.name])
             feeds = {n: v.numpy() for n, v in zip(spec.in_names, spec.inputs)}
             a = ort.InferenceSession(str(again), providers=["CPUExecutionProvider"]).run(None, feeds)
             b = ort.InferenceSession(str(model_dir / f"{spec.name}.onnx"),

@@ -13,7 +13,7 @@ import { sha256Hex } from '../registry/sha256';
 import { createRunStats } from '../runtime/session';
 import type { FeedTensor, KeptOutputs, OutputTensor, RunStats } from '../runtime/session';
 import type { PipelineContext, TextTools, Unconditional } from './context';
-import { throwIfAborted } from './context';
+import { throwIfAborted, yieldClock } from './context';
 import { decodeImage, decodeReport } from './decode-outputs';
 import { denoise, denoiseComponents } from './denoise-loop';
 import { encodeConditions } from './encode-conditions';
@@ -178,11 +178,13 @@ export async function generate(
   const phases: JobPhaseTiming[] = [];
   let phaseStart = started;
   let phaseRunMs = 0;
+  let phaseYieldMs = yieldClock.ms;
   const endPhase = (phase: JobPhaseTiming['phase']) => {
     const now = performance.now();
-    phases.push({ phase, wallMs: now - phaseStart, sessionRunMs: stats.sessionRunMs - phaseRunMs });
+    phases.push({ phase, wallMs: now - phaseStart, sessionRunMs: stats.sessionRunMs - phaseRunMs, yieldMs: yieldClock.ms - phaseYieldMs });
     phaseStart = now;
     phaseRunMs = stats.sessionRunMs;
+    phaseYieldMs = yieldClock.ms;
   };
   const needs = jobNeeds(model, request);
   await env.prepare(needs, signal);
