@@ -243,3 +243,13 @@ def test_graft_without_a_report_run_trains_its_own_report_vae(smoke_run, exporte
     dec = [k for k in model if k.startswith("optimus.decoder.")]
     assert dec and any(not torch.equal(model[k], original[k]) for k in dec)
     assert any(not torch.equal(model[k], kept[k]) for k in dec)
+
+
+def test_joint_check_compares_joint_and_separate_sampling(smoke_run):
+    from medcodi.joint_check import joint_check
+    result = joint_check(smoke_run, steps=2, n=9)
+    assert result["n"] == 9 and result["steps"] == 2
+    for way in ("joint", "separate"):
+        assert set(result[way]) == {"views_agree", "frontal_exact", "lateral_exact"}
+        for value in result[way].values():
+            assert 0.0 <= value <= 1.0 and abs(value * 9 - round(value * 9)) < 1e-9  # a share of the 9 cases
