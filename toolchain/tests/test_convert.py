@@ -30,6 +30,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from medcodi import convert as C
 from medcodi import quantize as Q
+from medcodi.graph_passes import exact_trig
 from medcodi.checkpoint import CheckpointError
 from medcodi.config import FULL
 
@@ -210,7 +211,8 @@ def test_quantize_and_fp16_passes_on_a_small_graph(tmp_path):
         assert rel < tol, (fmt, rel)
 
 
-def test_fp16_keeps_the_timestep_embedding_in_fp32(tmp_path):
+@pytest.mark.parametrize("exact", [False, True], ids=["cos-sin", "exact-trig"])
+def test_fp16_keeps_the_timestep_embedding_in_fp32(tmp_path, exact):
     class T(torch.nn.Module):
         def __init__(self):
             super().__init__()
@@ -224,7 +226,13 @@ def test_fp16_keeps_the_timestep_embedding_in_fp32(tmp_path):
     m, x, t = T().eval(), torch.randn(2, 8), torch.tensor([981.0, 17.0])
     torch.onnx.export(m, (x, t), str(tmp_path / "t.onnx"), input_names=["sample", "timestep"], output_names=["y"],
                       opset_version=17)
-    h = Q.to_fp16(onnx.load(str(tmp_path / "t.onnx")))
+    fp32 = onnx.load(str(tmp_path / "t.onnx"))
+    if exact:  # as the converter exports it: Cos/Sin as arithmetic (graph_passes), which must stay fp32 too
+        assert exact_trig(fp32) == 1
+    h = Q.to_fp16(fp32)
+    if exact:
+        consts = [i for i in h.graph.initializer if i.name.startswith("exact_trig/")]
+        assert consts and all(i.data_type == TensorProto.FLOAT for i in consts)
     onnx.save(h, str(tmp_path / "t16.onnx"))
     got = ort.InferenceSession(str(tmp_path / "t16.onnx"), providers=["CPUExecutionProvider"]).run(
         None, {"sample": x.numpy(), "timestep": t.numpy()})[0]
