@@ -127,3 +127,22 @@ def test_patching_refuses_an_unknown_model(tmp_path):
     manifest.write_text(json.dumps({"schemaVersion": 1, "models": []}))
     with pytest.raises(SystemExit, match="has no model"):
         patch_model_folder(tmp_path, manifest, "nope", None)
+
+
+def test_patching_writes_nothing_when_a_rewritten_graph_differs(tmp_path):
+    """A rewritten graph that computes something else (here: any difference at all, limit 0) is refused with a
+    message naming the file, and neither the graph nor the manifest changes."""
+    model_dir = tmp_path / "m"
+    model_dir.mkdir()
+    path = model_dir / "unet_x.onnx"
+    torch.onnx.export(_Embedding(), (torch.tensor([3.0, 981.0]),), str(path), input_names=["timestep"],
+                      output_names=["emb"], dynamic_axes={"timestep": {0: "N"}, "emb": {0: "N"}}, opset_version=17)
+    manifest = tmp_path / "manifest.json"
+    comp = {"name": "unet_x", "inputs": [{"name": "timestep", "dtype": "float32", "shape": ["N"]}],
+            "variants": [{"id": "fp32", "files": [file_entry(path, model_dir)]}]}
+    manifest.write_text(json.dumps({"schemaVersion": 1, "models": [{"id": "x", "version": "1.0.0",
+                                                                    "components": [comp]}]}))
+    graph_before, manifest_before = path.read_bytes(), manifest.read_text()
+    with pytest.raises(SystemExit, match=r"unet_x\.onnx: the rewritten graph differs by .* nothing written"):
+        patch_model_folder(model_dir, manifest, "x", "1.0.1", limit=0.0, log=lambda _: None)
+    assert path.read_bytes() == graph_before and manifest.read_text() == manifest_before
