@@ -253,9 +253,10 @@ describe('Engine', () => {
     for (const step of steps) expect([step.locations.past_keys, step.locations.past_values]).toEqual(['gpu-buffer', 'gpu-buffer']);
     expect(steps.every((s) => s.locations.input_ids === 'cpu' && s.locations.emb_bias === 'cpu')).toBe(true);
     // 2 from gpt2_init + 2 per step; none read back, each freed exactly once (the last pair when the loop ends).
-    expect(gpu.binding.gpuTensors.length).toBe(2 + 2 * steps.length);
-    expect(gpu.binding.gpuTensors.map((t) => t.downloads)).toEqual(gpu.binding.gpuTensors.map(() => 0));
-    expect(gpu.binding.gpuTensors.map((t) => t.disposals)).toEqual(gpu.binding.gpuTensors.map(() => 1));
+    const kv = gpu.binding.gpuTensors.filter((t) => t.source.startsWith('gpt2_'));
+    expect(kv.length).toBe(2 + 2 * steps.length);
+    expect(kv.map((t) => t.downloads)).toEqual(kv.map(() => 0));
+    expect(kv.map((t) => t.disposals)).toEqual(kv.map(() => 1));
 
     // Graphs other than the decoder's, and parity's per-graph runs of the decoder, read everything back.
     const cpu = setup();
@@ -264,6 +265,55 @@ describe('Engine', () => {
     expect(onCpu.backend).toBe('wasm');
     expect(cpu.binding.gpuTensors).toEqual([]);
     expect(onGpu.outputs.report).toBe(onCpu.outputs.report);
+  });
+
+  it.each([
+    ['ddim', ['report'], ['frontal', 'lateral']],
+    ['dpmpp-2m', ['frontal'], ['report']],
+  ] as const)('on WebGPU runs %s updates in latent_step with every latent kept on the GPU, and matches WASM (%j → %j)', async (sampler, inputs, outputs) => {
+    const s = { sampler, previewEvery: 2 } as const;
+    const gpu = setup({ probe: gpuProbe });
+    await gpu.engine.init('https://studio.test/models-manifest.json');
+    const previews: JobEvent[] = [];
+    const onGpu = await gpu.engine.generate(request([...inputs], [...outputs], s), (e) => (e.type === 'preview' ? previews.push(e) : undefined));
+    expect(onGpu.backend).toBe('webgpu');
+    const steps = gpu.binding.calls.filter((c) => c.component === 'latent_step');
+    expect(steps.length).toBe(settings.steps * outputs.length);
+    // From the second step on, each update and each UNet reads its latent where the previous update left it.
+    for (const call of steps.slice(outputs.length)) {
+      expect([call.locations.x, call.locations.eps2, call.locations.x0_prev]).toEqual(['gpu-buffer', 'gpu-buffer', 'gpu-buffer']);
+    }
+    const unets = gpu.binding.calls.filter((c) => c.component.startsWith('unet_'));
+    expect(unets.slice(outputs.length).every((c) => c.locations.sample === 'gpu-buffer')).toBe(true);
+    // Read back: only each target's final latent and the x0 of each image preview; everything freed exactly once.
+    const kept = gpu.binding.gpuTensors.filter((t) => !t.source.startsWith('gpt2_'));
+    const imageTargets = outputs.filter((m) => m !== 'report').length;
+    expect(previews.length).toBe(imageTargets);
+    expect(kept.filter((t) => t.downloads > 0).map((t) => `${t.source}:${t.downloads}`).sort()).toEqual(
+      [...outputs.map(() => 'latent_step.prev:1'), ...Array.from({ length: imageTargets }, () => 'latent_step.x0:1')].sort(),
+    );
+    expect(kept.map((t) => t.disposals)).toEqual(kept.map(() => 1));
+
+    const cpu = setup();
+    await cpu.engine.init('https://studio.test/models-manifest.json');
+    const onCpu = await cpu.engine.generate(request([...inputs], [...outputs], s), () => undefined);
+    expect(onCpu.backend).toBe('wasm');
+    expect(cpu.binding.calls.some((c) => c.component === 'latent_step')).toBe(false);
+    // DDIM in the graph's order is the JavaScript sampler bit for bit; DPM-Solver++ differs by float rounding.
+    if (sampler === 'ddim') expect(onGpu.outputs).toEqual(onCpu.outputs);
+    else expect(onGpu.outputs.report).toBe(onCpu.outputs.report);
+  });
+
+  it('frees every GPU latent when a job is cancelled mid-denoise on WebGPU', async () => {
+    const { engine, binding } = setup({ probe: gpuProbe, binding: createFakeBinding({ runDelayMs: 1 }) });
+    await engine.init('https://studio.test/models-manifest.json');
+    const job = engine.generate(request(['report'], ['frontal', 'lateral'], { steps: 20 }), (e) => {
+      if (e.type === 'denoise' && e.step >= 3) void engine.cancel(e.jobId);
+    });
+    await expect(job).rejects.toMatchObject({ name: 'AbortError' });
+    const kept = binding.gpuTensors;
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.map((t) => t.disposals)).toEqual(kept.map(() => 1));
   });
 
   it('frees the GPU KV cache when a report job is cancelled mid-decoding', async () => {
@@ -305,7 +355,7 @@ describe('Engine', () => {
     await engine.init('https://studio.test/models-manifest.json');
     const before = await engine.cacheStatus('fake');
     expect(before.complete).toBe(false);
-    expect(before.files.length).toBe(18);
+    expect(before.files.length).toBe(19);
     const downloads: JobEvent[] = [];
     const after = await engine.prepareModel('fake', undefined, (e) => downloads.push(e));
     expect(after.complete).toBe(true);

@@ -35,6 +35,7 @@ import { checkModelRequirements, defaultWasmThreads, modelVariantIds, probeDevic
 import type { OrtBinding } from './runtime/ort-binding';
 import type { FeedTensor, KeptOutputs, OutputTensor, RunStats } from './runtime/session';
 import { KV_CACHE_OUTPUTS } from './pipeline/decode-outputs';
+import { denoiseDeviceOutputs } from './pipeline/denoise-loop';
 import type { PoolListener } from './runtime/session-pool';
 import { SessionPool } from './runtime/session-pool';
 
@@ -251,6 +252,7 @@ export class Engine implements EngineApi {
           runKeeping,
           loadUnconditional: () => this.assets.loadUnconditional(registry, model, options),
           loadTextTools: (needs) => this.assets.loadTextTools(registry, model, needs, options),
+          stepOnDevice: request.stepGraph ?? pool.backend === 'webgpu',
         },
         request,
       );
@@ -283,7 +285,7 @@ export class Engine implements EngineApi {
       });
     }
     const binding = await this.ortPromise;
-    this.pool ??= new SessionPool(binding, (component) => KV_CACHE_OUTPUTS[component] ?? []);
+    this.pool ??= new SessionPool(binding, (component) => KV_CACHE_OUTPUTS[component] ?? denoiseDeviceOutputs(component));
     return this.pool;
   }
 

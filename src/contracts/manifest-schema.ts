@@ -42,7 +42,7 @@ export const variantSchema = z.object({
 });
 
 /** Contract roles; other roles (e.g. the exporter's `encoder-latent` for vae_encoder) are accepted and ignored. */
-export const KNOWN_COMPONENT_ROLES = ['encoder', 'denoiser', 'env', 'decoder', 'classifier'] as const;
+export const KNOWN_COMPONENT_ROLES = ['encoder', 'denoiser', 'env', 'decoder', 'classifier', 'sampler-step'] as const;
 export const componentRoleSchema = z.string().min(1);
 
 export const componentSchema = z.object({

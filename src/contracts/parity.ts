@@ -62,6 +62,11 @@ export interface ParityRequest {
   readonly runs?: RunFixtures;
   /** Only these runs, e.g. ["F>T"] (default: every run in `runs`). */
   readonly runNames?: readonly string[];
+  /**
+   * Run the whole runs' sampler updates in the model's `latent_step` graph (true) or in the JavaScript samplers
+   * (false). Default: as jobs do, the graph exactly on WebGPU.
+   */
+  readonly stepGraph?: boolean;
 }
 
 export interface GraphParityResult {
@@ -97,8 +102,10 @@ export interface RunParityResult {
   readonly problems: readonly string[];
   readonly ms: number;
   readonly sessionRunMs: number;
-  /** Graph outputs left in GPU memory between runs (the report decoder's KV cache on WebGPU; 0 on WASM). */
+  /** Graph outputs left in GPU memory between runs (latents, ε and the report decoder's KV cache on WebGPU; 0 on WASM). */
   readonly keptOnDevice: number;
+  /** Whether the sampler updates ran in the `latent_step` graph. */
+  readonly stepGraph: boolean;
 }
 
 export interface ParityReport {

@@ -1270,6 +1270,8 @@ def convert(opts: ConvertOptions) -> dict:
             "limits": {"maxFileBytes": opts.max_file_bytes, "maxSessionBytes": opts.max_session_bytes},
         },
     }
+    from .step_graph import add_to_model
+    add_to_model(entry, out)   # weightless guided sampler update (every variant shares it): latents stay on the GPU
     manifest = {"schemaVersion": 1, "models": []}
     mpath = Path(opts.manifest)
     if mpath.exists():

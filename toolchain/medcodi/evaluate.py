@@ -53,6 +53,7 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=100)
     ap.add_argument("--report-temperature", type=float, default=1.0,
                     help="report decoding temperature (1 = the reference's multinomial sampling; 0 = greedy)")
+    ap.add_argument("--guidance", type=float, default=7.5, help="classifier-free guidance scale (the reference's 7.5)")
     ap.add_argument("--groups", nargs="+", default=["t2i", "i2t", "i2i", "joint"],
                     choices=["t2i", "i2t", "i2i", "joint"], help="which rows to measure")
     ap.add_argument("--out", type=Path, default=None, help="default: <run>/evaluation.json")
@@ -88,7 +89,7 @@ def main() -> None:
         for s in range(0, len(sources), args.batch):
             batch = sources[s:s + args.batch]
             conds = {m: embed(batch, m) for m in inputs}
-            lat = sample(unets, cfg, conds, uncond, targets, steps=steps, guidance=7.5, eta=1.0,
+            lat = sample(unets, cfg, conds, uncond, targets, steps=steps, guidance=args.guidance, eta=1.0,
                          noise=NoiseStreams(seed=seed + s), batch=len(batch))
             for t in targets:
                 if t == "report":
@@ -153,7 +154,7 @@ def main() -> None:
     out = {"model": "medcodi-nano", "generatedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
            "seconds": round(time.time() - t0, 1), "command": "python -m medcodi.evaluate --run runs/nano --n %d --steps %s"
            % (args.n, " ".join(map(str, args.steps))), "reportTemperature": args.report_temperature,
-           "guidance": 7.5, "eta": 1.0, "rows": rows}
+           "guidance": args.guidance, "eta": 1.0, "rows": rows}
     out_path = args.out or args.run / "evaluation.json"
     out_path.write_text(json.dumps(out, indent=1))
     print(f"wrote {out_path} in {time.time() - t0:.0f}s")

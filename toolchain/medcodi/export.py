@@ -292,6 +292,8 @@ def main() -> None:
                        "exportedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                        "parityMaxAbsError": parity},
     }
+    from .step_graph import add_to_model
+    add_to_model(entry, out)   # the guided sampler update as a graph: WebGPU keeps latents on the GPU
     manifest = {"schemaVersion": 1, "models": []}
     if args.manifest.exists():
         manifest = json.loads(args.manifest.read_text())

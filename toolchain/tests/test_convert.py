@@ -350,7 +350,7 @@ def test_manifest_entry_and_files(converted):
     out, entry, log = converted
     manifest = json.loads((out / "models-manifest.json").read_text())
     assert manifest["schemaVersion"] == 1 and manifest["models"][-1] == entry
-    assert [c["name"] for c in entry["components"]] == C.GRAPH_ORDER
+    assert [c["name"] for c in entry["components"]] == C.GRAPH_ORDER + ["latent_step"]
     root = out / "model"
     seen = set()
     for c in entry["components"]:
@@ -372,7 +372,10 @@ def test_manifest_entry_and_files(converted):
     assert [f["path"] for f in text_fp32["files"]][:3] == ["unet_text_joint.onnx", "unet_text_joint.onnx.data",
                                                            "unet_text_joint.onnx.data.1"]
     assert all(v["dtype"] == v["id"] for c in entry["components"] for v in c["variants"])
-    dtypes = {c["name"]: {v["id"]: v["format"] for v in c["variants"]} for c in entry["components"]}
+    step = entry["components"][-1]   # one weightless file that every variant shares
+    assert step["role"] == "sampler-step" and len({v["files"][0]["sha256"] for v in step["variants"]}) == 1
+    dtypes = {c["name"]: {v["id"]: v["format"] for v in c["variants"]} for c in entry["components"]
+              if c["name"] in C.GRAPH_ORDER}
     assert dtypes["unet_text"] == {"q4f16": "q4f16", "q4": "q4", "fp32": "fp32"}
     assert dtypes["unet_frontal"] == {"q4f16": "fp16", "q4": "q8", "fp32": "fp32"}
     assert dtypes["gpt2_step"]["q4f16"] == "q4f16" and dtypes["clip_vision"]["q4f16"] == "fp16"

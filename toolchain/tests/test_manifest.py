@@ -59,6 +59,7 @@ def test_every_contract_graph_present_with_io_names(manifest):
         expected[f"unet_{m}"] = (["sample", "timestep", "context"], ["eps"])
         expected[f"unet_{m}_joint"] = (["sample", "timestep", "context", "h_con"], ["eps"])
         expected[f"env_{m}"] = (["sample", "timestep"], ["h_con"])
+    expected["latent_step"] = (["x", "eps2", "x0_prev", "noise", "coeffs"], ["prev", "prev2", "x0"])
     assert set(comps) == set(expected)
     base = ROOT / "public" / model["baseUrl"]
     for name, (ins, outs) in expected.items():

@@ -95,7 +95,7 @@ def exported(smoke_run, tmp_path_factory):
 def test_export_parity_and_manifest(exported):
     out, manifest = exported
     m = json.loads(manifest.read_text())["models"][0]
-    assert len(m["components"]) == 16
+    assert len(m["components"]) == 17 and m["components"][-1]["name"] == "latent_step"
     parity = m["provenance"]["parityMaxAbsError"]
     assert max(parity.values()) <= 1e-4, parity
     sess = ort.InferenceSession(str(out / "unet_frontal.onnx"), providers=["CPUExecutionProvider"])

@@ -42,10 +42,13 @@ describe.skipIf(!ready)('parity with PyTorch (onnxruntime-node CPU)', () => {
   }, 120_000);
 
   describe.each(Object.keys(ready ? readJson<RunFixtures>('runs.json').runs : {}))('whole run %s', (name) => {
-    it('reproduces the PyTorch run', async () => {
+    // stepGraph: the sampler updates in JavaScript (what WASM jobs do), or in latent_step.onnx (what WebGPU jobs do,
+    // here on the CPU, where every tensor comes back: the same arithmetic, only the GPU residency is untested).
+    it.each([false, true])('reproduces the PyTorch run (step graph: %s)', async (stepGraph) => {
       const fx = runs.runs[name]!;
-      const report = await engine.runParity({ modelId: MODEL_ID, runs, runNames: [name] });
+      const report = await engine.runParity({ modelId: MODEL_ID, runs, runNames: [name], stepGraph });
       const run = report.runs[0]!;
+      expect(run.stepGraph).toBe(stepGraph);
       expect(run.name).toBe(name);
       expect(run.problems).toEqual([]);
       expect(run.noiseProblems).toEqual([]);

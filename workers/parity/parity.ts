@@ -23,7 +23,7 @@ import type {
 import type { NoiseFactory, PipelineContext, TextTools, Unconditional } from '../pipeline/context';
 import { pickOutput } from '../pipeline/context';
 import { decodeImage, sampleReportTokens } from '../pipeline/decode-outputs';
-import { denoise } from '../pipeline/denoise-loop';
+import { denoise, hasStepGraph } from '../pipeline/denoise-loop';
 import { encodeConditions } from '../pipeline/encode-conditions';
 import type { NoiseSource } from '../schedulers/sampler';
 import { createRunStats, float32, int64 } from '../runtime/session';
@@ -39,6 +39,8 @@ export interface ParityHost {
   loadUnconditional(): Promise<Unconditional>;
   loadTextTools(needs: { readonly clip: boolean; readonly gpt2: boolean }): Promise<TextTools>;
   emit?(event: JobEvent): void;
+  /** Whole runs step their latents in the `latent_step` graph (see ParityRequest.stepGraph). */
+  readonly stepOnDevice?: boolean;
 }
 
 export type DecodedTensor =
@@ -222,6 +224,7 @@ export async function wholeRunParity(host: ParityHost, root: RunFixtures, name: 
       return out;
     },
     ...(keep ? { runKeeping: (component: string, feeds: Record<string, FeedTensor>) => keep(component, feeds, stats) } : {}),
+    stepOnDevice: !!keep && !!host.stepOnDevice && hasStepGraph(model),
   };
   const problems: string[] = [];
   const settings: GenerationSettings = {
@@ -267,6 +270,7 @@ export async function wholeRunParity(host: ParityHost, root: RunFixtures, name: 
     ms: 0,
     sessionRunMs: 0,
     keptOnDevice: 0,
+    stepGraph: !!ctx.stepOnDevice,
   };
 
   // Encoders: tokenizer ids, CLIP pixel values, condition embeddings.

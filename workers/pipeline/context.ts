@@ -25,6 +25,12 @@ export interface PipelineContext {
   readonly run: RunGraph;
   /** Omitted: every output is read back (`run`). The engine provides it so the report decoder's KV cache stays on the GPU. */
   readonly runKeeping?: RunGraphKeeping;
+  /**
+   * Run each guided sampler update through the model's `latent_step` graph with `runKeeping`, so on WebGPU the
+   * latents and the UNet outputs stay in GPU memory for the whole loop (the engine sets it on WebGPU when the
+   * model ships the graph). Omitted: the JavaScript samplers step latents on the CPU.
+   */
+  readonly stepOnDevice?: boolean;
   emit(event: JobEvent): void;
   /**
    * Where the denoise loop gets its noise streams. Omitted (every job): `forkRng(seed, stream)`. The parity checks

@@ -13,7 +13,7 @@ import { latentImageToGrey } from '../preprocess/image-output';
 import { forkRng } from '../schedulers/rng';
 import { sampleToken } from '../text/token-sampling';
 import { cleanDecodedReport } from '../text/report-text';
-import { disposeDeviceTensor, float32, int64, isDeviceTensor } from '../runtime/session';
+import { asFeed, disposeDeviceTensor, float32, int64, isDeviceTensor } from '../runtime/session';
 import type { DeviceTensor, FeedTensor, OutputTensor } from '../runtime/session';
 import type { PipelineContext, TextTools } from './context';
 import { checkpoint, pickOutput } from './context';
@@ -57,7 +57,6 @@ function cacheOutput(outputs: Record<string, CacheTensor>, name: string, compone
   return t;
 }
 
-const asFeed = (t: CacheTensor): FeedTensor => (isDeviceTensor(t) ? t : float32(t.data, t.dims));
 
 /**
  * Text latent [1,D] → report token ids (no BOS/EOS). `onToken` sees the ids so far after every token.

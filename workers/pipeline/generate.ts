@@ -15,7 +15,7 @@ import type { FeedTensor, KeptOutputs, OutputTensor, RunStats } from '../runtime
 import type { PipelineContext, TextTools, Unconditional } from './context';
 import { throwIfAborted, yieldClock } from './context';
 import { decodeImage, decodeReport } from './decode-outputs';
-import { denoise, denoiseComponents } from './denoise-loop';
+import { STEP_GRAPH, denoise, denoiseComponents, hasStepGraph } from './denoise-loop';
 import { encodeConditions } from './encode-conditions';
 
 const LABEL: Record<Modality, string> = { frontal: 'frontal image', lateral: 'lateral image', report: 'report' };
@@ -71,13 +71,14 @@ export interface JobNeeds {
   readonly assets: string[];
 }
 
-export function jobNeeds(model: ModelEntry, request: GenerationRequest): JobNeeds {
+export function jobNeeds(model: ModelEntry, request: GenerationRequest, options: { readonly stepOnDevice?: boolean } = {}): JobNeeds {
   const inputs = new Set(request.inputs.map((i) => i.modality));
   const outputs = request.outputs;
   const components = new Set<string>();
   if (inputs.has('report')) components.add('clip_text');
   if (inputs.has('frontal') || inputs.has('lateral')) components.add('clip_vision');
   for (const c of denoiseComponents(outputs)) components.add(c);
+  if (options.stepOnDevice) components.add(STEP_GRAPH);
   if (outputs.includes('frontal') || outputs.includes('lateral')) components.add('vae_decoder');
   if (outputs.includes('report')) {
     components.add('gpt2_init');
@@ -151,6 +152,8 @@ export interface GenerateEnv {
   run(component: string, feeds: Record<string, FeedTensor>, stats: RunStats): Promise<Record<string, OutputTensor>>;
   /** `run` that leaves the graph's device outputs on the GPU (omitted: everything is read back). */
   runKeeping?(component: string, feeds: Record<string, FeedTensor>, stats: RunStats): Promise<KeptOutputs>;
+  /** Whether the denoise loop runs its updates in the model's step graph (omitted: exactly when on WebGPU). */
+  stepOnDevice?(): boolean;
   loadUnconditional(): Promise<Unconditional>;
   loadTextTools(needs: { readonly clip: boolean; readonly gpt2: boolean }): Promise<TextTools>;
 }
@@ -174,7 +177,9 @@ export async function generate(
     emit,
     run: (component, feeds) => env.run(component, feeds, stats),
     ...(keep ? { runKeeping: (component: string, feeds: Record<string, FeedTensor>) => keep(component, feeds, stats) } : {}),
+    stepOnDevice: !!keep && hasStepGraph(model) && (env.stepOnDevice?.() ?? env.backend() === 'webgpu'),
   };
+  const needs = jobNeeds(model, request, { stepOnDevice: ctx.stepOnDevice === true });
   const phases: JobPhaseTiming[] = [];
   let phaseStart = started;
   let phaseRunMs = 0;
@@ -186,7 +191,6 @@ export async function generate(
     phaseRunMs = stats.sessionRunMs;
     phaseYieldMs = yieldClock.ms;
   };
-  const needs = jobNeeds(model, request);
   await env.prepare(needs, signal);
   throwIfAborted(signal);
 

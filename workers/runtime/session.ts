@@ -41,6 +41,22 @@ export function disposeDeviceTensor(t: OutputTensor | DeviceTensor | undefined):
   if (t && isDeviceTensor(t)) t.tensor.dispose?.();
 }
 
+/** A kept output as the next run's input (CPU outputs are fed as float32). */
+export function asFeed(t: OutputTensor | DeviceTensor): FeedTensor {
+  return isDeviceTensor(t) ? t : float32(t.data, t.dims);
+}
+
+/**
+ * The values of a kept output on the CPU: a device tensor is read back (a GPU→CPU copy, queued with the runs so it
+ * never overlaps one) and stays alive; the caller still disposes it.
+ */
+export async function readKept(t: OutputTensor | DeviceTensor, what: string): Promise<Float32Array> {
+  if (!isDeviceTensor(t)) return t.data;
+  const { tensor } = t;
+  if (!tensor.getData) throw new Error(`${what}: this runtime cannot read a GPU tensor back`);
+  return toFloat32(await enqueueOrt(() => (tensor.getData as () => Promise<unknown>).call(tensor)), what);
+}
+
 /** Accumulates milliseconds inside `session.run` (one per job). */
 export interface RunStats {
   sessionRunMs: number;

@@ -95,6 +95,11 @@ export function createDdimSampler(schedule: ScheduleConfig, steps: number, eta: 
 
   const sampler: LatentSampler = {
     timesteps,
+    linear(i: number) {
+      const c = perStep[i];
+      if (c === undefined) throw new Error(`Step index ${i} out of range`);
+      return { kEps: c.sqrtOneMinusAlpha, kDiv: c.sqrtAlpha, pX0: c.sqrtAlphaPrev, pEps: c.dirCoeff, pNoise: c.sigma, pX: 0, pX0Prev: 0 };
+    },
     step(_name: string, i: number, x: Float32Array, eps: Float32Array, noise: NoiseSource) {
       assertStepArgs(sampler, i, x, eps);
       const c = perStep[i];

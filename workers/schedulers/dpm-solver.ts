@@ -71,6 +71,11 @@ export function createDpmSolverSampler(schedule: ScheduleConfig, steps: number):
 
   const sampler: LatentSampler = {
     timesteps: Object.freeze(timesteps),
+    linear(i: number) {
+      const c = coeffs[i];
+      if (c === undefined) throw new Error(`Step index ${i} out of range`);
+      return { kEps: c.sigmaS, kDiv: c.alphaS, pX0: c.x0Coeff, pEps: 0, pNoise: 0, pX: c.xCoeff, pX0Prev: c.x0PrevCoeff };
+    },
     step(name: string, i: number, x: Float32Array, eps: Float32Array, _noise: NoiseSource) {
       assertStepArgs(sampler, i, x, eps);
       const last = history.get(name);

@@ -58,6 +58,12 @@ export function fakeComponents(): { name: string; role: string; modality?: strin
       outputs: [f('logits', ['B', 'T', vocab]), f('present_keys', kv), f('present_values', kv)],
     },
     { name: 'phantom_classifier', role: 'classifier', inputs: [f('image', ['B', 1, S, S])], outputs: [f('probs', ['B', FAKE.labels.length])] },
+    // Any rank (image and text latents): an empty shape skips the fake's rank check.
+    {
+      name: 'latent_step', role: 'sampler-step',
+      inputs: [f('x', []), f('eps2', []), f('x0_prev', []), f('noise', []), f('coeffs', [8])],
+      outputs: [f('prev', []), f('prev2', []), f('x0', [])],
+    },
   );
   return out;
 }
@@ -135,7 +141,11 @@ export class FakeGpuTensor implements OrtTensorLike {
   readonly location = 'gpu-buffer';
   disposals = 0;
   downloads = 0;
-  constructor(private readonly host: FakeTensor) {}
+  constructor(
+    private readonly host: FakeTensor,
+    /** "<graph>.<output>" that produced it. */
+    readonly source: string,
+  ) {}
   get type(): string {
     return this.host.type;
   }
@@ -234,7 +244,7 @@ export function createFakeBinding(
             const t = fed instanceof FakeGpuTensor ? fed.hostTensor() : (fed as FakeTensor | undefined);
             if (!t) throw new Error(`${name}: missing input ${input.name}`);
             if (t.type !== input.dtype) throw new Error(`${name}.${input.name}: dtype ${t.type}, expected ${input.dtype}`);
-            if (t.dims.length !== input.shape.length) throw new Error(`${name}.${input.name}: rank ${t.dims.length}, expected ${input.shape.length}`);
+            if (input.shape.length > 0 && t.dims.length !== input.shape.length) throw new Error(`${name}.${input.name}: rank ${t.dims.length}, expected ${input.shape.length}`);
             input.shape.forEach((s, k) => {
               const d = t.dims[k] as number;
               if (typeof s === 'number' && d !== s) throw new Error(`${name}.${input.name}: dim ${k} is ${d}, expected ${s}`);
@@ -253,7 +263,7 @@ export function createFakeBinding(
           const outputs = compute(name, hostFeeds);
           for (const [key, tensor] of Object.entries(outputs)) {
             if (!onDevice.has(key)) continue;
-            const gpu = new FakeGpuTensor(tensor as FakeTensor);
+            const gpu = new FakeGpuTensor(tensor as FakeTensor, `${name}.${key}`);
             gpuTensors.push(gpu);
             outputs[key] = gpu;
           }
@@ -329,6 +339,33 @@ function compute(name: string, feeds: Record<string, FakeTensor>): Record<string
       return out(next, [layers, 1, heads, p + 1, headDim]);
     };
     return { logits: out(logits, [1, 1, vocab]), present_keys: grow(pk), present_values: grow(get('past_values')) };
+  }
+  if (name === 'latent_step') {
+    // toolchain/medcodi/step_graph.py's arithmetic, each operation rounded to float32 in the graph's order.
+    const r = Math.fround;
+    const [s, kEps, kDiv, pX0, pEps, pNoise, pX, pX0Prev] = Array.from(fl('coeffs'));
+    const x = fl('x');
+    const eps2 = fl('eps2');
+    const noise = fl('noise');
+    const x0Prev = fl('x0_prev');
+    const n = x.length;
+    if (eps2.length !== 2 * n || noise.length !== n || x0Prev.length !== n) throw new Error('latent_step: inputs of different sizes');
+    const prev = new Float32Array(n);
+    const x0 = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const u = eps2[i] as number;
+      const e = r(u + r((s as number) * r((eps2[n + i] as number) - u)));
+      x0[i] = r(r((x[i] as number) - r((kEps as number) * e)) / (kDiv as number));
+      let v = r(r((pX0 as number) * (x0[i] as number)) + r((pEps as number) * e));
+      v = r(v + r((pNoise as number) * (noise[i] as number)));
+      v = r(v + r((pX as number) * (x[i] as number)));
+      prev[i] = r(v + r((pX0Prev as number) * (x0Prev[i] as number)));
+    }
+    const dims = [...get('x').dims];
+    const prev2 = new Float32Array(2 * n);
+    prev2.set(prev);
+    prev2.set(prev, n);
+    return { prev: out(prev, dims), prev2: out(prev2, [2 * (dims[0] as number), ...dims.slice(1)]), x0: out(x0, dims) };
   }
   if (name === 'phantom_classifier') {
     const img = fl('image');
