@@ -107,6 +107,12 @@ test.describe('parity with PyTorch', () => {
     expect(report.wasmThreads).toBe(2);
     expectGraphs(report, graphs);
     expectRuns(report, runs, Object.keys(runs.runs), graphs.tolerance);
+    expect(report.runs.every((r) => !r.stepGraph && r.keptOnDevice === 0)).toBe(true);
+    // The same runs with the updates in latent_step.onnx, the WebGPU path's graph, here on ORT-web's WASM kernels.
+    const viaGraph = await runParity(page, { modelId: MODEL_ID, runs, stepGraph: true });
+    annotate(viaGraph);
+    expect(viaGraph.runs.every((r) => r.stepGraph)).toBe(true);
+    expectRuns(viaGraph, runs, Object.keys(runs.runs), graphs.tolerance);
     expect(offOrigin).toEqual([]);
   });
 

@@ -45,6 +45,20 @@ def balanced_sources(n: int, size: int) -> List:
     return cases
 
 
+@torch.no_grad()
+def embed_reports(clip, cfg, clip_tok, reports: List[str]) -> torch.Tensor:
+    """CLIP text embeddings [B, E] of report strings (the conditions of T→* rows)."""
+    ids = torch.tensor(tt.encode_clip(clip_tok, reports, cfg.clip_text.max_position_embeddings,
+                                      cfg.clip_text.bos_token_id, cfg.clip_text.eos_token_id))
+    return clip.encode_text(ids)[:, 0]
+
+
+@torch.no_grad()
+def classify_grey(clf, img01: torch.Tensor) -> np.ndarray:
+    """Phantom-classifier findings (0/1 per label) of grey images [B, S, S] in [0, 1]."""
+    return (clf(img01.unsqueeze(1)) > 0.5).numpy().astype(int)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", type=Path, default=Path("runs/nano"))
@@ -73,15 +87,12 @@ def main() -> None:
     @torch.no_grad()
     def embed(batch, modality):
         if modality == "report":
-            ids = torch.tensor(tt.encode_clip(clip_tok, [c.report for c in batch], cfg.clip_text.max_position_embeddings,
-                                              cfg.clip_text.bos_token_id, cfg.clip_text.eos_token_id))
-            return clip.encode_text(ids)[:, 0]
+            return embed_reports(clip, cfg, clip_tok, [c.report for c in batch])
         im = torch.from_numpy(np.stack([getattr(c, modality) for c in batch]).astype(np.float32))
         return clip.encode_image(clip_preprocess(im, cfg.clip_vision))[:, 0]
 
-    @torch.no_grad()
     def classify(img01: torch.Tensor) -> np.ndarray:
-        return (clf(img01.unsqueeze(1)) > 0.5).numpy().astype(int)
+        return classify_grey(clf, img01)
 
     @torch.no_grad()
     def run(inputs, targets, steps, seed):

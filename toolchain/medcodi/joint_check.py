@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from . import text_tokenizers as tt
-from .evaluate import balanced_sources
+from .evaluate import balanced_sources, classify_grey, embed_reports
 from .export import load_trained
 from .preprocess import vae_output_to_grey
 from .sampling import NoiseStreams, sample
@@ -36,13 +36,10 @@ def joint_check(run: Path, steps: int, n: int, seed: int = 4000) -> dict:
     sources = balanced_sources(n, cfg.image_size)
     truth = np.stack([c.label_vector() for c in sources]).astype(int)
     with torch.no_grad():
-        ids = torch.tensor(tt.encode_clip(tok, [c.report for c in sources], cfg.clip_text.max_position_embeddings,
-                                          cfg.clip_text.bos_token_id, cfg.clip_text.eos_token_id))
-        cond = {"report": clip.encode_text(ids)[:, 0]}
+        cond = {"report": embed_reports(clip, cfg, tok, [c.report for c in sources])}
 
         def labels(latent: torch.Tensor) -> np.ndarray:
-            grey = vae_output_to_grey(vae.decode(latent / cfg.vae.scale_factor))
-            return (clf(grey.unsqueeze(1)) > 0.5).numpy().astype(int)
+            return classify_grey(clf, vae_output_to_grey(vae.decode(latent / cfg.vae.scale_factor)))
 
         def gen(targets):
             return sample(model.unets, cfg, cond, uncond, targets, steps=steps, guidance=7.5, eta=1.0,
