@@ -108,8 +108,10 @@ def add_to_model(model: dict, folder: Path) -> dict:
     entry = component_entry(path, folder)
     variants = list({v["id"]: v["dtype"] for comp in model["components"] if comp["name"] != NAME
                      for v in comp["variants"]}.items())   # in the model's own order
-    entry["variants"] = [{"id": vid, "dtype": dtype, "files": entry["variants"][0]["files"]} for vid, dtype in variants] \
-        or entry["variants"]
+    # a converted model's variants also name their weight format (fp32/q4/q8); this graph has no weights to quantize
+    has_format = any("format" in v for comp in model["components"] for v in comp["variants"])
+    entry["variants"] = [{"id": vid, "dtype": dtype, **({"format": "fp32"} if has_format else {}),
+                          "files": entry["variants"][0]["files"]} for vid, dtype in variants] or entry["variants"]
     model["components"] = [comp for comp in model["components"] if comp["name"] != NAME] + [entry]
     return entry
 

@@ -74,6 +74,15 @@ def test_add_to_model_lists_one_shared_file_per_variant_and_replaces_an_old_entr
     assert first["variants"][0]["files"][0]["path"] == "latent_step.onnx"
     assert (tmp_path / "latent_step.onnx").stat().st_size == first["variants"][0]["files"][0]["bytes"]
 
+    assert all("format" not in v for v in first["variants"])   # the nano export names no weight formats
+
+
+def test_add_to_model_names_fp32_format_when_the_converted_model_names_formats(tmp_path):
+    model = {"components": [{"name": "unet_text", "variants": [{"id": "q4f16", "dtype": "q4f16", "format": "q4"},
+                                                                 {"id": "fp32", "dtype": "fp32", "format": "fp32"}]}]}
+    entry = add_to_model(model, tmp_path)
+    assert [(v["id"], v["format"]) for v in entry["variants"]] == [("q4f16", "fp32"), ("fp32", "fp32")]
+
 
 def test_bundled_model_ships_the_current_graph():
     entry = next(m for m in json.loads((ROOT / "models-manifest.json").read_text())["models"]
