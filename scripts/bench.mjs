@@ -15,7 +15,8 @@
  * (Chromium WASM 2 threads within 2.5x of onnxruntime-node 2 threads; ≤ 5% outside session.run) are reported.
  *
  * Options: --steps N (50) --repeat N (1) --threads 1,2 --only chromium|node --dist DIR (skip the build and serve
- *          DIR) --out FILE (bench-results.json) --model ID (medcodi-nano)
+ *          DIR) --out FILE (bench-results.json) --model ID (medcodi-nano) --cancel-flag on|off (on: jobs get a
+ *          shared cancel flag as in the studio; off: cancel by message only, as without cross-origin isolation)
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -35,6 +36,7 @@ const { values: opts } = parseArgs({
     dist: { type: 'string' },
     out: { type: 'string', default: 'bench-results.json' },
     model: { type: 'string', default: 'medcodi-nano' },
+    'cancel-flag': { type: 'string', default: 'on' },
     'node-child': { type: 'string' },
   },
 });
@@ -42,6 +44,10 @@ const STEPS = Number(opts.steps);
 const REPEAT = Math.max(1, Number(opts.repeat));
 const THREADS = opts.threads.split(',').map(Number);
 const MODEL_ID = opts.model;
+if (!['on', 'off'].includes(opts['cancel-flag'])) throw new Error(`--cancel-flag is on or off, not ${opts['cancel-flag']}`);
+// on: each job gets a shared cancel flag, as the studio's runJob passes one (its loops then yield every 100 ms);
+// off: cancel by message only (yields every 16 ms), what a page without cross-origin isolation gets.
+const CANCEL_FLAG = opts['cancel-flag'] === 'on';
 
 const DIRECTIONS = [
   { id: 'T>F', inputs: ['report'], outputs: ['frontal'] },
@@ -75,6 +81,7 @@ function request(direction, steps) {
     inputs: direction.inputs.map((m) => (m === 'report' ? { modality: m, weight: 1, text: REPORT } : { modality: m, weight: 1, ...phantom() })),
     outputs: direction.outputs,
     settings: settings(steps),
+    cancelFlag: CANCEL_FLAG,
   };
 }
 
@@ -117,7 +124,7 @@ async function nodeChild(threads) {
   const timer = setInterval(sample, 10);
   const engine = await module.createNodeEngine(threads);
   await engine.prepareModel(MODEL_ID, undefined, () => undefined);
-  const toEngine = (req, jobId) => ({
+  const toEngine = ({ cancelFlag: _flag, ...req }, jobId) => ({
     ...req,
     jobId,
     inputs: req.inputs.map((i) => (i.modality === 'report' ? i : { modality: i.modality, weight: i.weight, image: { width: i.width, height: i.height, pixels: Uint8ClampedArray.from(i.pixels) } })),
@@ -130,7 +137,8 @@ async function nodeChild(threads) {
     const runs = [];
     for (let r = 0; r < REPEAT; r++) {
       const started = performance.now();
-      const result = await engine.generate(toEngine(request(d, STEPS), `bench-${++job}`), sample);
+      const cancelFlag = CANCEL_FLAG ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+      const result = await engine.generate(toEngine(request(d, STEPS), `bench-${++job}`), sample, cancelFlag);
       runs.push({ totalMs: result.timings.totalMs, sessionRunMs: result.timings.sessionRunMs, wallMs: performance.now() - started, steps: result.timings.stepsRun, phases: result.timings.phases ?? [] });
     }
     results.push(summarise(d.id, runs));
@@ -145,7 +153,7 @@ async function nodeChild(threads) {
 
 function runNodeChild(threads) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--node-child', String(threads), '--steps', String(STEPS), '--repeat', String(REPEAT), '--model', MODEL_ID], {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--node-child', String(threads), '--steps', String(STEPS), '--repeat', String(REPEAT), '--model', MODEL_ID, '--cancel-flag', opts['cancel-flag']], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });

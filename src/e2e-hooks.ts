@@ -11,6 +11,7 @@ import type { EngineApi, EngineInitOptions } from './contracts/engine-api';
 import type { Backend, GenerationRequest, GenerationSettings, JobTimings } from './contracts/job';
 import type { Modality } from './contracts/modality';
 import type { ParityReport, ParityRequest } from './contracts/parity';
+import { createCancelFlag } from './contracts/cancel-flag';
 
 /** A generation request with images as plain arrays. */
 export interface E2EGenerateRequest {
@@ -21,6 +22,8 @@ export interface E2EGenerateRequest {
   )[];
   readonly outputs: readonly Modality[];
   readonly settings: GenerationSettings;
+  /** Pass a shared cancel flag, as runJob does (default true; false: cancel by message only). */
+  readonly cancelFlag?: boolean;
 }
 
 export interface E2EGenerateResult {
@@ -90,11 +93,13 @@ export function installE2EHooks(): void {
       };
       let events = 0;
       const started = performance.now();
+      // A shared cancel flag, as runJob passes one, so the bench measures the studio's own loop settings.
       const result = await api().generate(
         full,
         proxy(() => {
           events += 1;
         }),
+        request.cancelFlag === false ? undefined : createCancelFlag(),
       );
       const wallMs = performance.now() - started;
       const images: Record<string, { width: number; height: number; mean: number }> = {};

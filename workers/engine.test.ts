@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConditionInput, GenerationRequest, GenerationSettings, JobEvent } from '../src/contracts/job';
 import type { Modality } from '../src/contracts/modality';
 import { DIRECTIONS } from '../src/contracts/modality';
+import { createCancelFlag, setCancelFlag } from '../src/contracts/cancel-flag';
 import { createEngine } from './engine';
 import type { EngineDeps } from './engine';
 import { FileCache } from './registry/file-cache';
@@ -196,6 +197,44 @@ describe('Engine', () => {
     expect(queuedEvents.at(-1)).toEqual({ type: 'done', jobId: queued.jobId });
     const again = await engine.generate(request(['report'], ['frontal']), () => undefined);
     expect(again.timings.stepsRun).toBe(4);
+  });
+
+  it('stops at the next step when the shared cancel flag is set, with no message and no yield needed', async () => {
+    // Runs block the thread and resolve in microtasks (ORT-web WASM), so only the flag can reach the loop here.
+    const binding = createFakeBinding({ runBusyMs: 0.5 });
+    const { engine } = setup({ binding });
+    await engine.init('https://studio.test/models-manifest.json');
+    await engine.generate(request(['report'], ['frontal']), () => undefined); // warm: sessions + files
+    const flag = createCancelFlag();
+    expect(flag).toBeDefined();
+    const job = request(['report'], ['frontal'], { steps: 200 });
+    const unetRuns = () => binding.calls.filter((c) => c.component.startsWith('unet_')).length;
+    let runsAtCancel = -1;
+    const events: JobEvent[] = [];
+    const outcome = engine.generate(job, (e) => {
+      events.push(e);
+      if (e.type === 'denoise' && runsAtCancel < 0) {
+        runsAtCancel = unetRuns();
+        setCancelFlag(flag as Int32Array); // what the UI thread does, in memory both threads share
+      }
+    }, flag).then(() => 'finished', (e: Error) => e.name);
+    expect(await outcome).toBe('AbortError');
+    expect(events.at(-1)).toEqual({ type: 'cancelled', jobId: job.jobId });
+    expect(runsAtCancel).toBeGreaterThan(0);
+    expect(unetRuns() - runsAtCancel).toBeLessThanOrEqual(1); // at most the step already under way
+    const again = await engine.generate(request(['report'], ['frontal']), () => undefined, createCancelFlag());
+    expect(again.timings.stepsRun).toBe(4);
+  });
+
+  it('refuses a cancel flag that is not shared memory, with a clear message', async () => {
+    const { engine } = setup();
+    await engine.init('https://studio.test/models-manifest.json');
+    const events: JobEvent[] = [];
+    const job = request(['report'], ['frontal']);
+    await expect(engine.generate(job, (e) => events.push(e), new Int32Array(1))).rejects.toThrow(
+      'The cancel flag must be an Int32Array over a SharedArrayBuffer (createCancelFlag), or left out',
+    );
+    expect(events.at(-1)?.type).toBe('error');
   });
 
   it('rejects invalid requests before queueing, with an error event', async () => {

@@ -20,6 +20,8 @@ import { isAbort, releaseCallback, safeEmitter } from './job-events';
 import { ModelAssets } from './model-assets';
 import type { GenerateEnv, JobNeeds } from './pipeline/generate';
 import { generate, validateRequest } from './pipeline/generate';
+import { attachCancelFlag } from './pipeline/context';
+import { isCancelFlag } from '../src/contracts/cancel-flag';
 import { FileCache } from './registry/file-cache';
 import type { ModelFile } from './registry/model-registry';
 import { ModelRegistry } from './registry/model-registry';
@@ -194,14 +196,20 @@ export class Engine implements EngineApi {
     return storageInfo(requestPersist);
   }
 
-  async generate(request: GenerationRequest, onEvent: ProgressCallback): Promise<JobResult> {
+  async generate(request: GenerationRequest, onEvent: ProgressCallback, cancelFlag?: Int32Array): Promise<JobResult> {
     const emit = safeEmitter(onEvent);
     const jobId = request?.jobId;
     try {
+      if (cancelFlag !== undefined && !isCancelFlag(cancelFlag)) {
+        throw new Error('The cancel flag must be an Int32Array over a SharedArrayBuffer (createCancelFlag), or left out');
+      }
       const { registry } = this.ready();
       const model = registry.model(request.modelId);
       validateRequest(request, model);
-      const pending = this.queue.enqueue(jobId, (signal) => this.runGenerate(request, model, signal, emit));
+      const pending = this.queue.enqueue(jobId, (signal) => {
+        if (cancelFlag) attachCancelFlag(signal, cancelFlag);
+        return this.runGenerate(request, model, signal, emit);
+      });
       emit({ type: 'queued', jobId });
       const result = await pending;
       await emit.settle({ type: 'done', jobId });

@@ -55,7 +55,8 @@ export type ProgressCallback = (event: JobEvent) => void;
 /**
  * The one API between the UI thread and the engine worker (comlink). The worker implements it; the UI calls
  * `wrap<EngineApi>()`. Callbacks cross as comlink proxies. Cancellation is cooperative: `cancel(jobId)` sets the
- * job's AbortSignal, which the pipeline checks every denoising step and every decoded token.
+ * job's AbortSignal and a shared cancel flag is set directly; the pipeline checks both every denoising step and
+ * every decoded token.
  */
 export interface EngineApi {
   /** Loads and validates the manifest (throws a clear message on schema errors) and probes the device. */
@@ -70,7 +71,11 @@ export interface EngineApi {
    */
   evictModel(modelId: string, variant?: string): Promise<void>;
   storageInfo(requestPersist: boolean): Promise<StorageInfo>;
-  generate(request: GenerationRequest, onEvent: ProgressCallback): Promise<JobResult>;
+  /**
+   * `cancelFlag` (optional, from `createCancelFlag`): a shared flag the caller sets to cancel; the worker reads it
+   * every step and token without waiting for the event loop. `cancel(jobId)` works with or without it.
+   */
+  generate(request: GenerationRequest, onEvent: ProgressCallback, cancelFlag?: Int32Array): Promise<JobResult>;
   cancel(jobId: string): Promise<void>;
   classify(modelId: string, image: GreyImage): Promise<ClassifierResult>;
   /**

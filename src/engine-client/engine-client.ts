@@ -3,8 +3,9 @@
  * `runJob()` which adds AbortSignal cancellation and progress callbacks on top of `EngineApi.generate`.
  *
  * Notes:
- * - Cancellation is cooperative: aborting the signal calls `cancel(jobId)` in the worker; the worker is never
- *   terminated (its ONNX sessions are expensive to rebuild) and the next job runs normally.
+ * - Cancellation is cooperative: aborting the signal sets the job's shared cancel flag (cross-origin isolated
+ *   pages) and calls `cancel(jobId)` in the worker; the worker is never terminated (its ONNX sessions are
+ *   expensive to rebuild) and the next job runs normally.
  * - The progress callback crosses as a comlink proxy. The worker releases its end when the job settles
  *   (that closes the channel); here the callback is also switched off in `finally`, so no late event can reach
  *   the UI after runJob settled.
@@ -14,6 +15,7 @@ import { proxy, wrap } from 'comlink';
 import type { Remote } from 'comlink';
 import type { EngineApi, StorageInfo } from '../contracts/engine-api';
 import type { GenerationRequest, JobEvent, JobResult } from '../contracts/job';
+import { createCancelFlag, setCancelFlag } from '../contracts/cancel-flag';
 
 let worker: Worker | null = null;
 let engine: Remote<EngineApi> | null = null;
@@ -64,12 +66,15 @@ export async function runJob(request: GenerationRequest, options: RunJobOptions 
   const callback = proxy((event: JobEvent) => {
     if (open) onEvent?.(event);
   });
+  // The worker reads the shared flag every step; the cancel message also covers a job still downloading or queued.
+  const cancelFlag = signal ? createCancelFlag() : undefined;
   const onAbort = () => {
+    if (cancelFlag) setCancelFlag(cancelFlag);
     void api.cancel(request.jobId).catch(() => undefined);
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    return await orWorkerFailure(api.generate(request, callback));
+    return await orWorkerFailure(api.generate(request, callback, cancelFlag));
   } finally {
     open = false;
     signal?.removeEventListener('abort', onAbort);

@@ -7,7 +7,8 @@ import type { Modality } from '../../src/contracts/modality';
 import type { ModelEntry } from '../../src/contracts/manifest-schema';
 import type { FeedTensor, KeptOutputs, OutputTensor, RunStats } from '../runtime/session';
 import type { NoiseSource } from '../schedulers/sampler';
-import { throwIfAborted } from '../registry/download';
+import { abortError } from '../registry/download';
+import { isCancelFlagSet } from '../../src/contracts/cancel-flag';
 
 export type RunGraph = (component: string, feeds: Record<string, FeedTensor>) => Promise<Record<string, OutputTensor>>;
 
@@ -67,7 +68,19 @@ export function pickOutput(outputs: Record<string, OutputTensor>, name: string, 
   throw new Error(`${component} has no output "${name}" (it returned ${Object.keys(outputs).join(', ') || 'nothing'})`);
 }
 
-export { throwIfAborted };
+/** Shared cancel flags (src/contracts/cancel-flag.ts) by the signal of the job they cancel. */
+const cancelFlags = new WeakMap<AbortSignal, Int32Array>();
+
+/** From now on the checks of the job with this signal also read the caller's shared cancel flag. */
+export function attachCancelFlag(signal: AbortSignal, flag: Int32Array): void {
+  cancelFlags.set(signal, flag);
+}
+
+/** Throws an AbortError if the job was cancelled: by its signal (`cancel(jobId)`) or by its shared flag. */
+export function throwIfAborted(signal: AbortSignal): void {
+  const flag = cancelFlags.get(signal);
+  if (signal.aborted || (flag !== undefined && isCancelFlagSet(flag))) throw abortError();
+}
 
 /** One MessageChannel for every yield (creating a channel per yield cost more than the yield itself). */
 let yieldChannel: MessageChannel | null = null;
@@ -103,15 +116,22 @@ export function yieldToEventLoop(): Promise<void> {
  * Chromium (2 threads, medians of 5) spent 7 ms outside session.run instead of 13 (4.8 % against 5.6 %).
  */
 export const YIELD_INTERVAL_MS = 16;
+
+/**
+ * The same for a job with a shared cancel flag: a cancel no longer waits for a yield (it lands within one graph
+ * run), so the loop yields only to answer the UI's other calls, which 100 ms keeps prompt.
+ */
+export const YIELD_INTERVAL_WITH_CANCEL_FLAG_MS = 100;
 let lastYield = -Infinity;
 
 /** Time the checkpoints of this worker have spent waiting for their yields (a job reads the difference). */
 export const yieldClock = { ms: 0 };
 
-/** Yields to the event loop (at most every YIELD_INTERVAL_MS), then throws an AbortError if the job was cancelled. */
+/** Yields to the event loop (at most every YIELD_INTERVAL_MS, or the flag interval), then throws an AbortError if the job was cancelled. */
 export async function checkpoint(signal: AbortSignal): Promise<void> {
   const before = performance.now();
-  if (before - lastYield >= YIELD_INTERVAL_MS) {
+  const interval = cancelFlags.has(signal) ? YIELD_INTERVAL_WITH_CANCEL_FLAG_MS : YIELD_INTERVAL_MS;
+  if (before - lastYield >= interval) {
     await yieldToEventLoop();
     lastYield = performance.now();
     yieldClock.ms += lastYield - before;
