@@ -7,6 +7,9 @@ import type { StudioDeps } from './studio-types';
 
 const grey: GreyImage = { width: 1, height: 1, pixels: new Uint8ClampedArray([7]) };
 
+/** zustand's persist API on a store made by createPersistedStudioStore (its return type does not show it). */
+const hasHydrated = (store: object) => (store as { persist: { hasHydrated(): boolean } }).persist.hasHydrated();
+
 function resultFor(request: GenerationRequest): JobResult {
   return {
     jobId: request.jobId,
@@ -221,6 +224,53 @@ describe('settings persistence', () => {
     const saved = JSON.parse(memory.get('medcodi-studio-settings') ?? '{}') as { state: Record<string, unknown>; version: number };
     expect(saved.version).toBe(2);
     expect(saved.state['variantChoices']).toEqual({ 'medcodi-nano': 'q4' });
+  });
+
+  it('keeps the model picked while IndexedDB was still being read (first visit: nothing saved)', async () => {
+    // Hydration is asynchronous; the manifest can arrive first and pick the model (the e2e flake "No model is
+    // available yet" came from the empty hydration resetting it to null).
+    const memory = new Map<string, string>();
+    let release: () => void = () => undefined;
+    const slowRead = new Promise<void>((resolve) => (release = resolve));
+    const storage = {
+      getItem: async (k: string) => {
+        const value = memory.get(k) ?? null; // IndexedDB orders the read before later writes; it answers late
+        await slowRead;
+        return value;
+      },
+      setItem: async (k: string, v: string) => void memory.set(k, v),
+      removeItem: async (k: string) => void memory.delete(k),
+    };
+    const store = createPersistedStudioStore(fakeDeps(), storage);
+    store.getState().ensureModel(['medcodi-nano']);
+    store.getState().updateSettings({ steps: 9 });
+    release();
+    await vi.waitFor(() => expect(hasHydrated(store)).toBe(true));
+    expect(store.getState().modelId).toBe('medcodi-nano');
+    expect(store.getState().settings.steps).toBe(9);
+  });
+
+  it('restores saved settings over the session defaults, but a saved "no model" does not unselect one', async () => {
+    const memory = new Map<string, string>([
+      ['medcodi-studio-settings', JSON.stringify({ state: { settings: { ...DEFAULT_SETTINGS, steps: 7 }, modelId: null }, version: 2 })],
+    ]);
+    let release: () => void = () => undefined;
+    const slowRead = new Promise<void>((resolve) => (release = resolve));
+    const storage = {
+      getItem: async (k: string) => {
+        const value = memory.get(k) ?? null; // IndexedDB orders the read before later writes; it answers late
+        await slowRead;
+        return value;
+      },
+      setItem: async (k: string, v: string) => void memory.set(k, v),
+      removeItem: async (k: string) => void memory.delete(k),
+    };
+    const store = createPersistedStudioStore(fakeDeps(), storage);
+    store.getState().ensureModel(['medcodi-nano']);
+    release();
+    await vi.waitFor(() => expect(hasHydrated(store)).toBe(true));
+    expect(store.getState().settings.steps).toBe(7);
+    expect(store.getState().modelId).toBe('medcodi-nano');
   });
 
   it('persists only settings and the model choice, and restores them', async () => {

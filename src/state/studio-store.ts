@@ -61,6 +61,17 @@ export function migrateSettings(persisted: unknown): PersistedSettings {
   return { settings: settings as unknown as SettingsDraft, modelId, backendPreference, variantChoices };
 }
 
+/**
+ * Hydration (IndexedDB: asynchronous) may finish after the session already set state, e.g. the model the manifest
+ * picked. zustand calls merge with `undefined` when nothing is saved (first visit): then the session's state stays.
+ * Otherwise the saved settings win, but a saved "no model chosen" never unselects the session's model.
+ */
+export function mergeSavedSettings(persisted: unknown, current: StudioState): StudioState {
+  if (persisted === undefined || persisted === null) return current;
+  const saved = migrateSettings(persisted);
+  return { ...current, ...saved, modelId: saved.modelId ?? current.modelId };
+}
+
 export function createStudioStore(deps: StudioDeps): StoreApi<StudioState> {
   return createStore<StudioState>()(studioCreator(deps));
 }
@@ -73,7 +84,7 @@ export function createPersistedStudioStore(deps: StudioDeps, storage: StateStora
       storage: createJSONStorage(() => storage),
       partialize: partializeSettings,
       migrate: (persisted) => migrateSettings(persisted),
-      merge: (persisted, current) => ({ ...current, ...migrateSettings(persisted) }),
+      merge: mergeSavedSettings,
     }),
   );
 }

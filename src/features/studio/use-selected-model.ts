@@ -18,9 +18,10 @@ export function useSelectedModel(): { model: ModelEntry | null; imageSize: numbe
   const modelId = useStudio(selectModelId);
   const ids = manifest.data?.models.map((m) => m.id);
   const idsKey = ids?.join('\n');
+  // Also when modelId changes: restored settings may name a model this manifest no longer has.
   useEffect(() => {
     if (idsKey !== undefined) studioStore.getState().ensureModel(idsKey.split('\n'));
-  }, [idsKey]);
+  }, [idsKey, modelId]);
   const data = manifest.data;
   useEffect(() => {
     if (data) studioStore.getState().keepOfferedVariantChoices(offeredVariantsByModel(data));
