@@ -20,7 +20,7 @@ import { isAbort, releaseCallback, safeEmitter } from './job-events';
 import { ModelAssets } from './model-assets';
 import type { GenerateEnv, JobNeeds } from './pipeline/generate';
 import { generate, validateRequest } from './pipeline/generate';
-import { attachCancelFlag } from './pipeline/context';
+import { attachCancelFlag } from './job-abort';
 import { isCancelFlag } from '../src/contracts/cancel-flag';
 import { FileCache } from './registry/file-cache';
 import type { ModelFile } from './registry/model-registry';

@@ -3,7 +3,7 @@
  * notices at its next check: every denoising step, every token, every download read) or removes a queued one
  * before it starts. A cancelled or failed job never blocks the jobs behind it.
  */
-import { abortError } from './registry/download';
+import { abortError } from './job-abort';
 
 interface Entry {
   readonly id: string;

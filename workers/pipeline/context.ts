@@ -7,8 +7,7 @@ import type { Modality } from '../../src/contracts/modality';
 import type { ModelEntry } from '../../src/contracts/manifest-schema';
 import type { FeedTensor, KeptOutputs, OutputTensor, RunStats } from '../runtime/session';
 import type { NoiseSource } from '../schedulers/sampler';
-import { abortError } from '../registry/download';
-import { isCancelFlagSet } from '../../src/contracts/cancel-flag';
+import { hasCancelFlag, throwIfAborted } from '../job-abort';
 
 export type RunGraph = (component: string, feeds: Record<string, FeedTensor>) => Promise<Record<string, OutputTensor>>;
 
@@ -68,19 +67,7 @@ export function pickOutput(outputs: Record<string, OutputTensor>, name: string, 
   throw new Error(`${component} has no output "${name}" (it returned ${Object.keys(outputs).join(', ') || 'nothing'})`);
 }
 
-/** Shared cancel flags (src/contracts/cancel-flag.ts) by the signal of the job they cancel. */
-const cancelFlags = new WeakMap<AbortSignal, Int32Array>();
-
-/** From now on the checks of the job with this signal also read the caller's shared cancel flag. */
-export function attachCancelFlag(signal: AbortSignal, flag: Int32Array): void {
-  cancelFlags.set(signal, flag);
-}
-
-/** Throws an AbortError if the job was cancelled: by its signal (`cancel(jobId)`) or by its shared flag. */
-export function throwIfAborted(signal: AbortSignal): void {
-  const flag = cancelFlags.get(signal);
-  if (signal.aborted || (flag !== undefined && isCancelFlagSet(flag))) throw abortError();
-}
+export { throwIfAborted };
 
 /** One MessageChannel for every yield (creating a channel per yield cost more than the yield itself). */
 let yieldChannel: MessageChannel | null = null;
@@ -130,7 +117,7 @@ export const yieldClock = { ms: 0 };
 /** Yields to the event loop (at most every YIELD_INTERVAL_MS, or the flag interval), then throws an AbortError if the job was cancelled. */
 export async function checkpoint(signal: AbortSignal): Promise<void> {
   const before = performance.now();
-  const interval = cancelFlags.has(signal) ? YIELD_INTERVAL_WITH_CANCEL_FLAG_MS : YIELD_INTERVAL_MS;
+  const interval = hasCancelFlag(signal) ? YIELD_INTERVAL_WITH_CANCEL_FLAG_MS : YIELD_INTERVAL_MS;
   if (before - lastYield >= interval) {
     await yieldToEventLoop();
     lastYield = performance.now();

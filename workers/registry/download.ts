@@ -15,6 +15,7 @@ import type { FileCache } from './file-cache';
 import { sha256Hex } from './sha256';
 import type { StorageEstimator } from './storage';
 import { StorageQuotaError, estimateStorage, isQuotaError } from './storage';
+import { throwIfAborted } from '../job-abort';
 
 export interface DownloadProgress {
   readonly path: string;
@@ -36,14 +37,6 @@ export interface DownloadOptions {
   readonly neededBytes?: number | undefined;
   /** Minimum milliseconds between progress callbacks (the first and last are always sent). */
   readonly progressIntervalMs?: number | undefined;
-}
-
-export function abortError(): Error {
-  return new DOMException('The job was cancelled', 'AbortError');
-}
-
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw abortError();
 }
 
 /** Downloads `file` into the cache unless it is cached already. Resolves when its verified record is written. */

@@ -8,7 +8,8 @@
 import type { ModelCacheStatus } from '../../src/contracts/engine-api';
 import type { FileCache } from './file-cache';
 import type { ModelFile } from './model-registry';
-import { downloadFile, throwIfAborted } from './download';
+import { downloadFile } from './download';
+import { throwIfAborted } from '../job-abort';
 import { sha256Hex } from './sha256';
 import type { StorageEstimator } from './storage';
 
