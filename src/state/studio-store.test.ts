@@ -10,6 +10,22 @@ const grey: GreyImage = { width: 1, height: 1, pixels: new Uint8ClampedArray([7]
 /** zustand's persist API on a store made by createPersistedStudioStore (its return type does not show it). */
 const hasHydrated = (store: object) => (store as { persist: { hasHydrated(): boolean } }).persist.hasHydrated();
 
+/** Asynchronous storage over `memory` whose reads answer only after `release()`, as IndexedDB may answer late. */
+function slowStorage(memory: Map<string, string>) {
+  let release: () => void = () => undefined;
+  const slowRead = new Promise<void>((resolve) => (release = resolve));
+  const storage = {
+    getItem: async (k: string) => {
+      const value = memory.get(k) ?? null; // IndexedDB orders the read before later writes; it answers late
+      await slowRead;
+      return value;
+    },
+    setItem: async (k: string, v: string) => void memory.set(k, v),
+    removeItem: async (k: string) => void memory.delete(k),
+  };
+  return { storage, release: () => release() };
+}
+
 function resultFor(request: GenerationRequest): JobResult {
   return {
     jobId: request.jobId,
@@ -230,17 +246,7 @@ describe('settings persistence', () => {
     // Hydration is asynchronous; the manifest can arrive first and pick the model (the e2e flake "No model is
     // available yet" came from the empty hydration resetting it to null).
     const memory = new Map<string, string>();
-    let release: () => void = () => undefined;
-    const slowRead = new Promise<void>((resolve) => (release = resolve));
-    const storage = {
-      getItem: async (k: string) => {
-        const value = memory.get(k) ?? null; // IndexedDB orders the read before later writes; it answers late
-        await slowRead;
-        return value;
-      },
-      setItem: async (k: string, v: string) => void memory.set(k, v),
-      removeItem: async (k: string) => void memory.delete(k),
-    };
+    const { storage, release } = slowStorage(memory);
     const store = createPersistedStudioStore(fakeDeps(), storage);
     store.getState().ensureModel(['medcodi-nano']);
     store.getState().updateSettings({ steps: 9 });
@@ -254,17 +260,7 @@ describe('settings persistence', () => {
     const memory = new Map<string, string>([
       ['medcodi-studio-settings', JSON.stringify({ state: { settings: { ...DEFAULT_SETTINGS, steps: 7 }, modelId: null }, version: 2 })],
     ]);
-    let release: () => void = () => undefined;
-    const slowRead = new Promise<void>((resolve) => (release = resolve));
-    const storage = {
-      getItem: async (k: string) => {
-        const value = memory.get(k) ?? null; // IndexedDB orders the read before later writes; it answers late
-        await slowRead;
-        return value;
-      },
-      setItem: async (k: string, v: string) => void memory.set(k, v),
-      removeItem: async (k: string) => void memory.delete(k),
-    };
+    const { storage, release } = slowStorage(memory);
     const store = createPersistedStudioStore(fakeDeps(), storage);
     store.getState().ensureModel(['medcodi-nano']);
     release();
