@@ -7,7 +7,8 @@
  *     (src/e2e-hooks.ts);
  *   - Node, onnxruntime-node CPU, 1 and 2 intra-op threads: the same Engine and pipeline code
  *     (scripts/node-engine.ts, loaded with Vite's SSR module loader), a fresh process per thread count.
- * Per job: total time, time inside session.run (JobResult.timings) and the share outside it; peak memory
+ * Per job: total time, time inside session.run (JobResult.timings), the share outside it and that outside time per
+ * graph call (the engine's overhead per session.run, which does not depend on how fast the graphs are); peak memory
  * (Chromium: peak RSS of the renderer process, which hosts the page and its workers, via CDP SystemInfo + /proc,
  * and performance.measureUserAgentSpecificMemory(); Node: peak RSS sampled every 10 ms).
  * Each direction first runs once at 2 steps (session creation, not timed), then `--repeat` times at `--steps`;
@@ -105,7 +106,10 @@ function summarise(direction, runs) {
   );
   // the part of the outside time spent waiting in the loops' event-loop yields
   const yieldMs = median(runs.map((r) => r.phases.reduce((n, x) => n + (x.yieldMs ?? 0), 0)));
-  return { direction, totalMs, sessionRunMs, outsideShare: (totalMs - sessionRunMs) / totalMs, outsideByPhase, yieldMs, runs };
+  // Outside time per graph call: the engine's own cost, which unlike the share does not grow when the graphs run faster.
+  const sessionRuns = median(runs.map((r) => r.sessionRuns ?? 0));
+  const outsidePerCallUs = sessionRuns > 0 ? median(runs.map((r) => (1000 * (r.totalMs - r.sessionRunMs)) / (r.sessionRuns ?? 1))) : null;
+  return { direction, totalMs, sessionRunMs, outsideShare: (totalMs - sessionRunMs) / totalMs, sessionRuns, outsidePerCallUs, outsideByPhase, yieldMs, runs };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -139,7 +143,7 @@ async function nodeChild(threads) {
       const started = performance.now();
       const cancelFlag = CANCEL_FLAG ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
       const result = await engine.generate(toEngine(request(d, STEPS), `bench-${++job}`), sample, cancelFlag);
-      runs.push({ totalMs: result.timings.totalMs, sessionRunMs: result.timings.sessionRunMs, wallMs: performance.now() - started, steps: result.timings.stepsRun, phases: result.timings.phases ?? [] });
+      runs.push({ totalMs: result.timings.totalMs, sessionRunMs: result.timings.sessionRunMs, sessionRuns: result.timings.sessionRuns, wallMs: performance.now() - started, steps: result.timings.stepsRun, phases: result.timings.phases ?? [] });
     }
     results.push(summarise(d.id, runs));
   }
@@ -258,7 +262,7 @@ async function chromiumBench(url, threads) {
       for (let r = 0; r < REPEAT; r++) {
         const res = await page.evaluate((req) => window.__medcodiE2E.generate(req), request(d, STEPS));
         backend = res.backend;
-        runs.push({ totalMs: res.timings.totalMs, sessionRunMs: res.timings.sessionRunMs, wallMs: res.wallMs, steps: res.timings.stepsRun, phases: res.timings.phases ?? [] });
+        runs.push({ totalMs: res.timings.totalMs, sessionRunMs: res.timings.sessionRunMs, sessionRuns: res.timings.sessionRuns, wallMs: res.wallMs, steps: res.timings.stepsRun, phases: res.timings.phases ?? [] });
       }
       results.push(summarise(d.id, runs));
     }
@@ -300,8 +304,9 @@ function printTable(chromiumRuns, nodeRuns) {
   for (const c of chromiumRuns) for (const r of c.results) rows.push([r.direction, `Chromium WASM`, c.ortThreads ?? c.threads, r]);
   for (const n of nodeRuns) for (const r of n.results) rows.push([r.direction, `onnxruntime-node CPU`, n.threads, r]);
   rows.sort((a, b) => DIRECTIONS.findIndex((d) => d.id === a[0]) - DIRECTIONS.findIndex((d) => d.id === b[0]));
-  const header = ['direction', 'runtime', 'threads', 'total', 'in session.run', 'outside', 'outside share'];
-  const lines = rows.map(([d, rt, t, r]) => [d, rt, String(t), fmt(r.totalMs), fmt(r.sessionRunMs), fmt(r.totalMs - r.sessionRunMs), pct(r.outsideShare)]);
+  const header = ['direction', 'runtime', 'threads', 'total', 'in session.run', 'outside', 'outside share', 'graph calls', 'outside per call'];
+  const perCall = (r) => (r.outsidePerCallUs === null ? '?' : `${r.outsidePerCallUs.toFixed(0)} µs`);
+  const lines = rows.map(([d, rt, t, r]) => [d, rt, String(t), fmt(r.totalMs), fmt(r.sessionRunMs), fmt(r.totalMs - r.sessionRunMs), pct(r.outsideShare), String(r.sessionRuns), perCall(r)]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const row = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   console.log(`\n${row(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);

@@ -136,13 +136,16 @@ describe('Engine', () => {
 
   it('accounts for a job\'s time phase by phase', async () => {
     // Graph runs that block 0.5 ms, so the 20 denoising steps take longer than one yield interval.
-    const { engine } = setup({ binding: createFakeBinding({ runBusyMs: 0.5 }) });
+    const binding = createFakeBinding({ runBusyMs: 0.5 });
+    const { engine } = setup({ binding });
     await engine.init('https://studio.test/models-manifest.json');
     const { timings } = await engine.generate(request(['frontal'], ['report', 'lateral'], { steps: 20 }), () => undefined);
     const phases = timings.phases ?? [];
     expect(phases.map((p) => p.phase)).toEqual(['prepare', 'encode', 'denoise', 'decode', 'finish']);
     const sum = (f: (p: (typeof phases)[number]) => number) => phases.reduce((a, p) => a + f(p), 0);
     expect(sum((p) => p.sessionRunMs)).toBeCloseTo(timings.sessionRunMs, 6);
+    // One count per graph call: the binding is this test's own, and init and prepare run no graphs.
+    expect(timings.sessionRuns).toBe(binding.calls.length);
     expect(sum((p) => p.wallMs)).toBeLessThanOrEqual(timings.totalMs + 1e-6);
     expect(sum((p) => p.wallMs)).toBeGreaterThan(timings.totalMs - 1);
     expect(phases.every((p) => p.sessionRunMs <= p.wallMs + 1e-6)).toBe(true);

@@ -72,6 +72,9 @@ export interface JobTimings {
   readonly totalMs: number;
   /** Time inside onnxruntime `session.run` calls. */
   readonly sessionRunMs: number;
+  /** How many `session.run` calls the job made (absent in results saved before it was recorded): the time outside
+   * them divided by this is the engine's overhead per graph call, which does not depend on how fast the graphs run. */
+  readonly sessionRuns?: number;
   readonly stepsRun: number;
   /** Absent in results saved before phases were recorded. */
   readonly phases?: readonly JobPhaseTiming[];

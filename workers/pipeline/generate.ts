@@ -250,7 +250,7 @@ export async function generate(
     settings: request.settings,
     inputs,
     outputs,
-    timings: { totalMs: performance.now() - started, sessionRunMs: stats.sessionRunMs, stepsRun, phases },
+    timings: { totalMs: performance.now() - started, sessionRunMs: stats.sessionRunMs, sessionRuns: stats.runs, stepsRun, phases },
     createdAt: new Date().toISOString(),
     synthetic: true,
   };
