@@ -56,6 +56,30 @@ test.describe('generation (nano model, WASM)', () => {
     await page.screenshot({ path: screenshot('studio-f2t.png'), fullPage: true });
   });
 
+  test('F→T with 3 report candidates keeps the consensus report, which its own seed reproduces alone', async ({ page, studio }) => {
+    await studio.open();
+    await studio.chooseOutputs(['report']);
+    await page.getByTestId('load-example').click();
+    await expect(page.getByRole('img', { name: /Frontal image input/i })).toBeVisible();
+    await studio.setSettings({ steps: 4, seed: '7', maxTokens: 40, reportCandidates: 3 });
+    await studio.generateButton.click();
+    await expect(studio.progressLabel).toHaveText('Done', { timeout: 150_000 });
+    const consensus = page.getByTestId('result-consensus');
+    await expect(consensus).toContainText(/^Consensus of 3 reports \(seeds 7–9\): kept seed [789], whose findings agree with the others on \d+% of labels/);
+    const kept = /kept seed (\d)/.exec((await consensus.textContent()) ?? '')?.[1] ?? '';
+    await expect(studio.results).toContainText(`F → T · seed ${kept} · 4 steps · consensus of 3`);
+    const consensusReport = await page.getByTestId('result-report').locator('.report-text').textContent();
+    expect(consensusReport?.trim()).not.toBe('');
+
+    // The kept candidate is an ordinary run with its own seed.
+    await studio.setSettings({ seed: kept, reportCandidates: 1 });
+    await studio.generateButton.click();
+    await expect(studio.results).toContainText(`F → T · seed ${kept} · 4 steps ·`, { timeout: 150_000 });
+    await expect(studio.progressLabel).toHaveText('Done', { timeout: 150_000 });
+    await expect(page.getByTestId('result-consensus')).toHaveCount(0);
+    expect(await page.getByTestId('result-report').locator('.report-text').textContent()).toBe(consensusReport);
+  });
+
   test('Escape cancels mid-loop and the next job runs normally', async ({ page, studio }) => {
     await studio.open();
     await studio.chooseOutputs(['frontal']);

@@ -174,6 +174,7 @@ describe('parseSeed / validateSettings', () => {
       temperature: 0,
       topP: 0,
       maxTokens: 0,
+      reportCandidates: 17,
     });
     expect(problems).toEqual([
       'Steps must be a whole number from 1 to 1000.',
@@ -185,6 +186,7 @@ describe('parseSeed / validateSettings', () => {
       'Temperature must be a number above 0 and at most 2.',
       'Top-p must be a number above 0 and at most 1.',
       'Max tokens must be a whole number from 1 to 1024.',
+      'Report candidates must be a whole number from 1 to 16.',
     ]);
   });
 });

@@ -54,6 +54,9 @@ export function randomSeed(): number {
   return buffer[0] ?? 0;
 }
 
+/** Upper bound of the "Report candidates" setting: each candidate is a whole job. */
+export const MAX_REPORT_CANDIDATES = 16;
+
 /** Parses the seed field: empty → null (draw one), otherwise a whole number in [0, 2^32 − 1]. */
 export function parseSeed(text: string): { ok: true; seed: number | null } | { ok: false; problem: string } {
   const trimmed = text.trim();
@@ -91,6 +94,7 @@ export function validateSettings(settings: SettingsDraft): string[] {
   checkNumber(problems, 'Temperature', settings.temperature, { min: 0, max: 2, minExclusive: true });
   checkNumber(problems, 'Top-p', settings.topP, { min: 0, max: 1, minExclusive: true });
   checkNumber(problems, 'Max tokens', settings.maxTokens, { min: 1, max: 1024, integer: true });
+  checkNumber(problems, 'Report candidates', settings.reportCandidates, { min: 1, max: MAX_REPORT_CANDIDATES, integer: true });
   return problems;
 }
 

@@ -24,12 +24,15 @@ export interface JobProgress {
   readonly reportSoFar: string;
   readonly tokenCount: number;
   readonly error: string | null;
+  /** Set while a consensus report samples its candidates: which one runs (0-based) and how many there are. */
+  readonly candidate: { readonly index: number; readonly count: number } | null;
 }
 
-export function startProgress(jobId: string, directionId: string): JobProgress {
+export function startProgress(jobId: string, directionId: string, candidate: JobProgress['candidate'] = null): JobProgress {
   return {
     jobId,
     directionId,
+    candidate,
     status: 'running',
     stage: 'queued',
     label: 'Queued',

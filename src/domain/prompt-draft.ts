@@ -30,6 +30,8 @@ export interface SettingsDraft {
   readonly temperature: number;
   readonly topP: number;
   readonly maxTokens: number;
+  /** Jobs with a report output: sample this many (seeds s, s+1, …) and keep the consensus (report-consensus.ts). */
+  readonly reportCandidates: number;
 }
 
 export const DEFAULT_SETTINGS: SettingsDraft = {
@@ -43,6 +45,8 @@ export const DEFAULT_SETTINGS: SettingsDraft = {
   temperature: 1,
   topP: 1,
   maxTokens: 100,
+  // One sample, as the reference; more trade time for reports closer to the model's most typical findings.
+  reportCandidates: 1,
 };
 
 export const EMPTY_PROMPT: PromptDraft = {

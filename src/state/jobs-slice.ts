@@ -1,12 +1,16 @@
 /**
  * @file The generation job: compose the request, run it on the engine with an AbortController, fold its events
  * into progress, then keep the result on screen and save it to the history. One job at a time; Cancel aborts the
- * signal and the engine stops cooperatively at its next step (the worker is never killed).
+ * signal and the engine stops cooperatively at its next step (the worker is never killed). With "Report candidates"
+ * N > 1 and a report output, Generate runs N jobs (seeds s … s+N−1) and keeps the consensus report's result.
  */
 import type { StateCreator } from 'zustand';
-import { composeRequest } from '../domain/compose-request';
+import type { GenerationRequest, JobResult } from '../contracts/job';
+import { composeRequest, MAX_SEED } from '../domain/compose-request';
+import { phantomRules } from '../domain/labeler-rules';
+import { pickConsensusReport } from '../domain/report-consensus';
 import { finishProgress, reduceJobEvent, startProgress, type JobProgress } from '../domain/job-progress';
-import { recordFromResult, type ResultRecord } from '../domain/result-record';
+import { recordFromResult, type ReportConsensus, type ResultRecord } from '../domain/result-record';
 import type { StudioDeps, StudioState } from './studio-types';
 
 export interface JobsSlice {
@@ -49,9 +53,14 @@ export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [],
         return;
       }
       const { request, direction } = composed;
+      // A report output with "Report candidates" N > 1: N whole jobs with seeds s, s+1, … and keep the consensus.
+      const count = request.outputs.includes('report') ? settings.reportCandidates : 1;
+      const seeds = Array.from({ length: count }, (_, k) => (request.settings.seed + k) % (MAX_SEED + 1));
       const current = new AbortController();
       controller = current;
-      set({ problems: [], job: startProgress(request.jobId, direction.id) });
+      let activeJobId = request.jobId;
+      const candidateOf = (k: number) => (count > 1 ? { index: k, count } : null);
+      set({ problems: [], job: startProgress(request.jobId, direction.id, candidateOf(0)) });
       const onEvent = (event: Parameters<typeof reduceJobEvent>[1]) => {
         const job = get().job;
         if (job) set({ job: reduceJobEvent(job, event) });
@@ -59,12 +68,27 @@ export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [],
 
       let record: ResultRecord;
       try {
-        const result = await deps.runJob(request, { signal: current.signal, onEvent });
+        const started = performance.now();
+        const results: JobResult[] = [];
+        for (let k = 0; k < count; k++) {
+          const candidate: GenerationRequest = k === 0 ? request : { ...request, jobId: deps.newJobId(), settings: { ...request.settings, seed: seeds[k] as number } };
+          if (k > 0) {
+            activeJobId = candidate.jobId;
+            set({ job: startProgress(candidate.jobId, direction.id, candidateOf(k)) });
+          }
+          results.push(await deps.runJob(candidate, { signal: current.signal, onEvent }));
+        }
+        const pick = count > 1 ? pickConsensusReport(results.map((r) => r.outputs.report ?? ''), phantomRules()) : null;
+        const kept = results[pick?.index ?? 0] as JobResult;
         const inputNames = { frontal: prompt.images.frontal?.name, lateral: prompt.images.lateral?.name };
-        record = recordFromResult(result, Object.fromEntries(Object.entries(inputNames).filter(([, v]) => v !== undefined)));
+        record = recordFromResult(kept, Object.fromEntries(Object.entries(inputNames).filter(([, v]) => v !== undefined)));
+        if (pick) {
+          const consensus: ReportConsensus = { seeds, chosen: pick.index, agreement: pick.agreement, totalMs: performance.now() - started };
+          record = { ...record, consensus };
+        }
       } catch (error) {
         const job = get().job;
-        if (job?.jobId === request.jobId) {
+        if (job?.jobId === activeJobId) {
           set({
             job: current.signal.aborted || isAbort(error)
               ? finishProgress(job, { status: 'cancelled' })
@@ -77,7 +101,7 @@ export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [],
       }
 
       const job = get().job;
-      if (job?.jobId === request.jobId) set({ job: finishProgress(job, { status: 'done' }) });
+      if (job?.jobId === activeJobId) set({ job: finishProgress(job, { status: 'done' }) });
       set({ result: record, saveState: { status: 'saving' } });
       try {
         await deps.saveResult(record);

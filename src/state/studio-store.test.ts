@@ -156,6 +156,83 @@ describe('jobs slice', () => {
     expect(store.getState().result).toBe(first);
   });
 
+  describe('report candidates (consensus)', () => {
+    // Seed → report: seeds 101 and 103 mention an effusion, 100 and 102 say there is none, 104 adds a pneumothorax.
+    const REPORTS: Record<number, string> = {
+      100: 'No pleural effusion. No pneumothorax.',
+      101: 'Small right pleural effusion. No pneumothorax.',
+      102: 'There is no effusion or pneumothorax.',
+      103: 'Small left pleural effusion. No pneumothorax.',
+      104: 'Small right pleural effusion. Large left pneumothorax.',
+    };
+    function frontalToReport(deps: StudioDeps, candidates: number) {
+      const store = createStudioStore(deps);
+      store.getState().ensureModel(['medcodi-nano']);
+      store.getState().setImage('frontal', { name: 'case.png', image: grey });
+      store.getState().toggleOutput('frontal');
+      store.getState().toggleOutput('report');
+      store.getState().updateSettings({ seedText: '100', reportCandidates: candidates });
+      return store;
+    }
+    const reportJob = (requests: GenerationRequest[]): StudioDeps['runJob'] => async (request, { onEvent }) => {
+      requests.push(request);
+      onEvent({ type: 'done', jobId: request.jobId });
+      return { ...resultFor(request), directionId: 'F>T', outputs: { report: REPORTS[request.settings.seed] ?? '' } };
+    };
+
+    it('runs one job per candidate with consecutive seeds and keeps the consensus report', async () => {
+      const requests: GenerationRequest[] = [];
+      const deps = fakeDeps();
+      const store = frontalToReport({ ...deps, runJob: reportJob(requests) }, 5);
+      await store.getState().generate();
+      expect(requests.map((r) => r.settings.seed)).toEqual([100, 101, 102, 103, 104]);
+      expect(new Set(requests.map((r) => r.jobId)).size).toBe(5);
+      const result = store.getState().result;
+      // Effusion: 3 of 5 say yes (101, 103, 104), pneumothorax: 1 of 5; 101 and 103 sit closest to the rest.
+      expect(result?.outputs.report).toBe(REPORTS[101]);
+      expect(result?.settings.seed).toBe(101);
+      expect(result?.consensus).toMatchObject({ seeds: [100, 101, 102, 103, 104], chosen: 1 });
+      expect(result?.consensus?.agreement[1]).toBeGreaterThan(result?.consensus?.agreement[4] ?? 1);
+      expect(store.getState().job).toMatchObject({ status: 'done', candidate: { index: 4, count: 5 } });
+      expect(deps.saved.map((r) => r.id)).toEqual([result?.id]);
+    });
+
+    it('runs a single job when the outputs have no report, and records no consensus', async () => {
+      const requests: GenerationRequest[] = [];
+      const deps = fakeDeps();
+      const store = readyStore({ ...deps, runJob: (request, options) => (requests.push(request), deps.runJob(request, options)) });
+      store.getState().updateSettings({ reportCandidates: 4 });
+      await store.getState().generate();
+      expect(requests).toHaveLength(1);
+      expect(store.getState().result?.consensus).toBeUndefined();
+      expect(store.getState().job?.candidate).toBeNull();
+    });
+
+    it('a cancel during a later candidate stops the rest and saves nothing', async () => {
+      const requests: GenerationRequest[] = [];
+      const deps = fakeDeps();
+      const store = frontalToReport({
+        ...deps,
+        runJob: (request, options) => {
+          if (request.settings.seed < 102) return reportJob(requests)(request, options);
+          requests.push(request);
+          return new Promise<JobResult>((_resolve, reject) => {
+            options.signal.addEventListener('abort', () => reject(new DOMException('cancelled', 'AbortError')));
+          });
+        },
+      }, 5);
+      const running = store.getState().generate();
+      await vi.waitFor(() => expect(requests).toHaveLength(3));
+      expect(store.getState().job).toMatchObject({ status: 'running', candidate: { index: 2, count: 5 } });
+      store.getState().cancel();
+      await running;
+      expect(requests).toHaveLength(3);
+      expect(store.getState().job?.status).toBe('cancelled');
+      expect(store.getState().result).toBeNull();
+      expect(deps.saved).toEqual([]);
+    });
+  });
+
   it('keeps the result on screen when saving fails, with the reason', async () => {
     const deps = fakeDeps({ saveResult: () => Promise.reject(new Error('The browser storage for this site is full')) });
     const store = readyStore(deps);

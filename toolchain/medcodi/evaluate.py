@@ -6,7 +6,9 @@ Rows (each for every --steps value, n generations spread evenly over the finding
 - T→F, T→L: the phantom classifier detects the requested finding in the generated view (finding prompts), and
   detects nothing in generations from normal prompts.
 - F→T, L→T, F+L→T: micro label F1 of the labeler on generated reports against the source case's labels; BLEU-4 and
-  ROUGE-L against the source report.
+  ROUGE-L against the source report. With --report-candidates K > 1, each report is the consensus of K sampled
+  ones (the studio's "Report candidates" setting): the candidate whose labeler findings agree with the other
+  candidates' on the most labels (minimum Bayes risk; ties go to the earliest). It never sees the source's labels.
 - F→L, L→F: the classifier's label vector agrees between the source view and the generated view.
 - T→F+L: the classifier's label vector agrees between the two jointly generated views.
 Writes runs/<run>/evaluation.json (one entry per row: direction, steps, n, metric, value, bar, passed).
@@ -53,6 +55,14 @@ def embed_reports(clip, cfg, clip_tok, reports: List[str]) -> torch.Tensor:
     return clip.encode_text(ids)[:, 0]
 
 
+def consensus_index(candidates: List[Dict[str, int]], labels: List[str]) -> int:
+    """The candidate whose binary labels agree with the other candidates' on the most labels (ties: the earliest).
+    Mirrors the studio's src/domain/report-consensus.ts."""
+    scores = [sum(int(a[l] == b[l]) for j, b in enumerate(candidates) if j != k for l in labels)
+              for k, a in enumerate(candidates)]
+    return int(np.argmax(scores))
+
+
 @torch.no_grad()
 def classify_grey(clf, img01: torch.Tensor) -> np.ndarray:
     """Phantom-classifier findings (0/1 per label) of grey images [B, S, S] in [0, 1]."""
@@ -68,6 +78,8 @@ def main() -> None:
     ap.add_argument("--report-temperature", type=float, default=1.0,
                     help="report decoding temperature (1 = the reference's multinomial sampling; 0 = greedy)")
     ap.add_argument("--guidance", type=float, default=7.5, help="classifier-free guidance scale (the reference's 7.5)")
+    ap.add_argument("--report-candidates", type=int, default=1,
+                    help="report rows: keep the consensus of this many sampled reports (1 = a single sample)")
     ap.add_argument("--groups", nargs="+", default=["t2i", "i2t", "i2i", "joint"],
                     choices=["t2i", "i2t", "i2i", "joint"], help="which rows to measure")
     ap.add_argument("--out", type=Path, default=None, help="default: <run>/evaluation.json")
@@ -139,8 +151,12 @@ def main() -> None:
             add(d, steps, "requested finding detected", hit, 0.8)
             add(d, steps, "normal prompt: no finding detected", clean, 0.8)
         for inputs in (["frontal"], ["lateral"], ["frontal", "lateral"]) if "i2t" in args.groups else ():
-            reports = run(inputs, ["report"], steps, 2000)["report"]
-            pred = [labels_to_binary(label_report(r)) for r in reports]
+            # Candidate k draws its own diffusion noise and tokens (seed 2000 + 7919 k); k = 0 is the single-sample run.
+            candidates = [run(inputs, ["report"], steps, 2000 + 7919 * k)["report"] for k in range(args.report_candidates)]
+            labelled = [[labels_to_binary(label_report(r)) for r in reps] for reps in candidates]
+            picks = [consensus_index([lab[i] for lab in labelled], LABELS) for i in range(len(sources))]
+            reports = [candidates[k][i] for i, k in enumerate(picks)]
+            pred = [labelled[k][i] for i, k in enumerate(picks)]
             d = "+".join(m[0].upper() for m in inputs) + ">T"
             add(d, steps, "micro label F1", micro_f1([c.labels for c in sources], pred, LABELS), 0.8)
             add(d, steps, "BLEU-4", corpus_bleu([c.report for c in sources], reports))
@@ -164,8 +180,9 @@ def main() -> None:
             write_png_grey(args.run / "sample_T_FL.png", np.round(grid * 255).astype(np.uint8))
     out = {"model": "medcodi-nano", "generatedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
            "seconds": round(time.time() - t0, 1), "command": "python -m medcodi.evaluate --run runs/nano --n %d --steps %s"
-           % (args.n, " ".join(map(str, args.steps))), "reportTemperature": args.report_temperature,
-           "guidance": args.guidance, "eta": 1.0, "rows": rows}
+           % (args.n, " ".join(map(str, args.steps)))
+           + ("" if args.report_candidates == 1 else " --report-candidates %d" % args.report_candidates), "reportTemperature": args.report_temperature,
+           "guidance": args.guidance, "eta": 1.0, "reportCandidates": args.report_candidates, "rows": rows}
     out_path = args.out or args.run / "evaluation.json"
     out_path.write_text(json.dumps(out, indent=1))
     print(f"wrote {out_path} in {time.time() - t0:.0f}s")

@@ -5,6 +5,7 @@ import { syntheticPng } from './export-png';
 import { sha256Hex } from './hash';
 import { decodePng } from './png-decode';
 import { sampleRecord } from './testing/sample-record';
+import { reportExportText } from '../result-record';
 
 describe('case bundle', () => {
   it('records inputs as hashes only, unless included, and outputs with hashes', async () => {
@@ -20,6 +21,14 @@ describe('case bundle', () => {
     expect(bundle.outputs.find((o) => o.modality === 'report')!.text).toBe(record.outputs.report);
     const included = await buildCaseBundle(record, { include: { report: 'Épanchement' } });
     expect(included.inputs[0]).toMatchObject({ included: true, text: 'Épanchement' });
+  });
+
+  it('carries how a consensus report was chosen into case.json, the PNG provenance and the report header', async () => {
+    const consensus = { seeds: [42, 43, 44], chosen: 1, agreement: [0.8, 0.9, 0.7], totalMs: 3000 };
+    const record = sampleRecord({ settings: { ...sampleRecord().settings, seed: 43 }, consensus });
+    expect((await buildCaseBundle(record)).reportConsensus).toEqual(consensus);
+    expect('reportConsensus' in (await buildCaseBundle(sampleRecord()))).toBe(false);
+    expect(reportExportText(record)).toContain('report consensus of 3 candidates (seeds 42 43 44)');
   });
 
   it('refuses to include an image the result was not made from', async () => {

@@ -7,7 +7,7 @@
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import type { GenerationSettings, GreyImage } from '../../contracts/job';
 import type { ImageModality, Modality } from '../../contracts/modality';
-import { compactTimestamp, directionSlug, exportFileName, recordOutputs, reportExportText, type ResultRecord } from '../result-record';
+import { compactTimestamp, directionSlug, exportFileName, recordOutputs, reportExportText, type ReportConsensus, type ResultRecord } from '../result-record';
 import { randomSyntheticPatientId, randomUid } from './dicom-uid';
 import { syntheticDicom } from './export-dicom';
 import { syntheticPng } from './export-png';
@@ -59,6 +59,8 @@ export interface CaseBundle {
   readonly model: { readonly id: string; readonly version: string; readonly variant: string; readonly backend: string };
   readonly direction: string;
   readonly settings: GenerationSettings;
+  /** How the report was chosen when it is the consensus of several candidates. */
+  readonly reportConsensus?: ReportConsensus;
   readonly inputs: readonly BundleInput[];
   readonly outputs: readonly BundleOutput[];
   /** Extra facts the caller attaches (e.g. classifier and labeler findings). */
@@ -120,6 +122,7 @@ export async function buildCaseBundle(record: ResultRecord, options: BundleOptio
     model: { id: record.modelId, version: record.modelVersion, variant: record.variant, backend: record.backend },
     direction: record.directionId,
     settings: record.settings,
+    ...(record.consensus ? { reportConsensus: record.consensus } : {}),
     inputs: await bundleInputs(record, options.include),
     outputs,
     ...(options.findings ? { findings: options.findings } : {}),

@@ -24,6 +24,7 @@ export function provenanceJson(record: ResultRecord, output: ImageModality | 're
     direction: record.directionId,
     output,
     settings: record.settings,
+    ...(record.consensus ? { reportConsensus: record.consensus } : {}),
     createdAt: record.createdAt,
     jobId: record.id,
     ...(options.prompt !== undefined ? { prompt: options.prompt } : promptHash(record) ? { promptSha256: promptHash(record) } : {}),

@@ -19,6 +19,11 @@ export function ProgressPanel() {
     <section className={`panel progress-panel status-${job.status}`} aria-labelledby="progress-title" data-testid="progress">
       <h2 id="progress-title">Progress</h2>
       <ProgressBar value={job.fraction} label={`Generation progress, ${job.directionId.replace('>', ' to ')}`} />
+      {job.candidate && job.status === 'running' ? (
+        <p className="progress-candidate" data-testid="progress-candidate">
+          Report candidate {job.candidate.index + 1} of {job.candidate.count}
+        </p>
+      ) : null}
       <p className="progress-label" data-testid="progress-label">
         {job.label}
       </p>

@@ -1,7 +1,7 @@
 /** Sampler, guidance, seed, mix weights of the active inputs, previews and report decoding settings. */
 import { useId } from 'react';
 import type { SamplerKind } from '../../contracts/job';
-import { MODALITY_NAMES } from '../../domain/compose-request';
+import { MAX_REPORT_CANDIDATES, MODALITY_NAMES } from '../../domain/compose-request';
 import { activeInputs, type SettingsDraft } from '../../domain/prompt-draft';
 import { selectPrompt, selectSettings } from '../../state/selectors';
 import { studioStore, useStudio } from '../../state/studio';
@@ -94,6 +94,14 @@ export function SettingsPanel() {
           <SettingNumberField setting="temperature" label="Temperature" min={0.05} max={2} step={0.05} />
           <SettingNumberField setting="topP" label="Top-p" min={0.05} max={1} step={0.05} />
           <SettingNumberField setting="maxTokens" label="Max tokens" min={1} max={1024} step={1} />
+          <SettingNumberField
+            setting="reportCandidates"
+            label="Report candidates"
+            min={1}
+            max={MAX_REPORT_CANDIDATES}
+            step={1}
+            hint="Above 1: writes that many reports (seeds s, s+1, …) and keeps the one whose findings agree most with the others; takes that many times as long"
+          />
         </div>
       </fieldset>
     </section>
