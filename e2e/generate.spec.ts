@@ -70,6 +70,12 @@ test.describe('generation (nano model, WASM)', () => {
     await expect(studio.results).toContainText(`F → T · seed ${kept} · 4 steps · consensus of 3`);
     const consensusReport = await page.getByTestId('result-report').locator('.report-text').textContent();
     expect(consensusReport?.trim()).not.toBe('');
+    await expect(page.getByTestId('consensus-votes')).toHaveText(/^(Findings across the 3 candidates: .+ [0-3]\/3|No candidate states a finding)/);
+    await page.getByText('All 3 candidate reports').click();
+    const candidates = consensus.locator('.consensus-candidates li');
+    await expect(candidates).toHaveCount(3);
+    await expect(candidates.filter({ hasText: '· kept' })).toHaveCount(1);
+    expect(await candidates.filter({ hasText: '· kept' }).locator('p').textContent()).toBe(consensusReport);
 
     // The kept candidate is an ordinary run with its own seed.
     await studio.setSettings({ seed: kept, reportCandidates: 1 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { phantomRules } from './labeler-rules';
-import { describeConsensus, pickConsensus, pickConsensusReport } from './report-consensus';
+import { describeConsensus, findingVotes, pickConsensus, pickConsensusReport } from './report-consensus';
 
 const LABELS = ['cardiomegaly', 'effusion', 'pneumothorax'];
 const v = (c: 0 | 1, e: 0 | 1, p: 0 | 1) => ({ cardiomegaly: c, effusion: e, pneumothorax: p });
@@ -44,10 +44,32 @@ describe('pickConsensusReport', () => {
 
 describe('describeConsensus', () => {
   it('names the seeds, the kept one and the spread of agreement', () => {
-    expect(describeConsensus({ seeds: [7, 8, 9, 10, 11], chosen: 2, agreement: [0.6, 0.8, 0.933, 0.9, 0.7], totalMs: 1200 })).toBe(
+    expect(describeConsensus({ seeds: [7, 8, 9, 10, 11], chosen: 2, agreement: [0.6, 0.8, 0.933, 0.9, 0.7], totalMs: 1200, reports: [] })).toBe(
       'Consensus of 5 reports (seeds 7–11): kept seed 9, whose findings agree with the others on 93% of labels (candidates 60%–93%).',
     );
     // seeds wrap at 2^32 − 1, so they are listed rather than given as a range
-    expect(describeConsensus({ seeds: [4294967295, 0], chosen: 0, agreement: [1, 1], totalMs: 10 })).toContain('(seeds 4294967295, 0)');
+    expect(describeConsensus({ seeds: [4294967295, 0], chosen: 0, agreement: [1, 1], totalMs: 10, reports: [] })).toContain('(seeds 4294967295, 0)');
+  });
+});
+
+describe('findingVotes', () => {
+  it('counts, per finding, the candidates that state it (uncertain counts), most frequent first', () => {
+    const votes = findingVotes(
+      [
+        'Small right pleural effusion. No pneumothorax.',
+        'Possible small left pleural effusion. Small right pneumothorax.',
+        'No pleural effusion. Small right pneumothorax.',
+        'Moderate bilateral pleural effusions.',
+      ],
+      phantomRules(),
+    );
+    expect(votes.map((v) => [v.label, v.positives, v.candidates])).toEqual([
+      ['pleural_effusion', 3, 4],
+      ['pneumothorax', 2, 4],
+    ]);
+  });
+
+  it('is empty when no candidate states a finding', () => {
+    expect(findingVotes(['No pleural effusion. No pneumothorax.', 'The lungs are clear.'], phantomRules())).toEqual([]);
   });
 });

@@ -54,3 +54,20 @@ export function describeConsensus(consensus: ReportConsensus): string {
   const high = Math.max(...agreement);
   return `Consensus of ${seeds.length} reports (seeds ${range}): kept seed ${seeds[chosen]}, whose findings agree with the others on ${percent(agreement[chosen] ?? 0)} of labels (candidates ${percent(low)}–${percent(high)}).`;
 }
+
+export interface FindingVote {
+  readonly label: string;
+  /** Candidates whose report has the finding (positive or uncertain, as labelsToBinary counts). */
+  readonly positives: number;
+  readonly candidates: number;
+}
+
+/** Per finding, how many candidate reports state it: the model's own uncertainty about the inputs. Findings no
+ * candidate states are left out; the most frequent come first (ties in the rules' label order). */
+export function findingVotes(reports: readonly string[], rules: CompiledRules): FindingVote[] {
+  const binary = reports.map((r) => labelsToBinary(labelReport(r, rules).labels));
+  return rules.rules.labels
+    .map((label) => ({ label, positives: binary.filter((b) => b[label] === 1).length, candidates: reports.length }))
+    .filter((v) => v.positives > 0)
+    .sort((a, b) => b.positives - a.positives);
+}

@@ -39,6 +39,8 @@ export interface ReportConsensus {
   readonly agreement: readonly number[];
   /** Wall time of all candidates together (`timings` is the kept one's). */
   readonly totalMs: number;
+  /** Every candidate's report, in seed order (the kept one included), so the spread can be shown. */
+  readonly reports: readonly string[];
 }
 
 export function recordFromResult(result: JobResult, inputNames: Partial<Record<ImageModality, string>> = {}): ResultRecord {

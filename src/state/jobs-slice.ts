@@ -83,7 +83,13 @@ export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [],
         const inputNames = { frontal: prompt.images.frontal?.name, lateral: prompt.images.lateral?.name };
         record = recordFromResult(kept, Object.fromEntries(Object.entries(inputNames).filter(([, v]) => v !== undefined)));
         if (pick) {
-          const consensus: ReportConsensus = { seeds, chosen: pick.index, agreement: pick.agreement, totalMs: performance.now() - started };
+          const consensus: ReportConsensus = {
+            seeds,
+            chosen: pick.index,
+            agreement: pick.agreement,
+            totalMs: performance.now() - started,
+            reports: results.map((r) => r.outputs.report ?? ''),
+          };
           record = { ...record, consensus };
         }
       } catch (error) {

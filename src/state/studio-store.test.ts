@@ -192,6 +192,7 @@ describe('jobs slice', () => {
       expect(result?.outputs.report).toBe(REPORTS[101]);
       expect(result?.settings.seed).toBe(101);
       expect(result?.consensus).toMatchObject({ seeds: [100, 101, 102, 103, 104], chosen: 1 });
+      expect(result?.consensus?.reports).toEqual([100, 101, 102, 103, 104].map((seed) => REPORTS[seed]));
       expect(result?.consensus?.agreement[1]).toBeGreaterThan(result?.consensus?.agreement[4] ?? 1);
       expect(store.getState().job).toMatchObject({ status: 'done', candidate: { index: 4, count: 5 } });
       expect(deps.saved.map((r) => r.id)).toEqual([result?.id]);

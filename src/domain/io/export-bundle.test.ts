@@ -24,7 +24,7 @@ describe('case bundle', () => {
   });
 
   it('carries how a consensus report was chosen into case.json, the PNG provenance and the report header', async () => {
-    const consensus = { seeds: [42, 43, 44], chosen: 1, agreement: [0.8, 0.9, 0.7], totalMs: 3000 };
+    const consensus = { seeds: [42, 43, 44], chosen: 1, agreement: [0.8, 0.9, 0.7], totalMs: 3000, reports: ['No effusion.', 'Small effusion.', 'Large effusion.'] };
     const record = sampleRecord({ settings: { ...sampleRecord().settings, seed: 43 }, consensus });
     expect((await buildCaseBundle(record)).reportConsensus).toEqual(consensus);
     expect('reportConsensus' in (await buildCaseBundle(sampleRecord()))).toBe(false);

@@ -2,8 +2,8 @@
 import { useState } from 'react';
 import { MODALITY_NAMES } from '../../domain/compose-request';
 import { downloadOutput } from '../../domain/export-image';
-import { describeConsensus } from '../../domain/report-consensus';
 import { exportFileName, recordCaption, type ResultRecord } from '../../domain/result-record';
+import { ConsensusView } from './ConsensusView';
 import { selectResult, selectSaveState } from '../../state/selectors';
 import { useStudio } from '../../state/studio';
 import { formatDateTime, formatDuration } from '../../ui/format';
@@ -57,11 +57,7 @@ export function ResultsPanel() {
         {recordCaption(record)} · {record.modelId} {record.modelVersion} ({record.variant}, {record.backend === 'webgpu' ? 'WebGPU' : 'WASM'}) ·{' '}
         {formatDuration(record.timings.totalMs)} · {formatDateTime(record.createdAt)}
       </p>
-      {record.consensus ? (
-        <p className="result-meta" data-testid="result-consensus">
-          {describeConsensus(record.consensus)} All candidates took {formatDuration(record.consensus.totalMs)}.
-        </p>
-      ) : null}
+      {record.consensus ? <ConsensusView consensus={record.consensus} /> : null}
       <p className="save-state" aria-live="polite">
         {saveState.status === 'saving' ? 'Saving to History…' : null}
         {saveState.status === 'saved' ? 'Saved in History on this device.' : null}
