@@ -3,6 +3,7 @@
  * sentence that names the flag.
  */
 import { DIRECTIONS, type Direction } from '../src/contracts/modality';
+import { MAX_REPORT_CANDIDATES } from '../src/domain/compose-request';
 import { WHOLE_RUN, parseShard, type Shard } from './batch-plan';
 
 export interface GenerateOptions {
@@ -19,6 +20,8 @@ export interface GenerateOptions {
   readonly steps: number | undefined;
   readonly guidance: number | undefined;
   readonly sampler: 'ddim' | 'dpmpp-2m';
+  /** Directions with a report output: keep the consensus of this many sampled reports (1: a single sample). */
+  readonly reportCandidates: number;
   readonly out: string;
   readonly prompts: readonly string[];
   readonly promptsFile: string | undefined;
@@ -61,6 +64,8 @@ generate options
   --shard k/N           run only cases i with i % N == k-1 (default 1/1)
   --seed S              run seed, 0…4294967295; case i uses a seed derived from (S, i)
   --steps N, --guidance G, --sampler ddim|dpmpp-2m   sampling (default: the manifest's)
+  --report-candidates N directions with a report output: sample N reports per case (seeds s, s+1, …) and keep
+                        the one whose findings agree most with the others (1…16, default 1)
   --prompt TEXT         report prompt (repeatable; cycled by case index)
   --prompts FILE        one report prompt per line
   --input-frontal PATH, --input-lateral PATH   image file or folder (PNG/TIFF/DICOM; cycled by case index)
@@ -94,7 +99,7 @@ export function parseCliArgs(argv: readonly string[], now = new Date()): CliOpti
   const values = new Map<string, string[]>();
   const flags = new Set<string>();
   const positional: string[] = [];
-  const valueFlags = new Set(['--model', '--model-id', '--variant', '--backend', '--threads', '--direction', '--count', '--shard', '--seed', '--steps', '--guidance', '--sampler', '--prompt', '--prompts', '--input-frontal', '--input-lateral', '--run-date', '--out']);
+  const valueFlags = new Set(['--model', '--model-id', '--variant', '--backend', '--threads', '--direction', '--count', '--shard', '--seed', '--steps', '--guidance', '--sampler', '--report-candidates', '--prompt', '--prompts', '--input-frontal', '--input-lateral', '--run-date', '--out']);
   const booleanFlags = new Set(['--dicom', '--no-classify']);
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i] as string;
@@ -132,6 +137,11 @@ export function parseCliArgs(argv: readonly string[], now = new Date()): CliOpti
   if (!/^\d{4}-\d{2}-\d{2}$/.test(runDate) || Number.isNaN(new Date(`${runDate}T00:00:00Z`).getTime())) throw new Error(`--run-date must be YYYY-MM-DD, got "${runDate}".`);
   const stepsText = one('--steps');
   const threadsText = one('--threads');
+  const candidatesText = one('--report-candidates');
+  const reportCandidates = candidatesText ? wholeNumber(candidatesText, '--report-candidates', 1, MAX_REPORT_CANDIDATES) : 1;
+  if (reportCandidates > 1 && !direction.outputs.includes('report')) {
+    throw new Error(`--report-candidates applies to directions with a report output; ${direction.id} has none.`);
+  }
   return {
     command,
     manifest: one('--model') ?? 'models-manifest.json',
@@ -146,6 +156,7 @@ export function parseCliArgs(argv: readonly string[], now = new Date()): CliOpti
     steps: stepsText ? wholeNumber(stepsText, '--steps', 1, 1000) : undefined,
     guidance,
     sampler,
+    reportCandidates,
     out,
     prompts: values.get('--prompt') ?? [],
     promptsFile: one('--prompts'),

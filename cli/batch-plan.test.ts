@@ -38,4 +38,13 @@ describe('batch plan', () => {
     expect(() => parseCliArgs(['generate', '--bogus'])).toThrow(/Unknown option --bogus/);
     expect(parseCliArgs(['merge', '--out', 'all', 'a', 'b'])).toEqual({ command: 'merge', out: 'all', sources: ['a', 'b'] });
   });
+
+  it('takes --report-candidates only for directions that write a report', () => {
+    expect(parseCliArgs(['generate', '--direction', 'F>T', '--count', '1', '--out', 'o'])).toMatchObject({ reportCandidates: 1 });
+    expect(parseCliArgs(['generate', '--direction', 'F>T+L', '--count', '1', '--out', 'o', '--report-candidates', '5'])).toMatchObject({ reportCandidates: 5 });
+    expect(() => parseCliArgs(['generate', '--direction', 'T>F', '--count', '1', '--out', 'o', '--report-candidates', '3'])).toThrow(
+      '--report-candidates applies to directions with a report output; T>F has none.',
+    );
+    expect(() => parseCliArgs(['generate', '--direction', 'F>T', '--count', '1', '--out', 'o', '--report-candidates', '17'])).toThrow(/--report-candidates must be a whole number from 1 to 16/);
+  });
 });

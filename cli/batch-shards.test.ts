@@ -11,7 +11,7 @@ import type { Engine } from '../workers/engine';
 import { parseCliArgs, type GenerateOptions } from './batch-args';
 import { mergeShards, verifyRun } from './merge-verify';
 import { createNodeEngine } from './node-engine';
-import { runBatch } from './run-batch';
+import { inputImage, runBatch } from './run-batch';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const MANIFEST = resolve(ROOT, 'models-manifest.json');
@@ -64,6 +64,26 @@ describe.skipIf(!ready)('batch CLI shards (real nano model)', () => {
     expect(report).toMatchObject({ generated: 2, skipped: 2 });
     expect(readFileSync(png).equals(before)).toBe(true);
     expect((await verifyRun(whole, 4, quiet)).ok).toBe(true);
+  }, 300_000);
+
+  it('F→T with --report-candidates keeps each case\'s consensus report, reproducible from the kept seed alone', async () => {
+    const frontal = resolve(ROOT, 'public/examples/phantom-01_frontal.png');
+    const args = ['generate', '--model', MANIFEST, '--direction', 'F>T', '--count', '2', '--seed', '5', '--steps', '3', '--no-classify', '--run-date', '2026-11-27', '--input-frontal', frontal];
+    const out = join(work, 'consensus');
+    const imageSize = (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { models: { imageSize: number }[] }).models[0]?.imageSize ?? 0;
+    await runBatch(parseCliArgs([...args, '--report-candidates', '3', '--out', out]) as GenerateOptions, { engine, log: quiet });
+    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).reportCandidates).toBe(3);
+    for (const index of [0, 1]) {
+      const c = JSON.parse(readFileSync(join(out, `synthetic_case-00000${index}.json`), 'utf8'));
+      const { seeds, chosen, reports } = c.reportConsensus;
+      expect(seeds).toEqual([c.seed, c.seed + 1, c.seed + 2]);
+      expect(c.settings.seed).toBe(seeds[chosen]);
+      expect(c.report).toBe(reports[chosen]);
+      // The kept candidate is an ordinary job with its own seed.
+      const alone = await engine.generate({ jobId: `alone-${index}`, modelId: c.model.id, inputs: [{ modality: 'frontal', weight: 1, image: await inputImage(frontal, imageSize) }], outputs: ['report'], settings: c.settings }, () => undefined);
+      expect(alone.outputs.report).toBe(c.report);
+    }
+    expect((await verifyRun(out, 2, quiet)).ok).toBe(true);
   }, 300_000);
 
   it('refuses to mix runs in one folder and to merge shards of different runs', async () => {

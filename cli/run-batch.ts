@@ -16,7 +16,8 @@ import { syntheticDicom } from '../src/domain/io/export-dicom';
 import { syntheticPng } from '../src/domain/io/export-png';
 import { toModelInput } from '../src/domain/io/model-input';
 import { labelsToBinary } from '../src/domain/labeler';
-import { labelPhantomReport } from '../src/domain/labeler-rules';
+import { labelPhantomReport, phantomRules } from '../src/domain/labeler-rules';
+import { runWithReportConsensus } from '../src/domain/report-consensus';
 import { recordFromResult, reportExportText, type ResultRecord } from '../src/domain/result-record';
 import type { Engine } from '../workers/engine';
 import type { GenerateOptions } from './batch-args';
@@ -84,6 +85,8 @@ function runConfig(options: GenerateOptions, model: ModelEntry, prompts: readonl
     inputs: Object.fromEntries(Object.entries(inputs).map(([k, files]) => [k, files.map((f) => f.split(/[\\/]/).at(-1))])),
     dicom: options.dicom,
     classify: options.classify,
+    // Only when used, so run folders written before the option existed still resume.
+    ...(options.reportCandidates > 1 ? { reportCandidates: options.reportCandidates } : {}),
   };
 }
 
@@ -99,7 +102,8 @@ async function checkRunFile(out: string, config: object): Promise<void> {
   }
 }
 
-async function inputImage(file: string, size: number): Promise<GreyImage> {
+/** An input image file (PNG, TIFF, DICOM) as the model takes it: grey, `size` px. */
+export async function inputImage(file: string, size: number): Promise<GreyImage> {
   const imported = await decodeImport(new Uint8Array(await readFile(file)), file.split(/[\\/]/).at(-1) ?? file);
   return toModelInput(importedToGrey(imported), size);
 }
@@ -165,9 +169,20 @@ export async function runBatch(options: GenerateOptions, deps: BatchDeps = {}): 
         maxTokens: 100,
       },
     };
-    const result = await engine.generate(request, () => undefined);
+    let candidate = 0;
+    const { kept: result, consensus } = await runWithReportConsensus(request, options.reportCandidates, {
+      runJob: (r) => engine.generate(r, () => undefined),
+      newJobId: () => `${caseId(index)}-candidate-${(candidate += 1)}`,
+      rules: phantomRules(),
+      now: () => 0, // no wall-clock time in the files: shards must write identical bytes
+    });
     // Provenance time is the run date, not the wall clock, so every shard writes identical bytes.
-    const record: ResultRecord = { ...recordFromResult(result), createdAt: `${options.runDate}T00:00:00.000Z`, timings: { totalMs: 0, sessionRunMs: 0, stepsRun: config.steps } };
+    const record: ResultRecord = {
+      ...recordFromResult(result),
+      createdAt: `${options.runDate}T00:00:00.000Z`,
+      timings: { totalMs: 0, sessionRunMs: 0, stepsRun: config.steps },
+      ...(consensus ? { consensus } : {}),
+    };
     const files: CaseFileEntry[] = [];
     const write = async (path: string, bytes: Uint8Array | string) => {
       await writeAtomic(join(out, path), bytes);
@@ -214,6 +229,7 @@ export async function runBatch(options: GenerateOptions, deps: BatchDeps = {}): 
       ...(prompt !== undefined ? { prompt } : {}),
       inputs: record.inputs.map((i) => ({ ...i, ...(inputSources[i.modality] ? { source: inputSources[i.modality] } : {}) })),
       report: record.outputs.report ?? null,
+      ...(consensus ? { reportConsensus: { seeds: consensus.seeds, chosen: consensus.chosen, agreement: consensus.agreement, reports: consensus.reports } } : {}),
       findings,
       files,
     };

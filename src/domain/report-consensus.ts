@@ -6,6 +6,8 @@
  * at anything but the candidates themselves. The toolchain's `medcodi.evaluate --report-candidates` does the same
  * (`consensus_index`), and measured what it buys on the nano model (README, Model quality).
  */
+import type { GenerationRequest, JobResult } from '../contracts/job';
+import { MAX_SEED } from './compose-request';
 import { labelsToBinary, labelReport, type CompiledRules } from './labeler';
 import type { ReportConsensus } from './result-record';
 
@@ -70,4 +72,51 @@ export function findingVotes(reports: readonly string[], rules: CompiledRules): 
     .map((label) => ({ label, positives: binary.filter((b) => b[label] === 1).length, candidates: reports.length }))
     .filter((v) => v.positives > 0)
     .sort((a, b) => b.positives - a.positives);
+}
+
+/** Seeds of `count` candidates starting at `seed` (s, s+1, …, wrapping at 2^32). */
+export function candidateSeeds(seed: number, count: number): number[] {
+  return Array.from({ length: count }, (_, k) => (seed + k) % (MAX_SEED + 1));
+}
+
+export interface ConsensusRun {
+  /** The kept candidate's result (the only one when no consensus was asked for). */
+  readonly kept: JobResult;
+  /** How it was kept; absent for a single candidate or a job without a report output. */
+  readonly consensus?: ReportConsensus;
+}
+
+/**
+ * Runs `request` as `count` candidates (seeds s, s+1, …; candidate 0 is `request` itself, the others get `newJobId()`)
+ * one after another and keeps the consensus report's result. A request without a report output, or `count` 1, runs
+ * once. `onCandidate` hears each candidate's job id before it starts. A failure or cancel of any candidate rejects.
+ */
+export async function runWithReportConsensus(
+  request: GenerationRequest,
+  count: number,
+  deps: {
+    readonly runJob: (request: GenerationRequest) => Promise<JobResult>;
+    readonly newJobId: () => string;
+    readonly rules: CompiledRules;
+    readonly onCandidate?: (index: number, jobId: string) => void;
+    readonly now?: () => number;
+  },
+): Promise<ConsensusRun> {
+  const n = request.outputs.includes('report') ? Math.max(1, Math.floor(count)) : 1;
+  const now = deps.now ?? (() => performance.now());
+  const started = now();
+  const seeds = candidateSeeds(request.settings.seed, n);
+  const results: JobResult[] = [];
+  for (let k = 0; k < n; k++) {
+    const candidate: GenerationRequest = k === 0 ? request : { ...request, jobId: deps.newJobId(), settings: { ...request.settings, seed: seeds[k] as number } };
+    deps.onCandidate?.(k, candidate.jobId);
+    results.push(await deps.runJob(candidate));
+  }
+  if (n === 1) return { kept: results[0] as JobResult };
+  const reports = results.map((r) => r.outputs.report ?? '');
+  const pick = pickConsensusReport(reports, deps.rules);
+  return {
+    kept: results[pick.index] as JobResult,
+    consensus: { seeds, chosen: pick.index, agreement: pick.agreement, totalMs: now() - started, reports },
+  };
 }

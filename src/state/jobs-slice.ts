@@ -5,12 +5,11 @@
  * N > 1 and a report output, Generate runs N jobs (seeds s … s+N−1) and keeps the consensus report's result.
  */
 import type { StateCreator } from 'zustand';
-import type { GenerationRequest, JobResult } from '../contracts/job';
-import { composeRequest, MAX_SEED } from '../domain/compose-request';
+import { composeRequest } from '../domain/compose-request';
 import { phantomRules } from '../domain/labeler-rules';
-import { pickConsensusReport } from '../domain/report-consensus';
+import { runWithReportConsensus } from '../domain/report-consensus';
 import { finishProgress, reduceJobEvent, startProgress, type JobProgress } from '../domain/job-progress';
-import { recordFromResult, type ReportConsensus, type ResultRecord } from '../domain/result-record';
+import { recordFromResult, type ResultRecord } from '../domain/result-record';
 import type { StudioDeps, StudioState } from './studio-types';
 
 export interface JobsSlice {
@@ -53,9 +52,8 @@ export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [],
         return;
       }
       const { request, direction } = composed;
-      // A report output with "Report candidates" N > 1: N whole jobs with seeds s, s+1, … and keep the consensus.
+      // "Report candidates" N > 1 with a report output: N jobs with seeds s, s+1, …, keeping the consensus report.
       const count = request.outputs.includes('report') ? settings.reportCandidates : 1;
-      const seeds = Array.from({ length: count }, (_, k) => (request.settings.seed + k) % (MAX_SEED + 1));
       const current = new AbortController();
       controller = current;
       let activeJobId = request.jobId;
@@ -68,30 +66,19 @@ export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [],
 
       let record: ResultRecord;
       try {
-        const started = performance.now();
-        const results: JobResult[] = [];
-        for (let k = 0; k < count; k++) {
-          const candidate: GenerationRequest = k === 0 ? request : { ...request, jobId: deps.newJobId(), settings: { ...request.settings, seed: seeds[k] as number } };
-          if (k > 0) {
-            activeJobId = candidate.jobId;
-            set({ job: startProgress(candidate.jobId, direction.id, candidateOf(k)) });
-          }
-          results.push(await deps.runJob(candidate, { signal: current.signal, onEvent }));
-        }
-        const pick = count > 1 ? pickConsensusReport(results.map((r) => r.outputs.report ?? ''), phantomRules()) : null;
-        const kept = results[pick?.index ?? 0] as JobResult;
+        const { kept, consensus } = await runWithReportConsensus(request, count, {
+          runJob: (candidate) => deps.runJob(candidate, { signal: current.signal, onEvent }),
+          newJobId: deps.newJobId,
+          rules: phantomRules(),
+          onCandidate: (k, jobId) => {
+            if (k === 0) return;
+            activeJobId = jobId;
+            set({ job: startProgress(jobId, direction.id, candidateOf(k)) });
+          },
+        });
         const inputNames = { frontal: prompt.images.frontal?.name, lateral: prompt.images.lateral?.name };
         record = recordFromResult(kept, Object.fromEntries(Object.entries(inputNames).filter(([, v]) => v !== undefined)));
-        if (pick) {
-          const consensus: ReportConsensus = {
-            seeds,
-            chosen: pick.index,
-            agreement: pick.agreement,
-            totalMs: performance.now() - started,
-            reports: results.map((r) => r.outputs.report ?? ''),
-          };
-          record = { ...record, consensus };
-        }
+        if (consensus) record = { ...record, consensus };
       } catch (error) {
         const job = get().job;
         if (job?.jobId === activeJobId) {
