@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { phantomRules } from './labeler-rules';
-import { describeConsensus, findingVotes, pickConsensus, pickConsensusReport } from './report-consensus';
+import { candidateSeeds, describeConsensus, findingVotes, pickConsensus, pickConsensusReport, runWithReportConsensus } from './report-consensus';
+import type { GenerationRequest, JobResult } from '../contracts/job';
 
 const LABELS = ['cardiomegaly', 'effusion', 'pneumothorax'];
 const v = (c: 0 | 1, e: 0 | 1, p: 0 | 1) => ({ cardiomegaly: c, effusion: e, pneumothorax: p });
@@ -71,5 +72,46 @@ describe('findingVotes', () => {
 
   it('is empty when no candidate states a finding', () => {
     expect(findingVotes(['No pleural effusion. No pneumothorax.', 'The lungs are clear.'], phantomRules())).toEqual([]);
+  });
+});
+
+describe('runWithReportConsensus', () => {
+  const request = (outputs: GenerationRequest['outputs'], seed: number): GenerationRequest => ({
+    jobId: 'job-0',
+    modelId: 'm',
+    inputs: [],
+    outputs,
+    settings: { steps: 2, guidanceScale: 7.5, seed, sampler: 'ddim', eta: 1, previewEvery: 0, temperature: 1, topP: 1, maxTokens: 10 },
+  });
+  const fakeRun = (reportFor: (seed: number) => string, ran: GenerationRequest[]) => async (r: GenerationRequest) => {
+    ran.push(r);
+    return { jobId: r.jobId, settings: r.settings, outputs: r.outputs.includes('report') ? { report: reportFor(r.settings.seed) } : {} } as unknown as JobResult;
+  };
+
+  it('seeds wrap at 2^32 and each candidate after the first gets a new job id', async () => {
+    expect(candidateSeeds(4294967294, 3)).toEqual([4294967294, 4294967295, 0]);
+    const ran: GenerationRequest[] = [];
+    const heard: [number, string][] = [];
+    let n = 0;
+    const out = await runWithReportConsensus(request(['report'], 4294967295), 2, {
+      runJob: fakeRun((seed) => (seed === 0 ? 'Large right pneumothorax.' : 'No pneumothorax.'), ran),
+      newJobId: () => `job-${(n += 1)}`,
+      rules: phantomRules(),
+      onCandidate: (k, id) => heard.push([k, id]),
+      now: () => 0,
+    });
+    expect(ran.map((r) => [r.jobId, r.settings.seed])).toEqual([['job-0', 4294967295], ['job-1', 0]]);
+    expect(heard).toEqual([[0, 'job-0'], [1, 'job-1']]);
+    // Two candidates that differ on one of the rules' 8 labels tie at 7/8: the first is kept.
+    expect(out.kept.jobId).toBe('job-0');
+    expect(out.consensus).toEqual({ seeds: [4294967295, 0], chosen: 0, agreement: [7 / 8, 7 / 8], totalMs: 0, reports: ['No pneumothorax.', 'Large right pneumothorax.'] });
+  });
+
+  it('runs once, with no consensus, for a job without a report output or a single candidate', async () => {
+    const ran: GenerationRequest[] = [];
+    const deps = { runJob: fakeRun(() => 'x', ran), newJobId: () => 'other', rules: phantomRules() };
+    expect((await runWithReportConsensus(request(['frontal'], 1), 5, deps)).consensus).toBeUndefined();
+    expect((await runWithReportConsensus(request(['report'], 1), 1, deps)).consensus).toBeUndefined();
+    expect(ran).toHaveLength(2);
   });
 });
