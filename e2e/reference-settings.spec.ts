@@ -8,23 +8,33 @@ import { expect, test } from './fixtures';
 const screenshot = (name: string) => fileURLToPath(new URL(`../docs/screenshots/${name}`, import.meta.url));
 
 const cases = [
-  { name: 'T→F', outputs: ['frontal'] as const, example: 'Phantom case 3: cardiomegaly', file: 'readme-t2f.png' },
-  { name: 'F→T', outputs: ['report'] as const, example: 'Phantom case 4: pleural effusion', file: 'readme-f2t.png' },
-  { name: 'T→F+L', outputs: ['frontal', 'lateral'] as const, example: 'Phantom case 8: pulmonary edema', file: 'readme-t2fl.png' },
+  { name: 'T→F', outputs: ['frontal'] as const, example: 'Phantom case 3: cardiomegaly', file: 'readme-t2f.png', candidates: 1 },
+  { name: 'F→T', outputs: ['report'] as const, example: 'Phantom case 4: pleural effusion', file: 'readme-f2t.png', candidates: 1 },
+  { name: 'T→F+L', outputs: ['frontal', 'lateral'] as const, example: 'Phantom case 8: pulmonary edema', file: 'readme-t2fl.png', candidates: 1 },
+  // The F→T case again as the consensus of 5 report candidates, with the candidate list open.
+  { name: 'F→T', outputs: ['report'] as const, example: 'Phantom case 4: pleural effusion', file: 'readme-f2t-consensus.png', candidates: 5 },
 ];
 
 test.describe('reference settings (50 DDIM steps, guidance 7.5, eta 1)', () => {
   for (const c of cases) {
-    test(`${c.name} at 50 steps`, async ({ page, studio, offOrigin }) => {
+    test(`${c.name} at 50 steps${c.candidates > 1 ? `, ${c.candidates} report candidates` : ''}`, async ({ page, studio, offOrigin }) => {
       await studio.open();
       await studio.chooseOutputs(c.outputs);
       await page.getByLabel('Example case').selectOption({ label: c.example });
       await page.getByTestId('load-example').click();
       await studio.setSettings({ steps: 50, seed: '20261127', previewEvery: 10 });
+      if (c.candidates > 1) await studio.setSettings({ reportCandidates: c.candidates });
       await studio.generateButton.click();
       await expect(studio.progressLabel).toHaveText('Done', { timeout: 150_000 });
-      await expect(studio.results).toContainText(`${c.name.replace('→', ' → ')} · seed 20261127 · 50 steps`);
+      // A consensus result carries the kept candidate's seed: 20261127 or one of the next four.
+      const seed = c.candidates > 1 ? '2026112[7-9]|2026113[01]' : '20261127';
+      const direction = c.name.replace('→', ' → ').replace('+', '\\+');
+      await expect(studio.results).toContainText(new RegExp(`${direction} · seed (${seed}) · 50 steps`));
       for (const m of c.outputs) await expect(page.getByTestId(`result-${m}`)).toBeVisible();
+      if (c.candidates > 1) {
+        await expect(page.getByTestId('result-consensus')).toContainText(`Consensus of ${c.candidates} reports (seeds 20261127–`);
+        await page.getByText(`All ${c.candidates} candidate reports`).click();
+      }
       await page.screenshot({ path: screenshot(c.file), fullPage: true });
       expect(offOrigin).toEqual([]);
     });
