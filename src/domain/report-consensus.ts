@@ -86,6 +86,11 @@ export interface ConsensusRun {
   readonly consensus?: ReportConsensus;
 }
 
+/** How many candidates a request runs: `requested` (at least 1) when it has a report output, otherwise 1. */
+export function candidateCount(request: Pick<GenerationRequest, 'outputs'>, requested: number): number {
+  return request.outputs.includes('report') ? Math.max(1, Math.floor(requested)) : 1;
+}
+
 /**
  * Runs `request` as `count` candidates (seeds s, s+1, …; candidate 0 is `request` itself, the others get `newJobId()`)
  * one after another and keeps the consensus report's result. A request without a report output, or `count` 1, runs
@@ -102,7 +107,7 @@ export async function runWithReportConsensus(
     readonly now?: () => number;
   },
 ): Promise<ConsensusRun> {
-  const n = request.outputs.includes('report') ? Math.max(1, Math.floor(count)) : 1;
+  const n = candidateCount(request, count);
   const now = deps.now ?? (() => performance.now());
   const started = now();
   const seeds = candidateSeeds(request.settings.seed, n);

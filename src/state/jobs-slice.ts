@@ -7,7 +7,7 @@
 import type { StateCreator } from 'zustand';
 import { composeRequest } from '../domain/compose-request';
 import { phantomRules } from '../domain/labeler-rules';
-import { runWithReportConsensus } from '../domain/report-consensus';
+import { candidateCount, runWithReportConsensus } from '../domain/report-consensus';
 import { finishProgress, reduceJobEvent, startProgress, type JobProgress } from '../domain/job-progress';
 import { recordFromResult, type ResultRecord } from '../domain/result-record';
 import type { StudioDeps, StudioState } from './studio-types';
@@ -53,7 +53,7 @@ export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [],
       }
       const { request, direction } = composed;
       // "Report candidates" N > 1 with a report output: N jobs with seeds s, s+1, …, keeping the consensus report.
-      const count = request.outputs.includes('report') ? settings.reportCandidates : 1;
+      const count = candidateCount(request, settings.reportCandidates);
       const current = new AbortController();
       controller = current;
       let activeJobId = request.jobId;
