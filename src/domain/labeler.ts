@@ -227,6 +227,11 @@ export function labelReport(text: string, compiled: CompiledRules): LabelerResul
   return { labels, highlights };
 }
 
+/** A label as people read it: `pleural_effusion` → "pleural effusion". */
+export function findingName(label: string): string {
+  return label.replace(/_/g, ' ');
+}
+
 /** Step 8: uncertain counts as positive; negated and unmentioned as negative. */
 export function labelsToBinary(labels: Readonly<Record<string, LabelValue>>): Record<string, 0 | 1> {
   return Object.fromEntries(Object.entries(labels).map(([label, v]) => [label, v === 1 || v === -1 ? 1 : 0]));

@@ -3,6 +3,7 @@
  * runs case by case in the engine worker with progress, pause, resume (also after a reload) and cancel; every case
  * is checked by the classifier and the labeler; the ZIP holds images, reports, labels.csv and manifest.json.
  */
+import { findingName } from '../../domain/labeler';
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { downloadBlob } from '../../domain/export-image';
@@ -140,7 +141,7 @@ export function DatasetView() {
           <tbody>
             {state.summary.map((row) => (
               <tr key={row.target}>
-                <th scope="row">{row.target === NORMAL ? 'normal (no finding)' : row.target.replace(/_/g, ' ')}</th>
+                <th scope="row">{row.target === NORMAL ? 'normal (no finding)' : findingName(row.target)}</th>
                 <td>{row.requested}</td>
                 <td>{row.generated}</td>
                 <td>{row.carrying}</td>

@@ -2,6 +2,7 @@
  * The anonymisation twin: a real case in (images and/or report, held in memory only), a fully synthetic twin out,
  * side by side with the findings of both. The flow lives in twin-store.ts; this renders and dispatches.
  */
+import { findingName } from '../../domain/labeler';
 import { useState } from 'react';
 import { useStore } from 'zustand';
 import type { GenerationSettings } from '../../contracts/job';
@@ -124,7 +125,7 @@ export function TwinView() {
           <tbody>
             {comparison.rows.map((row) => (
               <tr key={row.label} className={row.agree ? 'agree' : 'disagree'}>
-                <th scope="row">{row.label.replace(/_/g, ' ')}</th>
+                <th scope="row">{findingName(row.label)}</th>
                 <td>{FINDING_TEXT[row.real]}</td>
                 <td>{FINDING_TEXT[row.twin]}</td>
               </tr>

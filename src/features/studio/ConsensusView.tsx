@@ -1,11 +1,11 @@
 /** How a consensus report was chosen: the summary line, how many candidates state each finding, every candidate. */
 import { useMemo } from 'react';
+import { findingName } from '../../domain/labeler';
 import { phantomRules } from '../../domain/labeler-rules';
 import { describeConsensus, findingVotes } from '../../domain/report-consensus';
 import type { ReportConsensus } from '../../domain/result-record';
 import { formatDuration } from '../../ui/format';
 
-const pretty = (label: string) => label.replace(/_/g, ' ');
 
 export function ConsensusView({ consensus }: { readonly consensus: ReportConsensus }) {
   const votes = useMemo(() => findingVotes(consensus.reports, phantomRules()), [consensus.reports]);
@@ -18,7 +18,7 @@ export function ConsensusView({ consensus }: { readonly consensus: ReportConsens
       <p className="result-meta" data-testid="consensus-votes">
         {votes.length === 0
           ? `No candidate states a finding the labeler knows.`
-          : `Findings across the ${count} candidates: ${votes.map((v) => `${pretty(v.label)} ${v.positives}/${v.candidates}`).join(', ')}.`}
+          : `Findings across the ${count} candidates: ${votes.map((v) => `${findingName(v.label)} ${v.positives}/${v.candidates}`).join(', ')}.`}
       </p>
       <details className="consensus-candidates">
         <summary>All {count} candidate reports</summary>

@@ -1,6 +1,6 @@
 /** A report with the labeler's findings highlighted (positive / negated / uncertain) and a per-label summary. */
 import { useMemo } from 'react';
-import { segmentText, type LabelValue } from '../../domain/labeler';
+import { findingName, segmentText, type LabelValue } from '../../domain/labeler';
 import { labelPhantomReport } from '../../domain/labeler-rules';
 
 const VERDICT: Record<Exclude<LabelValue, null>, { name: string; className: string }> = {
@@ -9,7 +9,6 @@ const VERDICT: Record<Exclude<LabelValue, null>, { name: string; className: stri
   0: { name: 'negated', className: 'hl-negated' },
 };
 
-const pretty = (label: string) => label.replace(/_/g, ' ');
 
 export function ReportView({ text }: { readonly text: string }) {
   const { labels, highlights } = useMemo(() => labelPhantomReport(text), [text]);
@@ -20,7 +19,7 @@ export function ReportView({ text }: { readonly text: string }) {
       <p className="report-text">
         {pieces.map((piece, i) =>
           piece.highlight ? (
-            <mark key={i} className={`hl hl-${piece.highlight.kind}`} title={piece.highlight.labels.map(pretty).join(', ') || piece.highlight.kind}>
+            <mark key={i} className={`hl hl-${piece.highlight.kind}`} title={piece.highlight.labels.map(findingName).join(', ') || piece.highlight.kind}>
               {piece.text}
             </mark>
           ) : (
@@ -32,7 +31,7 @@ export function ReportView({ text }: { readonly text: string }) {
         <ul className="label-chips" aria-label="Findings found by the labeler">
           {mentioned.map(([label, value]) => (
             <li key={label} className={`chip ${VERDICT[value].className}`}>
-              {pretty(label)}: {VERDICT[value].name}
+              {findingName(label)}: {VERDICT[value].name}
             </li>
           ))}
         </ul>
