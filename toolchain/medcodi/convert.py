@@ -42,6 +42,7 @@ import pickle
 import resource
 import shutil
 import time
+import weakref
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -872,24 +873,57 @@ def _onnx_export(module, args, path: str, in_names, out_names, dyn) -> None:
         torch.onnx.export(module, args, path, **kw)
 
 
-def export_fp32(spec: GraphSpec, work: Path) -> onnx.ModelProto:
-    """torch.onnx.export at opset 17 into its own folder (torch writes one external file per tensor for graphs
-    over 2 GB) and load it back with its tensors."""
+def export_fp32(spec: GraphSpec, work: Path, path: Path, max_file_bytes: int) -> Tuple[List[Path], int]:
+    """torch.onnx.export at opset 17 into its own folder, then the graph rewritten to `path` in the shipped layout
+    (external data split under `max_file_bytes`). Returns (files, largest initializer bytes). torch writes one
+    external file per tensor for graphs over 2 GB; their tensors are copied over one at a time, never loaded
+    together (a full-size text UNet graph is 7.8 GB, and the module it came from is still in memory)."""
     d = work / f"{spec.name}.export"
     shutil.rmtree(d, ignore_errors=True)
     d.mkdir(parents=True)
-    with torch.no_grad():
-        _onnx_export(spec.module, spec.inputs, str(d / "model.onnx"), spec.in_names, spec.out_names, spec.dyn)
-    model = Q.load_model(d / "model.onnx")
-    shutil.rmtree(d, ignore_errors=True)
-    exact_trig(model)  # cos/sin as arithmetic: WebGPU's are 2e-4 off (graph_passes.py)
-    if any(n.op_type == "Einsum" for n in model.graph.node):
-        raise RuntimeError(f"{spec.name}: Einsum in the exported graph")
-    return model
+    try:
+        with torch.no_grad():
+            _onnx_export(spec.module, spec.inputs, str(d / "model.onnx"), spec.in_names, spec.out_names, spec.dyn)
+        model = onnx.load(str(d / "model.onnx"), load_external_data=False)
+        exact_trig(model)  # cos/sin as arithmetic: WebGPU's are 2e-4 off (graph_passes.py)
+        if any(n.op_type == "Einsum" for n in model.graph.node):
+            raise RuntimeError(f"{spec.name}: Einsum in the exported graph")
+        largest = Q.largest_initializer_bytes(model)
+        files = Q.save_model(model, path, max_file_bytes, external_base=d)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    return files, largest
 
 
 def _rss_gb() -> float:
+    """Peak resident memory of this process so far, GiB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2
+
+
+def rss_now_gb() -> Optional[float]:
+    """Resident memory now, GiB (Linux; None elsewhere)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1024 ** 3
+
+
+def release_memory() -> None:
+    """Frees what Python no longer references and hands glibc's freed heap back to the OS. Without the trim, the
+    memory of a freed multi-GB graph or session stays resident (glibc keeps freed chunks below its grown mmap
+    threshold in its arenas), and the next component's peak stacks on top of it."""
+    gc.collect()
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _mem() -> str:
+    now = rss_now_gb()
+    return f"RSS {now:.1f} GB, peak {_rss_gb():.1f} GB" if now is not None else f"peak RSS {_rss_gb():.1f} GB"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -973,22 +1007,27 @@ def _load_component(comp: str, ckpt, cfg: ModelConfig) -> nn.Module:
     return module.eval()
 
 
+def _reference_outputs(spec: GraphSpec) -> tuple:
+    r = spec.module(*spec.inputs)
+    return tuple(r) if isinstance(r, (tuple, list)) else (r,)
+
+
 def convert_component(comp: str, ckpt, cfg: ModelConfig, opts: ConvertOptions, work: Path) -> Tuple[dict, List[GraphResult], dict]:
     """Build, strictly load, count, export and verify one component; returns (counts, graph results, extra).
     Phase 1 keeps the PyTorch module: references, fp32 export and parity; phase 2 (variants) runs without it."""
     log = opts.log
     t0 = time.time()
     module = _load_component(comp, ckpt, cfg)
+    module_alive = weakref.ref(module)
     counts = param_parts(comp, module)
+    log(f"    {comp}: {sum(p.numel() for p in module.parameters()):,} parameters loaded in {time.time() - t0:.0f} s ({_mem()})")
     extra: dict = {}
     specs = component_graphs(comp, module, cfg, opts.seed)
     specs2 = component_graphs(comp, module, cfg, opts.seed + 1, batch=2)   # dynamic batch check
     with torch.no_grad():
-        refs, refs2 = [], []
-        for s, s2 in zip(specs, specs2):
-            r, r2 = s.module(*s.inputs), s2.module(*s2.inputs)
-            refs.append(tuple(r) if isinstance(r, (tuple, list)) else (r,))
-            refs2.append(tuple(r2) if isinstance(r2, (tuple, list)) else (r2,))
+        # comprehensions, not loops: a loop variable would keep the last graph wrapper, and with it the module, alive
+        refs = [_reference_outputs(s) for s in specs]
+        refs2 = [_reference_outputs(s) for s in specs2]
         if comp == "clip":
             ct, cv = cfg.clip_text, cfg.clip_vision
             empty = torch.full((1, ct.max_position_embeddings), ct.eos_token_id, dtype=torch.long)
@@ -1007,15 +1046,18 @@ def convert_component(comp: str, ckpt, cfg: ModelConfig, opts: ConvertOptions, w
         extra["groupNormEpsUnified"] = unify(module)
     results: List[GraphResult] = []
     feeds: List[GraphSpec] = []
-    for spec, ref, spec2, ref2 in zip(specs, refs, specs2, refs2):
+    parity_feeds: List[List[GraphSpec]] = []
+    # Every graph is exported while the module is in memory; the parity sessions run after it is freed, so a
+    # multi-GB module and a multi-GB onnxruntime session never share the memory.
+    for spec, spec2 in zip(specs, specs2):
         res = GraphResult(spec.name, spec.role, spec.modality, [], [])
-        model = export_fp32(spec, work)
+        t_graph = time.time()
         path = work / f"{spec.name}.onnx"
-        res.largest["fp32"] = Q.largest_initializer_bytes(model)
-        res.files["fp32"] = Q.save_model(model, path, opts.max_file_bytes)
-        del model
+        res.files["fp32"], res.largest["fp32"] = export_fp32(spec, work, path, opts.max_file_bytes)
+        release_memory()
+        log(f"    {spec.name}: fp32 graph exported and saved in {time.time() - t_graph:.0f} s ({_mem()})")
         res.inputs, res.outputs = onnx_io(path)
-        # inputs only (no module) for phase 2
+        # inputs only (no module) for the parity runs and phase 2
         feed = GraphSpec(spec.name, spec.role, spec.modality, nn.Identity(), spec.inputs, spec.in_names,
                          spec.out_names, spec.dyn)
         feed2 = GraphSpec(spec.name, spec.role, spec.modality, nn.Identity(), spec2.inputs, spec.in_names,
@@ -1023,7 +1065,22 @@ def convert_component(comp: str, ckpt, cfg: ModelConfig, opts: ConvertOptions, w
         more = []
         if comp == "clip":
             more = [GraphSpec("u", "", "", nn.Identity(), unc_feeds[spec.name], spec.in_names, spec.out_names, spec.dyn)]
+        results.append(res)
+        feeds.append(feed)
+        parity_feeds.append([feed, feed2, *more])
+    # (the loop variables too: the last graph wrappers hold the module, which then stayed in memory, 8 GB for the
+    # text UNet, through every later step of the component)
+    del module, specs, specs2, spec, spec2
+    release_memory()
+    freed = "module freed" if module_alive() is None else "module still referenced (its memory stays in use)"
+    log(f"    {comp}: {freed} ({_mem()})")
+    for res, (feed, feed2, *more), ref, ref2 in zip(results, parity_feeds, refs, refs2):
+        spec = feed
+        path = res.files["fp32"][0]
+        t_graph = time.time()
         outs = run_graph(path, feed, opts.threads, feed2, *more)
+        release_memory()
+        log(f"    {spec.name}: fp32 onnxruntime parity run in {time.time() - t_graph:.0f} s ({_mem()})")
         e1, e2 = errors(outs[0], ref), errors(outs[1], ref2)
         res.errors["fp32"] = {k: max(e1[k], e2[k]) for k in e1}
         if res.errors["fp32"]["maxRel"] > FP32_REL_TOL:
@@ -1032,21 +1089,23 @@ def convert_component(comp: str, ckpt, cfg: ModelConfig, opts: ConvertOptions, w
         if more:
             kind = "text" if spec.name == "clip_text" else "image"
             extra[f"unconditional_check_{kind}"] = errors([outs[2][0][0, 0]], [extra["unconditional"][kind]])
-        results.append(res)
-        feeds.append(feed)
-    del module, specs, specs2, refs2
-    gc.collect()
+    del refs2, parity_feeds
+    release_memory()
     for res, feed, ref in zip(results, feeds, refs):
         path = res.files["fp32"][0]
         for fmt in _formats_needed(opts, FAMILY[res.spec_name])[1:]:
+            t_variant = time.time()
             m, stats = _derive(fmt, path, opts.block_size)
             vpath = work / f"{res.spec_name}.{fmt}.onnx"
             res.largest[fmt] = Q.largest_initializer_bytes(m)
             res.files[fmt] = Q.save_model(m, vpath, opts.max_file_bytes)
             del m
+            release_memory()
+            log(f"    {res.spec_name}: {fmt} derived and saved in {time.time() - t_variant:.0f} s ({_mem()})")
             if stats:
                 res.quant[fmt] = stats
             res.errors[fmt] = errors(run_graph(vpath, feed, opts.threads), ref)
+            release_memory()
         size = {f: sum(p.stat().st_size for p in fs) for f, fs in res.files.items()}
         log(f"  {res.spec_name:19s} " + "  ".join(
             f"{f} {size[f] / 1e6:8.2f} MB rel {e['maxRel']:.1e}/{e['rmsRel']:.1e}" for f, e in res.errors.items()))

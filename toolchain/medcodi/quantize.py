@@ -21,7 +21,7 @@ from __future__ import annotations
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import numpy as np
 import onnx
@@ -364,6 +364,9 @@ def quantize_matmuls(model: onnx.ModelProto, bits: int = 4, block_size: int = 32
         add_inits += [numpy_helper.from_array(packed, qname),
                       numpy_helper.from_array(scales.reshape(-1).astype(sdtype), sname)]
         drop_inits.add(wname)
+        w_t.ClearField("raw_data")        # the float weight is dropped below: free its bytes now, not at the end
+        for fld in ("float_data", "int32_data"):
+            w_t.ClearField(fld)
         has_bias = node.op_type == "Gemm" and len(node.input) > 2 and node.input[2]
         out = node.output[0] + "_nobias" if has_bias else node.output[0]
         new_nodes.append(helper.make_node("MatMulNBits", [node.input[0], qname, sname], [out],
@@ -438,7 +441,17 @@ def tensor_nbytes(t: onnx.TensorProto) -> int:
     if t.raw_data:
         return len(t.raw_data)
     n = int(np.prod(t.dims)) if len(t.dims) else 1
-    return n * np.dtype(helper.tensor_dtype_to_np_dtype(t.data_type)).itemsize
+    return n * _np_dtype(t.data_type).itemsize
+
+
+def _np_dtype(data_type: int) -> np.dtype:
+    """numpy dtype of an ONNX tensor type (onnx >= 1.13 has helper.tensor_dtype_to_np_dtype; 1.12, Debian's, only
+    the mapping table)."""
+    to_np = getattr(helper, "tensor_dtype_to_np_dtype", None)
+    if to_np is not None:
+        return np.dtype(to_np(data_type))
+    from onnx import mapping
+    return np.dtype(mapping.TENSOR_TYPE_TO_NP_TYPE[data_type])
 
 
 def largest_initializer_bytes(model: onnx.ModelProto) -> int:
@@ -449,18 +462,34 @@ def total_initializer_bytes(model: onnx.ModelProto) -> int:
     return sum(tensor_nbytes(t) for t in model.graph.initializer)
 
 
-def _raw(t: onnx.TensorProto) -> bytes:
+def _raw(t: onnx.TensorProto, external_base: Optional[Path] = None) -> bytes:
+    if t.data_location == TensorProto.EXTERNAL:
+        if external_base is None:
+            raise ValueError(f"tensor {t.name!r} still points to external data; load it first")
+        info = {e.key: e.value for e in t.external_data}
+        with open(Path(external_base) / info["location"], "rb") as fh:
+            fh.seek(int(info.get("offset", 0)))
+            data = fh.read(int(info["length"])) if "length" in info else fh.read()
+        want = (int(np.prod(t.dims)) if len(t.dims) else 1) * _np_dtype(t.data_type).itemsize
+        if len(data) != want:
+            raise ValueError(f"tensor {t.name!r}: {info['location']} holds {len(data)} of its {want} bytes "
+                             f"(the exported graph's files are incomplete)")
+        return data
     if t.raw_data:
         return t.raw_data
     return numpy_helper.to_array(t).tobytes()
 
 
 def save_model(model: onnx.ModelProto, path: Path, max_file_bytes: int = MAX_FILE_BYTES,
-               min_external_bytes: int = 1024) -> List[Path]:
+               min_external_bytes: int = 1024, external_base: Optional[Path] = None) -> List[Path]:
     """Writes `path`; if the graph with its tensors would reach `max_file_bytes`, tensors of at least
     `min_external_bytes` go to external data files `<path>.data`, `<path>.data.1`, ... (each < max_file_bytes,
     offsets aligned to 4 KiB). Returns the written files, the .onnx first. The model's tensors are moved out of
-    the proto (it is left without their bytes). Raises ValueError if a single tensor cannot fit in one file."""
+    the proto (it is left without their bytes). Raises ValueError if a single tensor cannot fit in one file.
+
+    `external_base`: the folder of a model loaded with `load_external_data=False` (torch.onnx.export writes one
+    file per tensor for graphs over 2 GB); its tensors are then copied from their files one at a time, so a
+    multi-GB graph is re-split without ever being in memory."""
     path = Path(path)
     for old in path.parent.glob(path.name + ".data*"):
         old.unlink()
@@ -486,10 +515,15 @@ def save_model(model: onnx.ModelProto, path: Path, max_file_bytes: int = MAX_FIL
 
     try:
         for t in model.graph.initializer:
-            if t.data_location == TensorProto.EXTERNAL:
+            external = t.data_location == TensorProto.EXTERNAL
+            if external and external_base is None:
                 raise ValueError(f"{path.name}: tensor {t.name!r} still points to external data; load it first")
-            data = _raw(t)
+            data = _raw(t, external_base)
             if len(data) < min_external_bytes:
+                if external:                       # small enough to live in the graph file
+                    t.raw_data = data
+                    t.data_location = TensorProto.DEFAULT
+                    del t.external_data[:]
                 continue
             if len(data) + EXTERNAL_ALIGN > max_file_bytes:
                 raise ValueError(f"{path.name}: tensor {t.name!r} has {len(data)} bytes, more than one "

@@ -194,6 +194,43 @@ def test_save_model_splits_external_data_under_the_limit(tmp_path):
         Q.save_model(_mlp(tmp_path)[0], tmp_path / "too-small.onnx", max_file_bytes=100_000)
 
 
+def test_save_model_copies_a_per_tensor_external_layout_without_loading_it(tmp_path):
+    """What the converter does with torch.onnx.export's >2 GB layout (one file per tensor): the graph is read
+    without its tensors and re-split from their files (`external_base`); the result computes the same."""
+    model, x, want = _mlp(tmp_path)
+    src = tmp_path / "torch-layout"
+    src.mkdir()
+    onnx.save_model(model, str(src / "model.onnx"), save_as_external_data=True, all_tensors_to_one_file=False,
+                    size_threshold=1024)
+    assert len(list(src.iterdir())) > 4                 # one file per large tensor
+    lazy = onnx.load(str(src / "model.onnx"), load_external_data=False)
+    for t in lazy.graph.initializer:       # torch names only the file: no offset, no length
+        keep = [(e.key, e.value) for e in t.external_data if e.key == "location"]
+        del t.external_data[:]
+        for k, v in keep:
+            e = t.external_data.add()
+            e.key, e.value = k, v
+    onnx.save_model(lazy, str(src / "model.onnx"))
+    lazy = onnx.load(str(src / "model.onnx"), load_external_data=False)
+    assert any(t.data_location == TensorProto.EXTERNAL for t in lazy.graph.initializer)
+    assert Q.largest_initializer_bytes(lazy) == 256 * 256 * 4 and all(
+        e.key == "location" for t in lazy.graph.initializer for e in t.external_data)
+    with pytest.raises(ValueError, match="still points to external data"):
+        Q.save_model(onnx.load(str(src / "model.onnx"), load_external_data=False), tmp_path / "no-base.onnx")
+    limit = 300_000
+    files = Q.save_model(lazy, tmp_path / "resplit.onnx", max_file_bytes=limit, external_base=src)
+    assert [f.name for f in files[:2]] == ["resplit.onnx", "resplit.onnx.data"]
+    assert all(f.stat().st_size < limit for f in files)
+    got = ort.InferenceSession(str(files[0]), providers=["CPUExecutionProvider"]).run(None, {"x": x.numpy()})[0]
+    assert np.abs(got - want.numpy()).max() < 1e-5
+    # a truncated tensor file is named, not silently copied short
+    victim = max((p for p in src.iterdir() if p.name != "model.onnx"), key=lambda p: p.stat().st_size)
+    victim.write_bytes(victim.read_bytes()[:100])
+    with pytest.raises(ValueError, match="holds 100 of its 262144 bytes"):
+        Q.save_model(onnx.load(str(src / "model.onnx"), load_external_data=False), tmp_path / "bad.onnx",
+                     max_file_bytes=limit, external_base=src)
+
+
 def test_quantize_and_fp16_passes_on_a_small_graph(tmp_path):
     model, x, want = _mlp(tmp_path)
     for fmt, tol in (("q4", 0.2), ("q8", 0.02), ("fp16", 5e-3), ("q4f16", 0.2)):
@@ -394,6 +431,8 @@ def test_param_counts_are_printed(converted):
     _, entry, log = converted
     for comp in C.INFERENCE_COMPONENTS + C.TRAINING_ONLY:
         assert any(line.startswith(f"    {comp} ") for line in log), comp
+    for comp in C.INFERENCE_COMPONENTS:    # each module is released before its parity sessions and variants
+        assert any(line.startswith(f"    {comp}: module freed") for line in log), comp
     counts = entry["provenance"]["paramCounts"]
     assert counts["unet_text"]["total"] == sum(v for k, v in counts["unet_text"].items() if k != "total")
     assert set(counts) == set(C.INFERENCE_COMPONENTS)
@@ -508,3 +547,29 @@ def test_unconditional_and_tokenizers_in_the_folder(converted, synthetic):
     assert abs(float(np.linalg.norm(unc["image"])) - 1.0) < 1e-5
     gpt2 = Tokenizer.from_file(str(root / "tokenizer-gpt2.json"))
     assert gpt2.token_to_id("<BOS>") == entry["textDecoder"]["bosTokenId"]
+
+
+def test_measure_component_reports_one_components_conversion(tmp_path):
+    """`medcodi.measure_component` (the documented full-size measurement of docs §5) on the width-scaled VAE: the
+    component alone is written, converted through `convert_component` and its numbers are real."""
+    from medcodi.measure_component import measure
+    work = tmp_path / "work"
+    report = measure("vae", work, ["q4f16", "q4"], threads=1, config="width-scaled", log=lambda s: None)
+    assert report["component"] == "vae" and report["config"] == "width-scaled"
+    with zipfile.ZipFile(work / "synthetic-vae.pt") as z:      # only the VAE's keys were written
+        keys = [n for n in z.namelist() if n.startswith("archive/data/")]
+    assert 0 < len(keys) < len(C.synthetic_entries(C.CONVERT_CONFIGS["width-scaled"]))
+    assert report["checkpointTensorBytes"] > 0 and report["convertSeconds"] > 0
+    assert report["peakRssGB"] >= report["rssBeforeConvertGB"] > 0
+    assert report["peakDiskBytes"] > report["graphBytesWritten"] > 0
+    assert set(report["files"]) == {"vae_decoder"}
+    assert set(report["files"]["vae_decoder"]) == {"fp32", "fp16"}    # q4f16 ships an fp16 VAE, q4 the fp32 one
+    assert report["errors"]["vae_decoder"]["fp32"]["maxRel"] <= 1e-4
+    assert report["parameters"]["decoder"] > 0
+    steps = [line for _, _, line in report["timeline"]]
+    assert any(line.startswith("vae_decoder: fp32 graph exported") for line in steps)
+    assert any(line.startswith("vae_decoder: fp16 derived") for line in steps)
+    assert any(line.startswith("vae: module freed") for line in steps)   # before the parity sessions and variants
+    assert 0 < report["peakRssStep"]["rssGB"] <= report["peakRssGB"] + 0.05 and report["peakRssStep"]["afterLine"]
+    with pytest.raises(SystemExit, match="unknown component"):
+        measure("unet_middle", tmp_path / "w2", ["q4"], threads=1, config="width-scaled", log=lambda s: None)
