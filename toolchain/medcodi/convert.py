@@ -1075,19 +1075,18 @@ def convert_component(comp: str, ckpt, cfg: ModelConfig, opts: ConvertOptions, w
     freed = "module freed" if module_alive() is None else "module still referenced (its memory stays in use)"
     log(f"    {comp}: {freed} ({_mem()})")
     for res, (feed, feed2, *more), ref, ref2 in zip(results, parity_feeds, refs, refs2):
-        spec = feed
         path = res.files["fp32"][0]
         t_graph = time.time()
         outs = run_graph(path, feed, opts.threads, feed2, *more)
         release_memory()
-        log(f"    {spec.name}: fp32 onnxruntime parity run in {time.time() - t_graph:.0f} s ({_mem()})")
+        log(f"    {res.spec_name}: fp32 onnxruntime parity run in {time.time() - t_graph:.0f} s ({_mem()})")
         e1, e2 = errors(outs[0], ref), errors(outs[1], ref2)
         res.errors["fp32"] = {k: max(e1[k], e2[k]) for k in e1}
         if res.errors["fp32"]["maxRel"] > FP32_REL_TOL:
-            raise RuntimeError(f"{spec.name}: fp32 onnxruntime differs from PyTorch by {res.errors['fp32']['maxRel']:.2e} "
+            raise RuntimeError(f"{res.spec_name}: fp32 onnxruntime differs from PyTorch by {res.errors['fp32']['maxRel']:.2e} "
                                f"(relative) > {FP32_REL_TOL}")
         if more:
-            kind = "text" if spec.name == "clip_text" else "image"
+            kind = "text" if res.spec_name == "clip_text" else "image"
             extra[f"unconditional_check_{kind}"] = errors([outs[2][0][0, 0]], [extra["unconditional"][kind]])
     del refs2, parity_feeds
     release_memory()

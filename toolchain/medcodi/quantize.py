@@ -440,6 +440,11 @@ def tensor_nbytes(t: onnx.TensorProto) -> int:
                 return int(e.value)
     if t.raw_data:
         return len(t.raw_data)
+    return _shape_nbytes(t)
+
+
+def _shape_nbytes(t: onnx.TensorProto) -> int:
+    """Bytes of the tensor's data by its dims and type (whatever it holds now)."""
     n = int(np.prod(t.dims)) if len(t.dims) else 1
     return n * _np_dtype(t.data_type).itemsize
 
@@ -463,14 +468,14 @@ def total_initializer_bytes(model: onnx.ModelProto) -> int:
 
 
 def _raw(t: onnx.TensorProto, external_base: Optional[Path] = None) -> bytes:
+    """The tensor's bytes; an external tensor's are read from its file under `external_base` (save_model has
+    checked that one is given)."""
     if t.data_location == TensorProto.EXTERNAL:
-        if external_base is None:
-            raise ValueError(f"tensor {t.name!r} still points to external data; load it first")
         info = {e.key: e.value for e in t.external_data}
         with open(Path(external_base) / info["location"], "rb") as fh:
             fh.seek(int(info.get("offset", 0)))
             data = fh.read(int(info["length"])) if "length" in info else fh.read()
-        want = (int(np.prod(t.dims)) if len(t.dims) else 1) * _np_dtype(t.data_type).itemsize
+        want = _shape_nbytes(t)
         if len(data) != want:
             raise ValueError(f"tensor {t.name!r}: {info['location']} holds {len(data)} of its {want} bytes "
                              f"(the exported graph's files are incomplete)")
