@@ -14,7 +14,7 @@ import { createEngine, type Engine } from '../workers/engine';
 import { FileCache } from '../workers/registry/file-cache';
 import type { ManifestCache } from '../workers/registry/manifest-cache';
 import type { DeviceProbe } from '../workers/runtime/capabilities';
-import type { OrtBinding, OrtSessionLike, OrtTensorLike } from '../workers/runtime/ort-binding';
+import { threadPoolConfig, type OrtBinding, type OrtSessionLike, type OrtTensorLike } from '../workers/runtime/ort-binding';
 
 export interface NodeEngineOptions {
   readonly backend: 'cpu' | 'webgpu';
@@ -46,6 +46,7 @@ async function nodeBinding(options: NodeEngineOptions): Promise<OrtBinding> {
         intraOpNumThreads: threads,
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
+        extra: threadPoolConfig(threads, availableParallelism()),
       });
       const wrapped: OrtSessionLike = {
         inputNames: session.inputNames,

@@ -5,6 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { DIRECTIONS } from '../src/contracts/modality';
+import { parseModelEvaluation } from '../src/contracts/model-evaluation';
+import { directionQuality, qualityNote } from '../src/domain/model-quality';
 import { expect, test } from './fixtures';
 
 const example = (name: string) => fileURLToPath(new URL(`../public/examples/${name}`, import.meta.url));
@@ -28,6 +30,12 @@ test.describe('all 12 directions', () => {
       // Report decoding settings are disabled unless a report is an output.
       if (direction.outputs.includes('report')) await studio.setSettings({ maxTokens: 12 });
       await expect(studio.generateButton).toContainText(direction.label);
+      // The model's own evaluation for this direction, at the evaluated step count nearest to 2 (DDIM 20).
+      const evaluation = parseModelEvaluation(await readFile(fileURLToPath(new URL('../public/models/medcodi-nano/evaluation.json', import.meta.url))), 'evaluation.json');
+      const quality = directionQuality(evaluation, direction.id, 2);
+      await expect(page.getByTestId('quality-note')).toHaveText(qualityNote(quality, direction.label));
+      if (direction.id === 'F>L') await expect(page.getByTestId('quality-note')).toContainText('DDIM 20): classifier agreement source vs generated 44% (bar 80%). Below its bar');
+      if (direction.id === 'F+T>L') await expect(page.getByTestId('quality-note')).toHaveText("F+T → L was not measured in this model's evaluation.");
       await studio.generateButton.click();
       await expect(studio.progressLabel).toHaveText('Done', { timeout: 150_000 });
       await expect(studio.results).toContainText(`${direction.label} · seed 99 · 2 steps`);

@@ -17,8 +17,13 @@ test('models: device check, files and sizes, download for offline use, evict', a
   const card = page.getByTestId('model-medcodi-nano');
   await expect(card.getByRole('heading', { level: 2 })).toContainText(`v${nanoVersion}`);
   await expect(card).toContainText('runs on WASM (CPU)');
-  await expect(card.getByRole('table')).toContainText('unet_frontal');
+  await expect(card.getByRole('table', { name: 'Model files' })).toContainText('unet_frontal');
   await expect(card.getByTestId('cache-summary')).toContainText('cached');
+  // The model's measured quality, read (verified, not cached) before the model is downloaded.
+  const quality = card.getByTestId('model-quality');
+  await expect(quality.getByRole('row', { name: /F → L classifier agreement source vs generated 200 45%.*✗ 44%.*✗ ≥ 80%/ })).toBeVisible();
+  await expect(quality.getByRole('row', { name: /T → L requested finding detected 200 91% ✓ 89% ✓ ≥ 80%/ })).toBeVisible();
+  await expect(card.getByTestId('cache-summary')).toContainText('0 B of');
 
   await card.getByTestId('download-model').click();
   await expect(card.getByTestId('cache-summary')).toContainText('All files cached on this device', { timeout: 120_000 });

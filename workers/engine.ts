@@ -15,6 +15,7 @@ import type { Backend, GenerationRequest, GreyImage, JobEvent, JobResult } from 
 import type { ModelEntry } from '../src/contracts/manifest-schema';
 import type { ParityReport, ParityRequest } from '../src/contracts/parity';
 import { parseManifest } from '../src/contracts/manifest-schema';
+import { parseModelEvaluation, type ModelEvaluation } from '../src/contracts/model-evaluation';
 import { classifyImage } from './classify';
 import { isAbort, releaseCallback, safeEmitter } from './job-events';
 import { ModelAssets } from './model-assets';
@@ -236,6 +237,14 @@ export class Engine implements EngineApi {
       const { run } = await this.sessionsFor(model, undefined, signal, () => undefined);
       return classifyImage(model, (component, feeds) => run(component, feeds), image);
     });
+  }
+
+  async modelEvaluation(modelId: string): Promise<ModelEvaluation | null> {
+    const { registry } = this.ready();
+    const model = registry.model(modelId);
+    if (!model.assets.some((a) => a.name === 'evaluation')) return null;
+    const file = registry.assetFile(model, 'evaluation');
+    return parseModelEvaluation(await this.store.readUncached(model.id, file), file.path);
   }
 
   private wasmThreads(): number {

@@ -1,4 +1,5 @@
 import type { Backend, GenerationRequest, GreyImage, JobEvent, JobResult } from './job';
+import type { ModelEvaluation } from './model-evaluation';
 import type { ParityReport, ParityRequest } from './parity';
 
 export interface DeviceCapabilities {
@@ -78,6 +79,11 @@ export interface EngineApi {
   generate(request: GenerationRequest, onEvent: ProgressCallback, cancelFlag?: Int32Array): Promise<JobResult>;
   cancel(jobId: string): Promise<void>;
   classify(modelId: string, image: GreyImage): Promise<ClassifierResult>;
+  /**
+   * The quality measured for the model (its `evaluation` asset: verified, cached like its other files, checked
+   * against the schema), or null when the manifest lists none.
+   */
+  modelEvaluation(modelId: string): Promise<ModelEvaluation | null>;
   /**
    * Test and benchmark plumbing (never used by the UI): replays the toolchain's parity fixtures through this
    * engine's sessions and pipeline stages and reports the errors against PyTorch. Queued like a job.

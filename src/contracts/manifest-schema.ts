@@ -220,7 +220,7 @@ const typeWords: Record<string, string> = {
 type Issue = z.core.$ZodIssue;
 
 /** One issue → plain words (without the path). */
-function describeIssue(issue: Issue): string {
+export function describeIssue(issue: Issue): string {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'is missing';

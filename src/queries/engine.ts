@@ -65,6 +65,15 @@ export const modelStatusQuery = (modelId: string, variant?: string) =>
     staleTime: 0,
   });
 
+/** The quality measured for a model (its evaluation asset), or null when it ships none. */
+export const modelEvaluationQuery = (modelId: string) =>
+  queryOptions({
+    queryKey: queryKeys.evaluation(modelId),
+    queryFn: async () => (await readyEngine()).modelEvaluation(modelId),
+    staleTime: Infinity,
+    retry: false,
+  });
+
 export const storageQuery = () =>
   queryOptions({ queryKey: queryKeys.storage(), queryFn: async () => (await readyEngine()).storageInfo(false), staleTime: 0 });
 

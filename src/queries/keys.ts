@@ -7,6 +7,8 @@ export const queryKeys = {
   /** `variant` undefined = the engine's automatic pick (null in the key). */
   modelStatus: (modelId: string, variant?: string) => [...queryKeys.model(modelId), 'status', variant ?? null] as const,
   requirements: (modelId: string, variant?: string) => [...queryKeys.model(modelId), 'requirements', variant ?? null] as const,
+  /** Not under model(): evicting a model must not refetch its evaluation (it never changes for a manifest entry). */
+  evaluation: (modelId: string) => [...queryKeys.all, 'evaluation', modelId] as const,
   storage: () => [...queryKeys.all, 'storage'] as const,
   examples: () => [...queryKeys.all, 'examples'] as const,
   results: () => [...queryKeys.all, 'results'] as const,

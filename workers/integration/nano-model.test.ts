@@ -5,11 +5,12 @@
  * normal verified cache path (fake-indexeddb). Skipped until the toolchain has exported the model.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GenerationRequest, GenerationSettings, GreyImage, JobEvent } from '../../src/contracts/job';
 import type { Modality } from '../../src/contracts/modality';
 import { createNodeEngine } from '../../cli/node-engine';
-import { MANIFEST, modelReady } from '../../scripts/node-engine';
+import { MANIFEST, ROOT, modelReady } from '../../scripts/node-engine';
 import type { Engine } from '../engine';
 
 const MODEL_ID = 'medcodi-nano';
@@ -97,4 +98,11 @@ describe.skipIf(!modelReady(MODEL_ID))('real nano model through the engine (onnx
     expect(result.labels.length).toBe(result.probs.length);
     for (const p of result.probs) expect(p).toBeGreaterThanOrEqual(0);
   }, 60_000);
+
+  it('reads the model evaluation through the verified cache, as the toolchain wrote it', async () => {
+    const evaluation = await engine.modelEvaluation(MODEL_ID);
+    const onDisk = JSON.parse(readFileSync(resolve(ROOT, 'public/models', MODEL_ID, 'evaluation.json'), 'utf8')) as { rows: { direction: string; steps: number; value: number }[] };
+    expect(evaluation).not.toBeNull();
+    expect(evaluation!.rows.map((r) => [r.direction, r.steps, r.value])).toEqual(onDisk.rows.map((r) => [r.direction, r.steps, r.value]));
+  });
 });

@@ -218,3 +218,37 @@ describe('ModelStore.read', () => {
     });
   });
 });
+
+describe('ModelStore.readUncached (small informational files looked at before the model is downloaded)', () => {
+  it('returns the verified bytes without storing them; once the file is cached it reads the cache', async () => {
+    const cache = new FileCache(freshStore());
+    const data = new TextEncoder().encode('{"model":"m","rows":[]}');
+    const file = await fileFor('evaluation.json', data);
+    const server = createFakeServer(new Map([[file.url, data]]));
+    const store = new ModelStore(cache, { fetchImpl: server.fetchImpl, estimate: noEstimate });
+    expect(await store.readUncached(MODEL, file)).toEqual(data);
+    expect(await cache.isCached(MODEL, file.sha256)).toBe(false);
+    await store.ensure(MODEL, [file]);
+    const fetchesBefore = server.requests.length;
+    expect(await store.readUncached(MODEL, file)).toEqual(data);
+    expect(server.requests.length).toBe(fetchesBefore);
+  });
+
+  it('refuses bytes that do not match the manifest, and says how to read it offline when the fetch fails', async () => {
+    const cache = new FileCache(freshStore());
+    const data = new TextEncoder().encode('{"model":"m"}');
+    const file = await fileFor('evaluation.json', data);
+    const tampered = createFakeServer(new Map([[file.url, new TextEncoder().encode('{"model":"x"}')]]));
+    await expect(new ModelStore(cache, { fetchImpl: tampered.fetchImpl, estimate: noEstimate }).readUncached(MODEL, file)).rejects.toThrow(
+      /evaluation\.json does not match the manifest \(13 bytes, sha256 [0-9a-f]{12}…; expected 13 bytes/,
+    );
+    const offline = (async () => {
+      throw new TypeError('Failed to fetch');
+    }) as unknown as typeof fetch;
+    await expect(new ModelStore(cache, { fetchImpl: offline, estimate: noEstimate }).readUncached(MODEL, file)).rejects.toThrow(
+      'Could not fetch evaluation.json (Failed to fetch). Download the model to read it offline.',
+    );
+    const missing = createFakeServer(new Map());
+    await expect(new ModelStore(cache, { fetchImpl: missing.fetchImpl, estimate: noEstimate }).readUncached(MODEL, file)).rejects.toThrow('Could not fetch evaluation.json: HTTP 404');
+  });
+});

@@ -102,6 +102,29 @@ export class ModelStore {
     throw new Error(`Integrity check failed for ${file.path}: the file was corrupted twice after download`);
   }
 
+  /**
+   * The verified bytes of a small informational file (the model's evaluation) without adding it to the cache: the
+   * cached copy when the model was downloaded, otherwise fetched and checked. Looking at a model must not start
+   * storing it before the user chose to download it.
+   */
+  async readUncached(modelId: string, file: ModelFile): Promise<Uint8Array> {
+    if (await this.cache.isCached(modelId, file.sha256)) return this.read(modelId, file);
+    const fetchImpl = this.deps.fetchImpl ?? fetch;
+    let response: Response;
+    try {
+      response = await fetchImpl(file.url, { cache: 'no-cache' });
+    } catch (e) {
+      throw new Error(`Could not fetch ${file.path} (${e instanceof Error ? e.message : String(e)}). Download the model to read it offline.`);
+    }
+    if (!response.ok) throw new Error(`Could not fetch ${file.path}: HTTP ${response.status}`);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const actual = await sha256Hex(bytes);
+    if (actual !== file.sha256 || bytes.byteLength !== file.bytes) {
+      throw new Error(`${file.path} does not match the manifest (${bytes.byteLength} bytes, sha256 ${actual.slice(0, 12)}…; expected ${file.bytes} bytes, ${file.sha256.slice(0, 12)}…)`);
+    }
+    return bytes;
+  }
+
   evict(modelId: string): Promise<void> {
     return this.cache.deleteModel(modelId);
   }

@@ -47,3 +47,14 @@ export interface OrtBinding {
   createTensor(type: TensorType, data: TensorData, dims: readonly number[]): OrtTensorLike;
   createSession(model: Uint8Array, options: CreateSessionOptions): Promise<OrtSessionLike>;
 }
+
+/**
+ * Session config entries for ORT's intra-op thread pool. When the pool has as many threads as the machine has
+ * cores, its threads' busy-wait after each run (spinning) takes the cores the JavaScript between runs needs: on the
+ * 2-core machine, onnxruntime-node with 2 threads ran nano T→F+L in 7.4 s spinning and 3.1 s not (npm run bench --
+ * --only node --repeat 7, 2026-12-07). With spare cores, spinning saves the wake-up after each short graph, so it stays.
+ * Returned as the `extra` session option both onnxruntime-web and onnxruntime-node accept.
+ */
+export function threadPoolConfig(threads: number, cores: number): { session: { intra_op: { allow_spinning: '0' | '1' } } } {
+  return { session: { intra_op: { allow_spinning: threads > 1 && threads >= cores ? '0' : '1' } } };
+}

@@ -23,7 +23,7 @@ import type { Backend } from '../../src/contracts/job';
 import { defaultWasmThreads } from './capabilities';
 
 type Ort = typeof OrtModule;
-import type { CreateSessionOptions, OrtBinding, OrtSessionLike, OrtTensorLike, TensorData, TensorType } from './ort-binding';
+import { threadPoolConfig, type CreateSessionOptions, type OrtBinding, type OrtSessionLike, type OrtTensorLike, type TensorData, type TensorType } from './ort-binding';
 
 export interface OrtEnvOptions {
   /** Overrides the thread count (tests, benchmarks). */
@@ -91,6 +91,7 @@ export async function createWebOrtBinding(options: OrtEnvOptions & { readonly ba
       const sessionOptions: OrtModule.InferenceSession.SessionOptions = {
         executionProviders: [opts.backend],
         graphOptimizationLevel: 'all',
+        extra: threadPoolConfig(threads, typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1),
         // 3 = error: the WebGPU EP otherwise warns on every session that shape ops run on the CPU (by design).
         logSeverityLevel: 3,
         ...(opts.backend === 'webgpu' && opts.deviceOutputs && opts.deviceOutputs.length > 0

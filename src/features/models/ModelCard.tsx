@@ -14,6 +14,7 @@ import { selectModelId, selectVariantChoice } from '../../state/selectors';
 import { studioStore, useStudio } from '../../state/studio';
 import { formatBytes } from '../../ui/format';
 import { ProgressBar } from '../../ui/ProgressBar';
+import { ModelQuality } from './ModelQuality';
 import { VariantSelect } from './VariantSelect';
 
 export function ModelCard({ model, engineReady }: { readonly model: ModelEntry; readonly engineReady: boolean }) {
@@ -70,6 +71,9 @@ export function ModelCard({ model, engineReady }: { readonly model: ModelEntry; 
         </div>
       ) : null}
 
+      <h3>Measured quality</h3>
+      <ModelQuality modelId={model.id} engineReady={engineReady} />
+
       <h3>Files{offered.length > 1 && status.data ? ` of variant ${status.data.variant}` : ''}</h3>
       <p className="muted" data-testid="cache-summary">
         {status.data
@@ -78,7 +82,7 @@ export function ModelCard({ model, engineReady }: { readonly model: ModelEntry; 
             : `${formatBytes(status.data.cachedBytes)} of ${formatBytes(status.data.totalBytes)} cached.`
           : 'Cache state unknown until the engine starts.'}
       </p>
-      <table className="files">
+      <table className="files" aria-label="Model files">
         <thead>
           <tr>
             <th scope="col">Component</th>

@@ -4,6 +4,7 @@ import { activeInputs } from '../../domain/prompt-draft';
 import { findDirection, validatePrompt, validateSettings } from '../../domain/compose-request';
 import { selectIsRunning, selectModelId, selectProblems, selectPrompt, selectSettings } from '../../state/selectors';
 import { studioStore, useStudio } from '../../state/studio';
+import { QualityNote } from './QualityNote';
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
@@ -38,6 +39,7 @@ export function GenerateBar({ modelReady }: { readonly modelReady: boolean }) {
           {isMac ? '⌘' : 'Ctrl'}+Enter generates · Esc cancels
         </span>
       </div>
+      {direction && modelId !== null && modelReady ? <QualityNote modelId={modelId} direction={direction} steps={settings.steps} /> : null}
       {shown.length > 0 ? (
         <ul className="problems" aria-live="polite" data-testid="problems">
           {shown.map((p) => (
