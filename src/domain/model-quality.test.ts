@@ -67,6 +67,11 @@ describe('wording', () => {
     expect(qualityNote(directionQuality(small, 'F>T', 50), 'F → T')).toBe('Measured on this model (200 held-out cases, DDIM 50): micro label F1 0.83 (bar 0.80). Meets its bar.');
     expect(qualityNote(directionQuality(small, 'X>Y', 50), 'X → Y')).toBe('Measured on this model (40 held-out cases, DDIM 50): BLEU-4 0.20.');
     expect(qualityNote(null, 'F+T → L')).toBe("F+T → L was not measured in this model's evaluation.");
+    // Other guidance than measured: the note says the numbers describe other settings; the same scale adds nothing.
+    const fl = directionQuality(bundled, 'F>L', 50);
+    expect(qualityNote(fl, 'F → L', { measured: 7.5, chosen: 3 })).toMatch(/illustrative\. These numbers are for guidance 7\.5; yours is 3\.$/);
+    expect(qualityNote(fl, 'F → L', { measured: 7.5, chosen: 7.5 })).toBe(qualityNote(fl, 'F → L'));
+    expect(qualityNote(fl, 'F → L', { measured: undefined, chosen: 3 })).toBe(qualityNote(fl, 'F → L'));
   });
 });
 

@@ -48,20 +48,24 @@ export function describeRow(row: EvaluationRow): string {
   return `${row.metric} ${formatMetricValue(row.metric, row.value)}${bar}`;
 }
 
-/** The studio's note for the prompt being composed. */
-export function qualityNote(quality: DirectionQuality | null, directionLabel: string): string {
+/**
+ * The studio's note for the prompt being composed. `guidance`: the measured scale and the user's; when they differ
+ * the note says so, since the numbers then describe other settings.
+ */
+export function qualityNote(
+  quality: DirectionQuality | null,
+  directionLabel: string,
+  guidance?: { readonly measured: number | undefined; readonly chosen: number },
+): string {
   if (!quality) return `${directionLabel} was not measured in this model's evaluation.`;
   const barred = quality.rows.filter((r) => r.bar !== null);
   const shown = barred.length > 0 ? barred : quality.rows;
   const measured = `Measured on this model (${quality.n} held-out cases, DDIM ${quality.steps}): ${shown.map(describeRow).join('; ')}`;
-  switch (quality.verdict) {
-    case 'meets':
-      return `${measured}. Meets its bar.`;
-    case 'misses':
-      return `${measured}. Below its bar: treat these outputs as illustrative.`;
-    default:
-      return `${measured}.`;
-  }
+  const verdict = quality.verdict === 'meets' ? ' Meets its bar.' : quality.verdict === 'misses' ? ' Below its bar: treat these outputs as illustrative.' : '';
+  const other = guidance && guidance.measured !== undefined && guidance.measured !== guidance.chosen
+    ? ` These numbers are for guidance ${guidance.measured}; yours is ${guidance.chosen}.`
+    : '';
+  return `${measured}.${verdict}${other}`;
 }
 
 export interface QualityTableRow {

@@ -39,7 +39,7 @@ export function GenerateBar({ modelReady }: { readonly modelReady: boolean }) {
           {isMac ? '⌘' : 'Ctrl'}+Enter generates · Esc cancels
         </span>
       </div>
-      {direction && modelId !== null && modelReady ? <QualityNote modelId={modelId} direction={direction} steps={settings.steps} /> : null}
+      {direction && modelId !== null && modelReady ? <QualityNote modelId={modelId} direction={direction} steps={settings.steps} guidance={settings.guidanceScale} /> : null}
       {shown.length > 0 ? (
         <ul className="problems" aria-live="polite" data-testid="problems">
           {shown.map((p) => (
