@@ -35,6 +35,15 @@ test.describe('all 12 directions', () => {
       const quality = directionQuality(evaluation, direction.id, 2);
       await expect(page.getByTestId('quality-note')).toHaveText(qualityNote(quality, direction.label));
       if (direction.id === 'F>L') await expect(page.getByTestId('quality-note')).toContainText('DDIM 20): classifier agreement source vs generated 44% (bar 80%). Below its bar');
+      if (direction.id === 'F>L') {
+        // The evaluation's guidance sweep measured scale 3 better for F→L (DDIM 20: 55% against 44%): the studio offers it.
+        const alternative = page.getByTestId('quality-alternative');
+        await expect(alternative).toHaveText('At guidance 3 it measured classifier agreement source vs generated 55% (bar 80%), still below its bar. Use guidance 3');
+        await alternative.getByRole('button', { name: 'Use guidance 3' }).click();
+        await expect(page.getByRole('spinbutton', { name: 'Guidance' })).toHaveValue('3');
+        await expect(page.getByTestId('quality-note')).toContainText('These numbers are for guidance 7.5; yours is 3.');
+        await expect(alternative).toHaveCount(0);
+      }
       if (direction.id === 'F+T>L') await expect(page.getByTestId('quality-note')).toHaveText("F+T → L was not measured in this model's evaluation.");
       await studio.generateButton.click();
       await expect(studio.progressLabel).toHaveText('Done', { timeout: 150_000 });

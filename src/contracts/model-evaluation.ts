@@ -18,6 +18,8 @@ export const evaluationRowSchema = z.object({
   bar: z.number().finite().nullable().default(null),
   passed: z.boolean().nullable().default(null),
   note: z.string().default(''),
+  /** Guidance scale behind the row; absent: the file's `guidance` (rows of the reference settings). */
+  guidance: z.number().optional(),
 });
 
 export const modelEvaluationSchema = z.object({

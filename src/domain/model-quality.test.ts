@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ModelEvaluation } from '../contracts/model-evaluation';
 import { parseModelEvaluation } from '../contracts/model-evaluation';
-import { describeRow, directionQuality, formatMetricValue, qualityNote, qualityTable } from './model-quality';
+import { betterGuidance, describeAlternative, describeRow, directionQuality, formatMetricValue, qualityNote, qualityTable } from './model-quality';
 
 const bundled = parseModelEvaluation(new Uint8Array(readFileSync(new URL('../../public/models/medcodi-nano/evaluation.json', import.meta.url))), 'evaluation.json');
 
@@ -89,5 +89,54 @@ describe('qualityTable', () => {
     const cells = table.rows.reduce((n, r) => n + r.bySteps.size, 0);
     expect(cells).toBe(bundled.rows.filter((r) => r.steps > 0).length);
     expect(table.steps).toEqual([50, 20]);
+  });
+});
+
+describe('guidance sweeps', () => {
+  const swept = (g: number, v: number, metric = 'agreement', steps = 50) => ({ ...row('F>L', steps, metric, v, 0.8), guidance: g });
+  const evaluation: ModelEvaluation = {
+    model: 'm',
+    guidance: 7.5,
+    rows: [
+      row('F>L', 50, 'agreement', 0.45, 0.8),
+      row('F>L', 20, 'agreement', 0.44, 0.8),
+      swept(3, 0.54),
+      swept(1.5, 0.5),
+      swept(15, 0.23),
+      swept(3, 0.6, 'agreement', 20),
+    ],
+  };
+
+  it('judges the bar on the reference guidance only', () => {
+    const q = directionQuality(evaluation, 'F>L', 50)!;
+    expect(q.rows.map((r) => r.value)).toEqual([0.45]);
+    expect(q.verdict).toBe('misses');
+  });
+
+  it('offers the best scale that did better at the same step count', () => {
+    const alt = betterGuidance(evaluation, directionQuality(evaluation, 'F>L', 50)!)!;
+    expect(alt.guidance).toBe(3);
+    expect(alt.rows.map((r) => r.value)).toEqual([0.54]);
+    expect(describeAlternative(alt)).toBe('At guidance 3 it measured agreement 54% (bar 80%), still below its bar.');
+    expect(betterGuidance(evaluation, directionQuality(evaluation, 'F>L', 20)!)!.rows[0]!.value).toBe(0.6);
+  });
+
+  it('offers nothing when no scale did clearly better on every barred metric', () => {
+    const worse: ModelEvaluation = { ...evaluation, rows: [row('F>L', 50, 'agreement', 0.45, 0.8), swept(15, 0.23), swept(3, 0.46)] };
+    expect(betterGuidance(worse, directionQuality(worse, 'F>L', 50)!)).toBeNull();
+    const twoMetrics: ModelEvaluation = {
+      ...evaluation,
+      rows: [row('F>L', 50, 'a', 0.45, 0.8), row('F>L', 50, 'b', 0.9, 0.8), swept(3, 0.6, 'a'), swept(3, 0.85, 'b')],
+    };
+    expect(betterGuidance(twoMetrics, directionQuality(twoMetrics, 'F>L', 50)!)).toBeNull();
+    const meets: ModelEvaluation = { ...evaluation, rows: [row('F>L', 50, 'a', 0.7, 0.8), swept(3, 0.85, 'a')] };
+    expect(describeAlternative(betterGuidance(meets, directionQuality(meets, 'F>L', 50)!)!)).toBe('At guidance 3 it measured a 85% (bar 80%), meeting its bar.');
+  });
+
+  it('lists sweep rows after their direction\'s reference rows, marked with their scale', () => {
+    const table = qualityTable(evaluation);
+    expect(table.rows.map((r) => [r.direction, r.guidance])).toEqual([['F>L', null], ['F>L', 3], ['F>L', 1.5], ['F>L', 15]]);
+    expect(table.rows[1]!.bySteps.get(20)!.value).toBe(0.6);
+    expect(table.rows[0]!.bySteps.get(50)!.value).toBe(0.45);
   });
 });

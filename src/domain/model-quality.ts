@@ -21,9 +21,19 @@ function generationRows(evaluation: ModelEvaluation): EvaluationRow[] {
   return evaluation.rows.filter((r) => r.steps > 0);
 }
 
+/** The guidance scale behind a row (a row without one has the file's). */
+export function rowGuidance(evaluation: ModelEvaluation, row: EvaluationRow): number | undefined {
+  return row.guidance ?? evaluation.guidance;
+}
+
+/** Rows measured at the file's own (reference) guidance: what the bars are judged on. */
+function referenceRows(evaluation: ModelEvaluation): EvaluationRow[] {
+  return generationRows(evaluation).filter((r) => rowGuidance(evaluation, r) === evaluation.guidance);
+}
+
 /** The evaluation of `direction` at the step count nearest to `steps`, or null when the direction was not measured. */
 export function directionQuality(evaluation: ModelEvaluation, direction: string, steps: number): DirectionQuality | null {
-  const rows = generationRows(evaluation).filter((r) => r.direction === direction);
+  const rows = referenceRows(evaluation).filter((r) => r.direction === direction);
   if (rows.length === 0) return null;
   const measured = [...new Set(rows.map((r) => r.steps))];
   const nearest = measured.reduce((best, s) => {
@@ -35,6 +45,46 @@ export function directionQuality(evaluation: ModelEvaluation, direction: string,
   const barred = chosen.filter((r) => r.bar !== null);
   const verdict = barred.length === 0 ? 'no-bar' : barred.every((r) => r.value >= (r.bar as number)) ? 'meets' : 'misses';
   return { direction, steps: nearest, n: Math.max(...chosen.map((r) => r.n)), rows: chosen, verdict };
+}
+
+export interface GuidanceAlternative {
+  readonly guidance: number;
+  /** The rows with a bar at that guidance, same direction and step count as the reference quality. */
+  readonly rows: readonly EvaluationRow[];
+}
+
+/**
+ * A guidance scale the evaluation also measured for this direction and step count that did better on every metric
+ * with a bar (and clearly better, by at least 0.02, on one), the best such by mean value; null when none did.
+ */
+export function betterGuidance(evaluation: ModelEvaluation, quality: DirectionQuality): GuidanceAlternative | null {
+  const reference = new Map(quality.rows.filter((r) => r.bar !== null).map((r) => [r.metric, r.value]));
+  if (reference.size === 0) return null;
+  const byGuidance = new Map<number, EvaluationRow[]>();
+  for (const r of generationRows(evaluation)) {
+    const g = rowGuidance(evaluation, r);
+    if (g === undefined || g === evaluation.guidance || r.direction !== quality.direction || r.steps !== quality.steps || !reference.has(r.metric)) continue;
+    byGuidance.set(g, [...(byGuidance.get(g) ?? []), r]);
+  }
+  let best: GuidanceAlternative | null = null;
+  let bestMean = -Infinity;
+  for (const [guidance, rows] of byGuidance) {
+    if (rows.length !== reference.size) continue; // measured only some of the metrics: cannot compare
+    const gains = rows.map((r) => r.value - (reference.get(r.metric) as number));
+    if (gains.some((g) => g < 0) || !gains.some((g) => g >= 0.02)) continue;
+    const mean = rows.reduce((n, r) => n + r.value, 0) / rows.length;
+    if (mean > bestMean) {
+      bestMean = mean;
+      best = { guidance, rows };
+    }
+  }
+  return best;
+}
+
+/** "At guidance 3 it measured classifier agreement source vs generated 54% (bar 80%), still below its bar." */
+export function describeAlternative(alternative: GuidanceAlternative): string {
+  const meets = alternative.rows.every((r) => r.bar === null || r.value >= r.bar);
+  return `At guidance ${alternative.guidance} it measured ${alternative.rows.map(describeRow).join('; ')}${meets ? ', meeting its bar' : ', still below its bar'}.`;
 }
 
 /** Rates (detection, agreement) read best as percentages; scores (F1, BLEU, ROUGE) as decimals. */
@@ -71,6 +121,8 @@ export function qualityNote(
 export interface QualityTableRow {
   readonly direction: string;
   readonly metric: string;
+  /** null: the reference guidance; otherwise a sweep row at this scale. */
+  readonly guidance: number | null;
   readonly n: number;
   /** Value per evaluated step count. */
   readonly bySteps: ReadonlyMap<number, EvaluationRow>;
@@ -81,12 +133,15 @@ export interface QualityTableRow {
 export function qualityTable(evaluation: ModelEvaluation): { readonly steps: readonly number[]; readonly rows: readonly QualityTableRow[] } {
   const gen = generationRows(evaluation);
   const steps = [...new Set(gen.map((r) => r.steps))].sort((a, b) => b - a);
-  const byKey = new Map<string, { direction: string; metric: string; n: number; bar: number | null; bySteps: Map<number, EvaluationRow> }>();
-  for (const r of gen) {
-    const key = `${r.direction}\u0000${r.metric}`;
+  const byKey = new Map<string, { direction: string; metric: string; guidance: number | null; n: number; bar: number | null; bySteps: Map<number, EvaluationRow> }>();
+  // Reference rows first, each sweep row right after its direction's reference rows.
+  const ordered = [...gen].sort((a, b) => directionOrder(gen, a) - directionOrder(gen, b) || Number(isSweep(evaluation, a)) - Number(isSweep(evaluation, b)));
+  for (const r of ordered) {
+    const guidance = isSweep(evaluation, r) ? (rowGuidance(evaluation, r) as number) : null;
+    const key = `${r.direction}\u0000${r.metric}\u0000${guidance ?? ''}`;
     let entry = byKey.get(key);
     if (!entry) {
-      entry = { direction: r.direction, metric: r.metric, n: r.n, bar: r.bar, bySteps: new Map() };
+      entry = { direction: r.direction, metric: r.metric, guidance, n: r.n, bar: r.bar, bySteps: new Map() };
       byKey.set(key, entry);
     }
     entry.bySteps.set(r.steps, r);
@@ -94,4 +149,14 @@ export function qualityTable(evaluation: ModelEvaluation): { readonly steps: rea
     entry.bar ??= r.bar;
   }
   return { steps, rows: [...byKey.values()] };
+}
+
+function isSweep(evaluation: ModelEvaluation, row: EvaluationRow): boolean {
+  const g = rowGuidance(evaluation, row);
+  return g !== undefined && g !== evaluation.guidance;
+}
+
+/** Position of the row's direction among the directions in file order (stable sort key). */
+function directionOrder(rows: readonly EvaluationRow[], row: EvaluationRow): number {
+  return rows.findIndex((r) => r.direction === row.direction);
 }

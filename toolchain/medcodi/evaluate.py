@@ -11,7 +11,12 @@ Rows (each for every --steps value, n generations spread evenly over the finding
   candidates' on the most labels (minimum Bayes risk; ties go to the earliest). It never sees the source's labels.
 - F→L, L→F: the classifier's label vector agrees between the source view and the generated view.
 - T→F+L: the classifier's label vector agrees between the two jointly generated views.
-Writes runs/<run>/evaluation.json (one entry per row: direction, steps, n, metric, value, bar, passed).
+Writes runs/<run>/evaluation.json (one entry per row: direction, steps, n, metric, value, bar, passed, guidance).
+With --merge-into FILE the rows are added to an existing evaluation instead (a guidance sweep beside the reference
+rows; a row with the same direction, steps, metric and guidance is replaced), keeping that file's other fields:
+
+    python -m medcodi.evaluate --run runs/rec021 --groups i2i --guidance 3 \
+        --merge-into ../public/models/medcodi-nano/evaluation.json
 """
 from __future__ import annotations
 
@@ -55,6 +60,21 @@ def embed_reports(clip, cfg, clip_tok, reports: List[str]) -> torch.Tensor:
     return clip.encode_text(ids)[:, 0]
 
 
+def row_key(row: Dict) -> tuple:
+    return (row["direction"], row["steps"], row["metric"], row.get("guidance"))
+
+
+def merge_rows(evaluation: Dict, rows: List[Dict]) -> Dict:
+    """`evaluation` with `rows` added; an existing row with the same direction, steps, metric and guidance is
+    replaced in place. Rows written before rows carried their guidance get the file's top-level guidance first."""
+    top = evaluation.get("guidance")
+    old = [dict(r, guidance=r.get("guidance", top)) for r in evaluation["rows"]]
+    new = {row_key(r): r for r in rows}
+    merged = [new.pop(row_key(r), r) for r in old]
+    merged += [r for r in rows if row_key(r) in new]
+    return dict(evaluation, rows=merged)
+
+
 def consensus_index(candidates: List[Dict[str, int]], labels: List[str]) -> int:
     """The candidate whose binary labels agree with the other candidates' on the most labels (ties: the earliest).
     Mirrors the studio's src/domain/report-consensus.ts."""
@@ -83,6 +103,8 @@ def main() -> None:
     ap.add_argument("--groups", nargs="+", default=["t2i", "i2t", "i2i", "joint"],
                     choices=["t2i", "i2t", "i2i", "joint"], help="which rows to measure")
     ap.add_argument("--out", type=Path, default=None, help="default: <run>/evaluation.json")
+    ap.add_argument("--merge-into", type=Path, default=None,
+                    help="add the rows to this evaluation.json (replacing equal direction/steps/metric/guidance)")
     args = ap.parse_args()
     torch.set_num_threads(2)
     cfg, model, clf, unc = load_trained(args.run)
@@ -129,7 +151,8 @@ def main() -> None:
     def add(direction, steps, metric, value, bar=None, note=""):
         passed = None if bar is None else bool(value >= bar)
         rows.append({"direction": direction, "steps": steps, "n": len(sources), "metric": metric,
-                     "value": round(float(value), 4), "bar": bar, "passed": passed, "note": note})
+                     "value": round(float(value), 4), "bar": bar, "passed": passed, "note": note,
+                     "guidance": args.guidance})
         print(f"{direction:7s} steps={steps:3d} {metric:32s} {value:.3f}" + ("" if bar is None else f" (bar {bar})"))
 
     src_cls = {v: classify(torch.from_numpy(np.stack([getattr(c, v) for c in sources]).astype(np.float32)))
@@ -181,9 +204,15 @@ def main() -> None:
     out = {"model": "medcodi-nano", "generatedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
            "seconds": round(time.time() - t0, 1), "command": "python -m medcodi.evaluate --run runs/nano --n %d --steps %s"
            % (args.n, " ".join(map(str, args.steps)))
-           + ("" if args.report_candidates == 1 else " --report-candidates %d" % args.report_candidates), "reportTemperature": args.report_temperature,
+           + ("" if args.report_candidates == 1 else " --report-candidates %d" % args.report_candidates)
+           + ("" if args.guidance == 7.5 else " --guidance %g" % args.guidance)
+           + ("" if len(args.groups) == 4 else " --groups " + " ".join(args.groups)), "reportTemperature": args.report_temperature,
            "guidance": args.guidance, "eta": 1.0, "reportCandidates": args.report_candidates, "rows": rows}
-    out_path = args.out or args.run / "evaluation.json"
+    if args.merge_into is not None:
+        out = merge_rows(json.loads(args.merge_into.read_text()), rows)
+        out_path = args.merge_into
+    else:
+        out_path = args.out or args.run / "evaluation.json"
     out_path.write_text(json.dumps(out, indent=1))
     print(f"wrote {out_path} in {time.time() - t0:.0f}s")
 

@@ -13,7 +13,8 @@ export function ModelQuality({ modelId, engineReady }: { readonly modelId: strin
     <div data-testid="model-quality">
       <p className="muted">
         Measured by the toolchain on held-out phantom cases{evaluation.data.guidance !== undefined ? ` (guidance ${evaluation.data.guidance})` : ''}.
-        Rows below their bar are marked; outputs in those directions are illustrative.
+        Rows below their bar are marked; outputs in those directions are illustrative. Rows marked with another guidance
+        scale are a sweep beside the reference settings; the bars are judged at the reference scale.
         {evaluation.data.command ? (
           <>
             {' '}
@@ -41,9 +42,12 @@ export function ModelQuality({ modelId, engineReady }: { readonly modelId: strin
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={`${r.direction}|${r.metric}`}>
+            <tr key={`${r.direction}|${r.metric}|${r.guidance ?? ''}`} className={r.guidance === null ? undefined : 'sweep'}>
               <td>{r.direction.replace('>', ' → ')}</td>
-              <td>{r.metric}</td>
+              <td>
+                {r.metric}
+                {r.guidance === null ? '' : ` · guidance ${r.guidance}`}
+              </td>
               <td className="num">{r.n}</td>
               {steps.map((s) => {
                 const cell = r.bySteps.get(s);
