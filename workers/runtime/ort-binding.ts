@@ -49,11 +49,11 @@ export interface OrtBinding {
 }
 
 /**
- * Session config entries for ORT's intra-op thread pool. When the pool has as many threads as the machine has
- * cores, its threads' busy-wait after each run (spinning) takes the cores the JavaScript between runs needs: on the
- * 2-core machine, onnxruntime-node with 2 threads ran nano T→F+L in 7.4 s spinning and 3.1 s not (npm run bench --
- * --only node --repeat 7, 2026-12-07). With spare cores, spinning saves the wake-up after each short graph, so it stays.
- * Returned as the `extra` session option both onnxruntime-web and onnxruntime-node accept.
+ * Session config entries for onnxruntime-node's intra-op thread pool (cli/node-engine.ts: batch CLI, bench, parity
+ * tests). When the pool has as many threads as the machine has cores, its threads' busy-wait after each run
+ * (spinning) takes the cores Node's own thread needs between runs: on the 2-core machine, 2 threads ran nano T→F+L
+ * in 7.4 s spinning and 3.1 s not (npm run bench -- --only node --repeat 7, 2026-12-07). With spare cores, spinning
+ * saves the wake-up after each short graph, so it stays. The browser keeps ORT's default (ort-env.ts).
  */
 export function threadPoolConfig(threads: number, cores: number): { session: { intra_op: { allow_spinning: '0' | '1' } } } {
   return { session: { intra_op: { allow_spinning: threads > 1 && threads >= cores ? '0' : '1' } } };
