@@ -80,8 +80,8 @@ export interface EngineApi {
   cancel(jobId: string): Promise<void>;
   classify(modelId: string, image: GreyImage): Promise<ClassifierResult>;
   /**
-   * The quality measured for the model (its `evaluation` asset: verified, cached like its other files, checked
-   * against the schema), or null when the manifest lists none.
+   * The quality measured for the model (its `evaluation` asset, checked against its sha256 and the schema; read
+   * from the cache once the model is downloaded, fetched without caching before), or null when the manifest lists none.
    */
   modelEvaluation(modelId: string): Promise<ModelEvaluation | null>;
   /**

@@ -220,7 +220,7 @@ const typeWords: Record<string, string> = {
 type Issue = z.core.$ZodIssue;
 
 /** One issue → plain words (without the path). */
-export function describeIssue(issue: Issue): string {
+function describeIssue(issue: Issue): string {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'is missing';
@@ -251,6 +251,11 @@ export function describeIssue(issue: Issue): string {
 export function parseManifest(json: unknown): Manifest {
   const result = manifestSchema.safeParse(json, { reportInput: true });
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `- ${formatJsonPath(issue.path)}: ${describeIssue(issue)}`);
-  throw new Error(`The model manifest is not valid (${lines.length} problem${lines.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
+  throw new Error(invalidMessage('The model manifest is not valid', result.error.issues));
+}
+
+/** `<what> (N problems):` then one `- <json path>: <plain words>` line per issue; shared by every schema here. */
+export function invalidMessage(what: string, issues: readonly Issue[]): string {
+  const lines = issues.map((issue) => `- ${formatJsonPath(issue.path)}: ${describeIssue(issue)}`);
+  return `${what} (${lines.length} problem${lines.length === 1 ? '' : 's'}):\n${lines.join('\n')}`;
 }

@@ -5,7 +5,7 @@
  * and checks the verified file, the UI shows it. Unknown keys are dropped, as in the manifest.
  */
 import { z } from 'zod';
-import { describeIssue, formatJsonPath } from './manifest-schema';
+import { invalidMessage } from './manifest-schema';
 
 export const evaluationRowSchema = z.object({
   /** Direction id as in `DIRECTIONS` (`T>F`, `F+L>T`, `T>F+L`); sanity rows use other labels (`real F`, steps 0). */
@@ -46,6 +46,5 @@ export function parseModelEvaluation(bytes: Uint8Array, path: string): ModelEval
   }
   const result = modelEvaluationSchema.safeParse(json, { reportInput: true });
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `- ${formatJsonPath(issue.path)}: ${describeIssue(issue)}`);
-  throw new Error(`${path} is not a valid model evaluation (${lines.length} problem${lines.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
+  throw new Error(invalidMessage(`${path} is not a valid model evaluation`, result.error.issues));
 }

@@ -21,6 +21,11 @@ function generationRows(evaluation: ModelEvaluation): EvaluationRow[] {
   return evaluation.rows.filter((r) => r.steps > 0);
 }
 
+/** Whether the row met its bar; null when the metric has none. */
+export function meetsBar(row: EvaluationRow): boolean | null {
+  return row.bar === null ? null : row.value >= row.bar;
+}
+
 /** The guidance scale behind a row (a row without one has the file's). */
 export function rowGuidance(evaluation: ModelEvaluation, row: EvaluationRow): number | undefined {
   return row.guidance ?? evaluation.guidance;
@@ -43,7 +48,7 @@ export function directionQuality(evaluation: ModelEvaluation, direction: string,
   });
   const chosen = rows.filter((r) => r.steps === nearest);
   const barred = chosen.filter((r) => r.bar !== null);
-  const verdict = barred.length === 0 ? 'no-bar' : barred.every((r) => r.value >= (r.bar as number)) ? 'meets' : 'misses';
+  const verdict = barred.length === 0 ? 'no-bar' : barred.every((r) => meetsBar(r)) ? 'meets' : 'misses';
   return { direction, steps: nearest, n: Math.max(...chosen.map((r) => r.n)), rows: chosen, verdict };
 }
 
@@ -83,7 +88,7 @@ export function betterGuidance(evaluation: ModelEvaluation, quality: DirectionQu
 
 /** "At guidance 3 it measured classifier agreement source vs generated 54% (bar 80%), still below its bar." */
 export function describeAlternative(alternative: GuidanceAlternative): string {
-  const meets = alternative.rows.every((r) => r.bar === null || r.value >= r.bar);
+  const meets = alternative.rows.every((r) => meetsBar(r) !== false);
   return `At guidance ${alternative.guidance} it measured ${alternative.rows.map(describeRow).join('; ')}${meets ? ', meeting its bar' : ', still below its bar'}.`;
 }
 
@@ -134,8 +139,11 @@ export function qualityTable(evaluation: ModelEvaluation): { readonly steps: rea
   const gen = generationRows(evaluation);
   const steps = [...new Set(gen.map((r) => r.steps))].sort((a, b) => b - a);
   const byKey = new Map<string, { direction: string; metric: string; guidance: number | null; n: number; bar: number | null; bySteps: Map<number, EvaluationRow> }>();
-  // Reference rows first, each sweep row right after its direction's reference rows.
-  const ordered = [...gen].sort((a, b) => directionOrder(gen, a) - directionOrder(gen, b) || Number(isSweep(evaluation, a)) - Number(isSweep(evaluation, b)));
+  // Directions in file order; within one, reference rows first and its sweep rows right after them.
+  const directionOrder = new Map<string, number>();
+  for (const r of gen) if (!directionOrder.has(r.direction)) directionOrder.set(r.direction, directionOrder.size);
+  const rank = (r: EvaluationRow) => 2 * (directionOrder.get(r.direction) as number) + Number(isSweep(evaluation, r));
+  const ordered = [...gen].sort((a, b) => rank(a) - rank(b));
   for (const r of ordered) {
     const guidance = isSweep(evaluation, r) ? (rowGuidance(evaluation, r) as number) : null;
     const key = `${r.direction}\u0000${r.metric}\u0000${guidance ?? ''}`;
@@ -154,9 +162,4 @@ export function qualityTable(evaluation: ModelEvaluation): { readonly steps: rea
 function isSweep(evaluation: ModelEvaluation, row: EvaluationRow): boolean {
   const g = rowGuidance(evaluation, row);
   return g !== undefined && g !== evaluation.guidance;
-}
-
-/** Position of the row's direction among the directions in file order (stable sort key). */
-function directionOrder(rows: readonly EvaluationRow[], row: EvaluationRow): number {
-  return rows.findIndex((r) => r.direction === row.direction);
 }

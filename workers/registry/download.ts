@@ -12,7 +12,7 @@
  */
 import type { ManifestFile } from '../../src/contracts/manifest-schema';
 import type { FileCache } from './file-cache';
-import { sha256Hex } from './sha256';
+import { matchesManifest } from './sha256';
 import type { StorageEstimator } from './storage';
 import { StorageQuotaError, estimateStorage, isQuotaError } from './storage';
 import { throwIfAborted } from '../job-abort';
@@ -153,8 +153,8 @@ export async function downloadFile(options: DownloadOptions): Promise<void> {
   // Verify the whole file before it may count as cached.
   const chunks = await cache.storedChunks(modelId, file.sha256);
   const buffer = await new Blob(chunks).arrayBuffer();
-  const actual = await sha256Hex(buffer);
-  if (buffer.byteLength !== file.bytes || actual !== file.sha256) {
+  const { ok, actual } = await matchesManifest(file, buffer);
+  if (!ok) {
     await cache.deleteChunks(modelId, file.sha256);
     throw new Error(`Integrity check failed for ${file.path}: expected ${file.sha256}, got ${actual}`);
   }

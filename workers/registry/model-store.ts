@@ -10,7 +10,7 @@ import type { FileCache } from './file-cache';
 import type { ModelFile } from './model-registry';
 import { downloadFile } from './download';
 import { throwIfAborted } from '../job-abort';
-import { sha256Hex } from './sha256';
+import { matchesManifest } from './sha256';
 import type { StorageEstimator } from './storage';
 
 export interface StoreDeps {
@@ -94,8 +94,8 @@ export class ModelStore {
         await this.ensureOne(modelId, file, file.bytes, options);
       }
       const buffer = await this.cache.readFile(modelId, file.sha256);
-      const actual = await sha256Hex(buffer);
-      if (actual === file.sha256 && buffer.byteLength === file.bytes) return new Uint8Array(buffer);
+      const { ok, actual } = await matchesManifest(file, buffer);
+      if (ok) return new Uint8Array(buffer);
       console.warn(`[engine] cached ${file.path} is corrupted (sha256 ${actual}); deleting and downloading it again`);
       await this.cache.deleteFile(modelId, file.sha256);
     }
@@ -118,8 +118,8 @@ export class ModelStore {
     }
     if (!response.ok) throw new Error(`Could not fetch ${file.path}: HTTP ${response.status}`);
     const bytes = new Uint8Array(await response.arrayBuffer());
-    const actual = await sha256Hex(bytes);
-    if (actual !== file.sha256 || bytes.byteLength !== file.bytes) {
+    const { ok, actual } = await matchesManifest(file, bytes);
+    if (!ok) {
       throw new Error(`${file.path} does not match the manifest (${bytes.byteLength} bytes, sha256 ${actual.slice(0, 12)}…; expected ${file.bytes} bytes, ${file.sha256.slice(0, 12)}…)`);
     }
     return bytes;

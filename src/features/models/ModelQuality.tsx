@@ -1,6 +1,6 @@
 /** The quality the model's own evaluation measured: one row per direction and metric, a column per DDIM step count. */
 import { useQuery } from '@tanstack/react-query';
-import { formatMetricValue, qualityTable } from '../../domain/model-quality';
+import { formatMetricValue, meetsBar, qualityTable } from '../../domain/model-quality';
 import { modelEvaluationQuery } from '../../queries/engine';
 
 export function ModelQuality({ modelId, engineReady }: { readonly modelId: string; readonly engineReady: boolean }) {
@@ -51,12 +51,12 @@ export function ModelQuality({ modelId, engineReady }: { readonly modelId: strin
               <td className="num">{r.n}</td>
               {steps.map((s) => {
                 const cell = r.bySteps.get(s);
-                const missed = cell !== undefined && cell.bar !== null && cell.value < cell.bar;
+                const met = cell ? meetsBar(cell) : null;
                 return (
-                  <td className={missed ? 'num below-bar' : 'num'} key={s}>
+                  <td className={met === false ? 'num below-bar' : 'num'} key={s}>
                     {cell ? formatMetricValue(r.metric, cell.value) : '—'}
-                    {missed ? <span className="visually-hidden"> (below its bar)</span> : null}
-                    {missed ? ' ✗' : cell && cell.bar !== null ? ' ✓' : ''}
+                    {met === false ? <span className="visually-hidden"> (below its bar)</span> : null}
+                    {met === false ? ' ✗' : met ? ' ✓' : ''}
                   </td>
                 );
               })}
