@@ -10,7 +10,7 @@
  * Per job: total time, time inside session.run (JobResult.timings), the share outside it and that outside time per
  * graph call (the engine's overhead per session.run, which does not depend on how fast the graphs are); peak memory
  * (Chromium: peak RSS of the renderer process, which hosts the page and its workers, via CDP SystemInfo + /proc,
- * and performance.measureUserAgentSpecificMemory(); Node: peak RSS sampled every 10 ms).
+ * and performance.measureUserAgentSpecificMemory(); Node: the kernel's peak RSS, getrusage maxrss).
  * Each direction first runs once at 2 steps (session creation, not timed), then `--repeat` times at `--steps`;
  * the table shows the median. Prints a table and writes bench-results.json. No assertions: the issue's targets
  * (Chromium WASM 2 threads within 2.5x of onnxruntime-node 2 threads; ≤ 5% outside session.run) are reported.
@@ -18,6 +18,10 @@
  * Options: --steps N (50) --repeat N (1) --threads 1,2 --only chromium|node --dist DIR (skip the build and serve
  *          DIR) --out FILE (bench-results.json) --model ID (medcodi-nano) --cancel-flag on|off (on: jobs get a
  *          shared cancel flag as in the studio; off: cancel by message only, as without cross-origin isolation)
+ *          --directions T>F,F>T,T>F+L (a subset, e.g. to profile one job) --rounds N (1): run every configuration
+ *          N times in turn (Chromium 1, 2 threads, node 1, 2, then again), `--repeat` jobs each time, so that a
+ *          machine whose speed drifts over minutes slows every runtime alike. The table pools all rounds' jobs; the
+ *          Chromium/node ratio is taken per round (from runs minutes apart, not half an hour) and its median shown.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -38,11 +42,14 @@ const { values: opts } = parseArgs({
     out: { type: 'string', default: 'bench-results.json' },
     model: { type: 'string', default: 'medcodi-nano' },
     'cancel-flag': { type: 'string', default: 'on' },
+    directions: { type: 'string', default: 'T>F,F>T,T>F+L' },
+    rounds: { type: 'string', default: '1' },
     'node-child': { type: 'string' },
   },
 });
 const STEPS = Number(opts.steps);
 const REPEAT = Math.max(1, Number(opts.repeat));
+const ROUNDS = Math.max(1, Number(opts.rounds));
 const THREADS = opts.threads.split(',').map(Number);
 const MODEL_ID = opts.model;
 if (!['on', 'off'].includes(opts['cancel-flag'])) throw new Error(`--cancel-flag is on or off, not ${opts['cancel-flag']}`);
@@ -50,11 +57,16 @@ if (!['on', 'off'].includes(opts['cancel-flag'])) throw new Error(`--cancel-flag
 // off: cancel by message only (yields every 16 ms), what a page without cross-origin isolation gets.
 const CANCEL_FLAG = opts['cancel-flag'] === 'on';
 
-const DIRECTIONS = [
+const ALL_DIRECTIONS = [
   { id: 'T>F', inputs: ['report'], outputs: ['frontal'] },
   { id: 'F>T', inputs: ['frontal'], outputs: ['report'] },
   { id: 'T>F+L', inputs: ['report'], outputs: ['frontal', 'lateral'] },
 ];
+const DIRECTIONS = opts.directions.split(',').map((id) => {
+  const direction = ALL_DIRECTIONS.find((d) => d.id === id.trim());
+  if (!direction) throw new Error(`--directions takes ${ALL_DIRECTIONS.map((d) => d.id).join(', ')}; got ${id}`);
+  return direction;
+});
 
 /** The studio's default settings (src/domain/prompt-draft.ts) with a fixed seed. */
 function settings(steps) {
@@ -109,23 +121,27 @@ function summarise(direction, runs) {
   // Outside time per graph call: the engine's own cost, which unlike the share does not grow when the graphs run faster.
   const sessionRuns = median(runs.map((r) => r.sessionRuns ?? 0));
   const outsidePerCallUs = sessionRuns > 0 ? median(runs.map((r) => (1000 * (r.totalMs - r.sessionRunMs)) / (r.sessionRuns ?? 1))) : null;
-  return { direction, totalMs, sessionRunMs, outsideShare: (totalMs - sessionRunMs) / totalMs, sessionRuns, outsidePerCallUs, outsideByPhase, yieldMs, runs };
+  // The median of each run's own share, not (median total − median inside) / median total: the two medians can come
+  // from different runs, which understated the share (Chromium F>T, 2 threads: 4.7 % that way, 6.1 % per run).
+  const outsideShare = median(runs.map((r) => (r.totalMs - r.sessionRunMs) / r.totalMs));
+  const outsideMs = median(runs.map((r) => r.totalMs - r.sessionRunMs));
+  return { direction, totalMs, sessionRunMs, outsideMs, outsideShare, sessionRuns, outsidePerCallUs, outsideByPhase, yieldMs, runs };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Node: one child process per thread count (clean peak RSS).
 
 async function nodeChild(threads) {
-  // Vite's SSR module loader runs the TypeScript sources as they are (kept open: the engine imports lazily).
+  // Vite's SSR module loader runs the TypeScript sources as they are (kept open: the engine imports lazily). No
+  // file watcher: its stat calls ran on this thread between graph runs and were timed as time outside session.run.
   const { createServer: createViteServer } = await import('vite');
-  const vite = await createViteServer({ configFile: false, root: ROOT, logLevel: 'error', appType: 'custom', server: { middlewareMode: true, hmr: false, ws: false } });
+  const vite = await createViteServer({ configFile: false, root: ROOT, logLevel: 'error', appType: 'custom', server: { middlewareMode: true, hmr: false, ws: false, watch: null } });
   const module = await vite.ssrLoadModule('/scripts/node-engine.ts');
-  const baselineRss = process.memoryUsage().rss;
-  let peak = baselineRss;
-  const sample = () => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  };
-  const timer = setInterval(sample, 10);
+  // Peak RSS from the kernel's high-water mark (getrusage maxrss, kB), read before and after: polling
+  // process.memoryUsage() every 10 ms and on every progress event cost time on the thread that runs the jobs.
+  const maxRssBytes = () => process.resourceUsage().maxRSS * 1024;
+  const baselineRss = maxRssBytes();
+  const ignoreProgress = () => undefined;
   const engine = await module.createNodeEngine(threads);
   await engine.prepareModel(MODEL_ID, undefined, () => undefined);
   const toEngine = ({ cancelFlag: _flag, ...req }, jobId) => ({
@@ -137,27 +153,26 @@ async function nodeChild(threads) {
   let job = 0;
   let runtime = '';
   for (const d of DIRECTIONS) {
-    await engine.generate(toEngine(request(d, 2), `warm-${++job}`), sample);
+    await engine.generate(toEngine(request(d, 2), `warm-${++job}`), ignoreProgress);
     const runs = [];
     for (let r = 0; r < REPEAT; r++) {
       const started = performance.now();
       const cancelFlag = CANCEL_FLAG ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
-      const result = await engine.generate(toEngine(request(d, STEPS), `bench-${++job}`), sample, cancelFlag);
+      const result = await engine.generate(toEngine(request(d, STEPS), `bench-${++job}`), ignoreProgress, cancelFlag);
       runs.push({ totalMs: result.timings.totalMs, sessionRunMs: result.timings.sessionRunMs, sessionRuns: result.timings.sessionRuns, wallMs: performance.now() - started, steps: result.timings.stepsRun, phases: result.timings.phases ?? [] });
     }
     results.push(summarise(d.id, runs));
   }
   const report = await engine.runParity({ modelId: MODEL_ID });
   runtime = report.runtime;
-  clearInterval(timer);
-  sample();
+  const peak = maxRssBytes();
   await vite.close();
   process.stdout.write(`\n@@RESULT ${JSON.stringify({ threads, runtime, results, peakRssMB: peak / 2 ** 20, baselineRssMB: baselineRss / 2 ** 20 })}\n`);
 }
 
 function runNodeChild(threads) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--node-child', String(threads), '--steps', String(STEPS), '--repeat', String(REPEAT), '--model', MODEL_ID, '--cancel-flag', opts['cancel-flag']], {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--node-child', String(threads), '--steps', String(STEPS), '--repeat', String(REPEAT), '--model', MODEL_ID, '--cancel-flag', opts['cancel-flag'], '--directions', opts.directions], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -306,13 +321,14 @@ function printTable(chromiumRuns, nodeRuns) {
   rows.sort((a, b) => DIRECTIONS.findIndex((d) => d.id === a[0]) - DIRECTIONS.findIndex((d) => d.id === b[0]));
   const header = ['direction', 'runtime', 'threads', 'total', 'in session.run', 'outside', 'outside share', 'graph calls', 'outside per call'];
   const perCall = (r) => (r.outsidePerCallUs === null ? '?' : `${r.outsidePerCallUs.toFixed(0)} µs`);
-  const lines = rows.map(([d, rt, t, r]) => [d, rt, String(t), fmt(r.totalMs), fmt(r.sessionRunMs), fmt(r.totalMs - r.sessionRunMs), pct(r.outsideShare), String(r.sessionRuns), perCall(r)]);
+  const lines = rows.map(([d, rt, t, r]) => [d, rt, String(t), fmt(r.totalMs), fmt(r.sessionRunMs), fmt(r.outsideMs), pct(r.outsideShare), String(r.sessionRuns), perCall(r)]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const row = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   console.log(`\n${row(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const l of lines) console.log(row(l));
 }
 
+/** Chromium (2 threads) / node (2 threads) per direction, from one round's medians. */
 function ratios(chromiumRuns, nodeRuns) {
   const c2 = chromiumRuns.find((c) => c.threads === 2);
   const n2 = nodeRuns.find((n) => n.threads === 2);
@@ -324,33 +340,62 @@ function ratios(chromiumRuns, nodeRuns) {
   });
 }
 
+/** The median over rounds of each direction's ratio, with every round's ratio. */
+function ratiosOverRounds(rounds) {
+  const perRound = rounds.map((r) => ratios(r.chromium, r.node));
+  if (perRound.some((rs) => rs.length === 0)) return [];
+  return DIRECTIONS.map((d, i) => {
+    const each = perRound.map((rs) => rs[i]);
+    return { direction: d.id, chromiumMs: median(each.map((x) => x.chromiumMs)), nodeMs: median(each.map((x) => x.nodeMs)), ratio: median(each.map((x) => x.ratio)), perRound: each.map((x) => x.ratio) };
+  });
+}
+
+/** One configuration's results over several rounds: every round's jobs pooled, peak memory the highest. */
+function poolRounds(perRound) {
+  const last = perRound[perRound.length - 1];
+  const results = DIRECTIONS.map((d) => summarise(d.id, perRound.flatMap((x) => x.results.find((r) => r.direction === d.id).runs)));
+  const peak = (key) => (perRound.some((x) => typeof x[key] === 'number') ? Math.max(...perRound.map((x) => x[key] ?? 0)) : last[key]);
+  return { ...last, results, rounds: perRound.length, rendererPeakRssMB: peak('rendererPeakRssMB'), peakRssMB: peak('peakRssMB') };
+}
+
 async function main() {
   const started = Date.now();
-  const chromiumRuns = [];
-  const nodeRuns = [];
-  if (opts.only !== 'node') {
-    const dist = await buildApp();
-    const preview = await startPreview(dist);
-    try {
-      for (const t of THREADS) {
-        console.log(`Chromium WASM, ${t} thread(s) …`);
-        chromiumRuns.push(await chromiumBench(preview.url, t));
+  /** Per round: the Chromium and node results of each thread count, in THREADS order. */
+  const rounds = [];
+  const preview = opts.only !== 'node' ? await startPreview(await buildApp()) : null;
+  try {
+    for (let round = 1; round <= ROUNDS; round++) {
+      const chromium = [];
+      const node = [];
+      const label = ROUNDS > 1 ? ` (round ${round} of ${ROUNDS})` : '';
+      if (preview) {
+        for (const t of THREADS) {
+          console.log(`Chromium WASM, ${t} thread(s)${label} …`);
+          chromium.push(await chromiumBench(preview.url, t));
+        }
       }
-    } finally {
-      preview.stop();
+      if (opts.only !== 'chromium') {
+        for (const t of THREADS) {
+          console.log(`onnxruntime-node CPU, ${t} thread(s)${label} …`);
+          node.push(await runNodeChild(t));
+        }
+      }
+      rounds.push({ chromium, node });
     }
+  } finally {
+    preview?.stop();
   }
-  if (opts.only !== 'chromium') {
-    for (const t of THREADS) {
-      console.log(`onnxruntime-node CPU, ${t} thread(s) …`);
-      nodeRuns.push(await runNodeChild(t));
-    }
-  }
+  const chromiumRuns = THREADS.map((_, i) => rounds.map((r) => r.chromium[i])).filter((xs) => xs.every(Boolean) && xs.length > 0).map(poolRounds);
+  const nodeRuns = THREADS.map((_, i) => rounds.map((r) => r.node[i])).filter((xs) => xs.every(Boolean) && xs.length > 0).map(poolRounds);
   printTable(chromiumRuns, nodeRuns);
-  const rs = ratios(chromiumRuns, nodeRuns);
+  const rs = ratiosOverRounds(rounds);
   if (rs.length > 0) {
-    console.log('\nChromium WASM (2 threads) / onnxruntime-node CPU (2 threads), target ≤ 2.5x:');
-    for (const r of rs) console.log(`  ${r.direction.padEnd(6)} ${r.ratio.toFixed(2)}x ${r.ratio <= 2.5 ? 'ok' : 'OVER TARGET'}`);
+    const how = ROUNDS > 1 ? ` (median of ${ROUNDS} rounds; each round's ratio in brackets)` : '';
+    console.log(`\nChromium WASM (2 threads) / onnxruntime-node CPU (2 threads), target ≤ 2.5x${how}:`);
+    for (const r of rs) {
+      const each = ROUNDS > 1 ? ` [${r.perRound.map((x) => `${x.toFixed(2)}x`).join(', ')}]` : '';
+      console.log(`  ${r.direction.padEnd(6)} ${r.ratio.toFixed(2)}x ${r.ratio <= 2.5 ? 'ok' : 'OVER TARGET'}${each}`);
+    }
   }
   console.log(`\nOutside session.run by job phase (median ms; ${PHASES.join(' / ')}):`);
   for (const x of [...chromiumRuns.map((c) => ['Chromium WASM', c.ortThreads ?? c.threads, c]), ...nodeRuns.map((n) => ['onnxruntime-node', n.threads, n])]) {
@@ -371,6 +416,7 @@ async function main() {
     model: MODEL_ID,
     steps: STEPS,
     repeat: REPEAT,
+    rounds: ROUNDS,
     settings: settings(STEPS),
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
     chromium: chromiumRuns,
