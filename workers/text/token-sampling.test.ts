@@ -60,3 +60,59 @@ describe('sampleToken', () => {
     expect(draw()).toEqual(draw());
   });
 });
+
+/** The nucleus as first written: sort the whole vocabulary, walk it. The shipped sampler must draw what this does. */
+function referenceSampler(logits: Float32Array, temperature: number, topP: number): (u: number) => number {
+  let maxLogit = -Infinity;
+  for (const v of logits) if (v > maxLogit) maxLogit = v;
+  const probs = Float64Array.from(logits, (v) => Math.exp((v - maxLogit) / temperature));
+  const total = probs.reduce((a, b) => a + b, 0);
+  const order = Int32Array.from({ length: logits.length }, (_, i) => i).sort((a, b) => (probs[b] as number) - (probs[a] as number) || a - b);
+  let kept = 0;
+  let mass = 0;
+  while (kept < order.length && (kept === 0 || mass < topP * total)) mass += probs[order[kept++] as number] as number;
+  return (u) => {
+    let target = u * mass;
+    for (let k = 0; k < kept; k++) {
+      target -= probs[order[k] as number] as number;
+      if (target < 0) return order[k] as number;
+    }
+    for (let k = kept - 1; k >= 0; k--) if ((probs[order[k] as number] as number) > 0) return order[k] as number;
+    return order[0] as number;
+  };
+}
+
+describe('sampleToken top-p against a full sort of the vocabulary', () => {
+  it('returns the same token for peaked, flat, tied and masked distributions, small and GPT-2-sized', { timeout: 60_000 }, () => {
+    const rng = createRng(2026);
+    const normal = () => rng.normal(1)[0] as number;
+    let compared = 0;
+    for (const size of [5, 676, 50257]) {
+      for (const spread of [0, 0.5, 2, 6]) {
+        // spread 0: every logit equal (all ties); quantised logits below make many exact ties too.
+        const logits = Float32Array.from({ length: size }, (_, i) => (i % 97 === 3 ? -Infinity : Math.round(normal() * spread * 4) / 4));
+        if (size === 5) logits[3] = -Infinity;
+        for (const topP of [0.05, 0.5, 0.9, 0.95, 0.999]) {
+          for (const temperature of [0.7, 1]) {
+            const reference = referenceSampler(logits, temperature, topP);
+            for (const u of [0, 0.25, 0.5, 0.9999, rng.uniform()]) {
+              const got = sampleToken(logits, { temperature, topP, rng: constant(u) });
+              expect(got, `size ${size} spread ${spread} topP ${topP} T ${temperature} u ${u}`).toBe(reference(u));
+              compared++;
+            }
+          }
+        }
+      }
+    }
+    expect(compared).toBe(3 * 4 * 5 * 2 * 5);
+  });
+
+  it('a shorter vocabulary after a longer one reads only its own probabilities (the buffer is reused)', () => {
+    const long = Float32Array.from({ length: 1000 }, (_, i) => (i === 999 ? 50 : 0));
+    expect(sampleToken(long, { temperature: 1, topP: 0.9, rng: constant(0.5) })).toBe(999);
+    const short = new Float32Array([0, 1, 0.5]);
+    for (const u of [0, 0.3, 0.6, 0.99]) {
+      for (const topP of [0.5, 0.9]) expect(sampleToken(short, { temperature: 1, topP, rng: constant(u) })).toBe(referenceSampler(short, 1, topP)(u));
+    }
+  });
+});
