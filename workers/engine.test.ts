@@ -6,6 +6,7 @@ import type { ConditionInput, GenerationRequest, GenerationSettings, JobEvent } 
 import type { Modality } from '../src/contracts/modality';
 import { DIRECTIONS } from '../src/contracts/modality';
 import { createCancelFlag, setCancelFlag } from '../src/contracts/cancel-flag';
+import { receiveJobEvents } from '../src/contracts/event-port';
 import { createEngine } from './engine';
 import type { EngineDeps } from './engine';
 import { FileCache } from './registry/file-cache';
@@ -115,6 +116,22 @@ describe('Engine', () => {
     }
     // Sessions were created once per component and reused by later jobs.
     expect(new Set(binding.created).size).toBe(binding.created.length);
+  });
+
+  it('sends the job events over an event port, as the studio does, with done handled before the result', async () => {
+    const { engine } = setup();
+    await engine.init('https://studio.test/models-manifest.json');
+    const { port1, port2 } = new MessageChannel();
+    const seen: string[] = [];
+    const stop = receiveJobEvents(port1, (e) => void seen.push(e.type));
+    const result = await engine.generate(request(['report'], ['frontal', 'lateral'], { previewEvery: 2 }), port2);
+    seen.push('result');
+    stop();
+    expect(result.outputs.frontal).toBeDefined();
+    expect(seen[0]).toBe('queued');
+    expect(seen.slice(-2)).toEqual(['done', 'result']);
+    expect(seen).toContain('denoise');
+    expect(seen).toContain('preview');
   });
 
   it('feeds the report decoder BOS at position 1 and stops at EOS', async () => {

@@ -10,7 +10,7 @@
  * - Model files come from the IndexedDB cache, downloaded (resumable, verified) when missing.
  */
 import { transfer } from 'comlink';
-import type { ClassifierResult, DeviceCapabilities, EngineApi, EngineInitOptions, ModelCacheStatus, ProgressCallback, RequirementCheck, StorageInfo } from '../src/contracts/engine-api';
+import type { ClassifierResult, DeviceCapabilities, EngineApi, EngineInitOptions, ModelCacheStatus, ProgressCallback, ProgressSink, RequirementCheck, StorageInfo } from '../src/contracts/engine-api';
 import type { Backend, GenerationRequest, GreyImage, JobEvent, JobResult } from '../src/contracts/job';
 import type { ModelEntry } from '../src/contracts/manifest-schema';
 import type { ParityReport, ParityRequest } from '../src/contracts/parity';
@@ -197,7 +197,7 @@ export class Engine implements EngineApi {
     return storageInfo(requestPersist);
   }
 
-  async generate(request: GenerationRequest, onEvent: ProgressCallback, cancelFlag?: Int32Array): Promise<JobResult> {
+  async generate(request: GenerationRequest, onEvent: ProgressSink, cancelFlag?: Int32Array): Promise<JobResult> {
     const emit = safeEmitter(onEvent);
     const jobId = request?.jobId;
     try {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobEvent } from '../src/contracts/job';
-import { PROGRESS_INTERVAL_MS, safeEmitter } from './job-events';
+import { receiveJobEvents } from '../src/contracts/event-port';
+import { PROGRESS_INTERVAL_MS, releaseCallback, safeEmitter } from './job-events';
 
 const step = (n: number): JobEvent => ({ type: 'denoise', jobId: 'j', step: n, totalSteps: 50 });
 const label = (e: JobEvent) => (e.type === 'denoise' ? `step ${e.step}` : e.type);
@@ -47,5 +48,38 @@ describe('safeEmitter progress coalescing', () => {
       throw new Error('UI gone');
     });
     expect(() => emit(step(1))).not.toThrow();
+  });
+});
+
+describe('safeEmitter over an event port', () => {
+  it('coalesces the same way, sends one way, and settles only after the UI handled the terminal event', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const seen: string[] = [];
+    const stop = receiveJobEvents(port1, (e) => void seen.push(label(e)));
+    let clock = 0;
+    const emit = safeEmitter(port2, 5000, () => clock);
+    for (let n = 1; n <= 10; n++) {
+      emit(step(n));
+      clock += 1;
+    }
+    await emit.settle({ type: 'done', jobId: 'j' });
+    seen.push('settled');
+    expect(seen).toEqual(['step 1', 'step 10', 'done', 'settled']);
+    releaseCallback(port2);
+    stop();
+  });
+
+  it('releaseCallback closes the port: later events are dropped without an error', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const seen: JobEvent[] = [];
+    const stop = receiveJobEvents(port1, (e) => void seen.push(e));
+    const emit = safeEmitter(port2, 5000, () => 0);
+    emit({ type: 'queued', jobId: 'j' });
+    releaseCallback(port2);
+    expect(() => emit({ type: 'decode', jobId: 'j', modality: 'report' })).not.toThrow();
+    await emit.settle({ type: 'done', jobId: 'j' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen.map((e) => e.type)).toEqual(['queued']);
+    stop();
   });
 });

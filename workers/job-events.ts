@@ -3,7 +3,8 @@
  * must never break a job, the terminal event awaited before the result, and the proxy released afterwards.
  */
 import { releaseProxy } from 'comlink';
-import type { ProgressCallback } from '../src/contracts/engine-api';
+import type { ProgressSink } from '../src/contracts/engine-api';
+import { eventPortSender, isMessagePort } from '../src/contracts/event-port';
 import type { JobEvent } from '../src/contracts/job';
 
 export type Emitter = ((event: JobEvent) => void) & {
@@ -19,55 +20,83 @@ export type Emitter = ((event: JobEvent) => void) & {
 export const PROGRESS_INTERVAL_MS = 50;
 
 /**
- * Calls a (possibly comlink-proxied) callback without letting its failures reach the job. Events and the job's
- * result travel on different MessagePorts, so the terminal event is awaited (`settle`) before the result is
- * returned: the UI then always sees done/cancelled/error before generate() settles.
+ * Sends a job's events to its sink without letting the sink's failures reach the job. Events and the job's result
+ * travel on different MessagePorts, so the terminal event is awaited (`settle`, bounded by `settleTimeoutMs`) before
+ * the result is returned: the UI then always sees done/cancelled/error before generate() settles.
+ * - A callback (comlink proxy, or a plain function in Node) is called per event; a proxy answers every call.
+ * - An event port (`src/contracts/event-port.ts`) gets one message per event, one way; only `settle` waits for an
+ *   answer. Close it with `releaseCallback` once the job has settled.
  * Denoise events closer than PROGRESS_INTERVAL_MS to the last one sent are held, and a held one is sent before the
  * next event of any other kind, so the UI still sees every kind of event in order and always the last step.
  */
-export function safeEmitter(onEvent: ProgressCallback | undefined, settleTimeoutMs = 2000, now: () => number = () => performance.now()): Emitter {
-  const call = (event: JobEvent): Promise<unknown> | undefined => {
-    if (!onEvent) return undefined;
-    try {
-      const r: unknown = onEvent(event);
-      if (r && typeof (r as Promise<unknown>).then === 'function') return (r as Promise<unknown>).catch(() => undefined);
-    } catch {
-      /* the UI went away; the job goes on */
-    }
-    return undefined;
-  };
+export function safeEmitter(sink: ProgressSink | undefined, settleTimeoutMs = 2000, now: () => number = () => performance.now()): Emitter {
+  let deliver: (event: JobEvent) => Promise<unknown> | undefined;
+  let deliverAndWait: (event: JobEvent) => Promise<unknown> | undefined;
+  if (isMessagePort(sink)) {
+    const sender = eventPortSender(sink);
+    portSenders.set(sink, sender);
+    deliver = (event) => void sender.post(event);
+    deliverAndWait = (event) => sender.postAndWait(event, settleTimeoutMs);
+  } else {
+    deliver = (event) => {
+      if (!sink) return undefined;
+      try {
+        const r: unknown = sink(event);
+        if (r && typeof (r as Promise<unknown>).then === 'function') return (r as Promise<unknown>).catch(() => undefined);
+      } catch {
+        /* the UI went away; the job goes on */
+      }
+      return undefined;
+    };
+    deliverAndWait = (event) => {
+      const pending = deliver(event);
+      if (!pending) return undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      return Promise.race([pending, new Promise((resolve) => (timer = setTimeout(resolve, settleTimeoutMs)))]).finally(() => clearTimeout(timer));
+    };
+  }
+
   let held: JobEvent | null = null;
   let lastProgress = -Infinity;
-  const send = (event: JobEvent): Promise<unknown> | undefined => {
+  const flushHeld = () => {
+    if (held) void deliver(held);
+    held = null;
+  };
+  const emit = ((event: JobEvent) => {
     if (event.type === 'denoise') {
       const t = now();
       if (t - lastProgress < PROGRESS_INTERVAL_MS) {
         held = event;
-        return undefined;
+        return;
       }
       lastProgress = t;
       held = null;
-      return call(event);
+    } else {
+      flushHeld();
     }
-    if (held) {
-      void call(held);
-      held = null;
-    }
-    return call(event);
-  };
-  const emit = ((event: JobEvent) => void send(event)) as Emitter;
+    void deliver(event);
+  }) as Emitter;
   emit.settle = async (event) => {
-    const pending = send(event);
-    if (!pending) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([pending, new Promise((resolve) => (timer = setTimeout(resolve, settleTimeoutMs)))]);
-    clearTimeout(timer);
+    flushHeld();
+    await deliverAndWait(event);
   };
   return emit;
 }
 
-/** Releases a comlink remote callback (no-op for plain functions): closes its channel once the job settled. */
+/** The sender wrapped around each event port, so `releaseCallback` can stop its waits and close it. */
+const portSenders = new WeakMap<MessagePort, { close(): void }>();
+
+/**
+ * Releases a job's progress sink once the job settled: closes an event port, or releases a comlink remote callback
+ * (which closes its channel); a no-op for plain functions.
+ */
 export function releaseCallback(onEvent: unknown): void {
+  if (isMessagePort(onEvent)) {
+    const sender = portSenders.get(onEvent);
+    if (sender) sender.close();
+    else onEvent.close();
+    return;
+  }
   try {
     const release = (onEvent as Record<symbol, unknown> | null)?.[releaseProxy];
     if (typeof release === 'function') (release as () => void)();

@@ -54,8 +54,14 @@ export interface EngineInitOptions {
 export type ProgressCallback = (event: JobEvent) => void;
 
 /**
+ * Where a job's events go: a callback (a comlink proxy from the UI, a plain function in Node), or one end of a
+ * MessageChannel whose other end the UI reads with `receiveJobEvents` (one-way messages: `contracts/event-port.ts`).
+ */
+export type ProgressSink = ProgressCallback | MessagePort;
+
+/**
  * The one API between the UI thread and the engine worker (comlink). The worker implements it; the UI calls
- * `wrap<EngineApi>()`. Callbacks cross as comlink proxies. Cancellation is cooperative: `cancel(jobId)` sets the
+ * `wrap<EngineApi>()`. Callbacks cross as comlink proxies; a job's events may come on a MessagePort instead (`ProgressSink`). Cancellation is cooperative: `cancel(jobId)` sets the
  * job's AbortSignal and a shared cancel flag is set directly; the pipeline checks both every denoising step and
  * every decoded token.
  */
@@ -76,7 +82,7 @@ export interface EngineApi {
    * `cancelFlag` (optional, from `createCancelFlag`): a shared flag the caller sets to cancel; the worker reads it
    * every step and token without waiting for the event loop. `cancel(jobId)` works with or without it.
    */
-  generate(request: GenerationRequest, onEvent: ProgressCallback, cancelFlag?: Int32Array): Promise<JobResult>;
+  generate(request: GenerationRequest, onEvent: ProgressSink, cancelFlag?: Int32Array): Promise<JobResult>;
   cancel(jobId: string): Promise<void>;
   classify(modelId: string, image: GreyImage): Promise<ClassifierResult>;
   /**

@@ -6,16 +6,18 @@
  * - Cancellation is cooperative: aborting the signal sets the job's shared cancel flag (cross-origin isolated
  *   pages) and calls `cancel(jobId)` in the worker; the worker is never terminated (its ONNX sessions are
  *   expensive to rebuild) and the next job runs normally.
- * - The progress callback crosses as a comlink proxy. The worker releases its end when the job settles
- *   (that closes the channel); here the callback is also switched off in `finally`, so no late event can reach
- *   the UI after runJob settled.
+ * - Progress events come on a MessagePort of their own, one way (`contracts/event-port.ts`): a comlink proxy
+ *   would be a reply per event, and each reply took the worker's thread from the job. The worker closes its end
+ *   when the job settles; here the port is closed in `finally` too, so no late event can reach the UI after
+ *   runJob settled.
  * - `navigator.storage.persist()` is Window-only in the spec, so `requestPersistentStorage()` asks on this thread.
  */
-import { proxy, wrap } from 'comlink';
+import { transfer, wrap } from 'comlink';
 import type { Remote } from 'comlink';
 import type { EngineApi, StorageInfo } from '../contracts/engine-api';
 import type { GenerationRequest, JobEvent, JobResult } from '../contracts/job';
 import { createCancelFlag, setCancelFlag } from '../contracts/cancel-flag';
+import { receiveJobEvents } from '../contracts/event-port';
 
 let worker: Worker | null = null;
 let engine: Remote<EngineApi> | null = null;
@@ -63,7 +65,8 @@ export async function runJob(request: GenerationRequest, options: RunJobOptions 
   if (signal?.aborted) throw new DOMException('The job was cancelled', 'AbortError');
   const api = getEngine();
   let open = true;
-  const callback = proxy((event: JobEvent) => {
+  const events = new MessageChannel();
+  const stopEvents = receiveJobEvents(events.port1, (event: JobEvent) => {
     if (open) onEvent?.(event);
   });
   // The worker reads the shared flag every step; the cancel message also covers a job still downloading or queued.
@@ -74,9 +77,10 @@ export async function runJob(request: GenerationRequest, options: RunJobOptions 
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    return await orWorkerFailure(api.generate(request, callback, cancelFlag));
+    return await orWorkerFailure(api.generate(request, transfer(events.port2, [events.port2]), cancelFlag));
   } finally {
     open = false;
+    stopEvents();
     signal?.removeEventListener('abort', onAbort);
   }
 }
