@@ -61,9 +61,9 @@ export type ProgressSink = ProgressCallback | MessagePort;
 
 /**
  * The one API between the UI thread and the engine worker (comlink). The worker implements it; the UI calls
- * `wrap<EngineApi>()`. Callbacks cross as comlink proxies; a job's events may come on a MessagePort instead (`ProgressSink`). Cancellation is cooperative: `cancel(jobId)` sets the
- * job's AbortSignal and a shared cancel flag is set directly; the pipeline checks both every denoising step and
- * every decoded token.
+ * `wrap<EngineApi>()`. Callbacks cross as comlink proxies; a job's events may come on a MessagePort instead
+ * (`ProgressSink`). Cancellation is cooperative: `cancel(jobId)` sets the job's AbortSignal and a shared cancel flag
+ * is set directly; the pipeline checks both every denoising step and every decoded token.
  */
 export interface EngineApi {
   /** Loads and validates the manifest (throws a clear message on schema errors) and probes the device. */
