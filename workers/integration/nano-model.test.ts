@@ -79,6 +79,11 @@ describe.skipIf(!modelReady(MODEL_ID))('real nano model through the engine (onnx
     expect(typeof result.outputs.report).toBe('string');
     expect(result.outputs.report!.trim().length).toBeGreaterThan(0);
     expect(events.some((e) => e.type === 'token')).toBe(true);
+    // The decoder writes lower case; the report comes back in a radiologist's case, and so does the last token event.
+    expect(result.outputs.report).toMatch(/^FINDINGS: [A-Z]/);
+    expect(result.outputs.report).not.toMatch(/[.!?:]\s+[a-z]/); // every sentence starts with a capital
+    const lastToken = events.filter((e) => e.type === 'token').at(-1) as Extract<JobEvent, { type: 'token' }>;
+    expect(lastToken.text.trim().slice(0, 10)).toBe('FINDINGS: ');
   }, 120_000);
 
   it('joint F→T+L and multi-input L+T→F run', async () => {

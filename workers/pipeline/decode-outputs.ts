@@ -12,7 +12,7 @@ import type { GenerationSettings, GreyImage } from '../../src/contracts/job';
 import { latentImageToGrey } from '../preprocess/image-output';
 import { forkRng } from '../schedulers/rng';
 import { sampleToken } from '../text/token-sampling';
-import { cleanDecodedReport } from '../text/report-text';
+import { cleanDecodedReport, restoreReportCase } from '../text/report-text';
 import { asFeed, disposeDeviceTensor, float32, int64, isDeviceTensor } from '../runtime/session';
 import type { DeviceTensor, FeedTensor, OutputTensor } from '../runtime/session';
 import type { PipelineContext, TextTools } from './context';
@@ -126,8 +126,10 @@ function hostOutput(outputs: Record<string, CacheTensor>, name: string, componen
  * an F→T job's time outside session.run (bench), and the eye cannot follow faster anyway. */
 export const TOKEN_EVENT_INTERVAL_MS = 50;
 
-/** Text latent [1,D] → cleaned report. Emits `token` events with the text decoded so far (rate-limited, the
- * complete report always last). */
+/**
+ * Text latent [1,D] → cleaned report, in a radiologist's case (`restoreReportCase`). Emits `token` events with the
+ * text decoded so far (rate-limited, the complete report always last).
+ */
 export async function decodeReport(
   ctx: PipelineContext,
   latent: Float32Array,
@@ -142,11 +144,12 @@ export async function decodeReport(
   const emit = (sofar: readonly number[]) => {
     lastEmit = performance.now();
     emitted = sofar.length;
-    ctx.emit({ type: 'token', jobId: ctx.jobId, text: visible(sofar), count: sofar.length });
+    // In the report's case while it streams too, so the text does not change case when it ends.
+    ctx.emit({ type: 'token', jobId: ctx.jobId, text: restoreReportCase(visible(sofar)), count: sofar.length });
   };
   const ids = await sampleReportTokens(ctx, latent, options, (sofar) => {
     if (performance.now() - lastEmit >= TOKEN_EVENT_INTERVAL_MS) emit(sofar);
   });
   if (ids.length > 0 && emitted !== ids.length) emit(ids);
-  return cleanDecodedReport(visible(ids));
+  return restoreReportCase(cleanDecodedReport(visible(ids)));
 }
