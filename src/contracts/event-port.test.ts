@@ -1,3 +1,4 @@
+import { releaseProxy, wrap } from 'comlink';
 import { describe, expect, it } from 'vitest';
 import { eventPortSender, isMessagePort, receiveJobEvents } from './event-port';
 import type { JobEvent } from './job';
@@ -80,6 +81,10 @@ describe('job events over a MessagePort', () => {
     expect(isMessagePort(() => undefined)).toBe(false);
     expect(isMessagePort(undefined)).toBe(false);
     expect(isMessagePort({ postMessage() {} })).toBe(false);
+    // A comlink remote callback answers every property read; it must still count as a callback.
+    const remote = wrap<(e: JobEvent) => void>(port2);
+    expect(isMessagePort(remote)).toBe(false);
+    remote[releaseProxy]();
     port1.close();
     port2.close();
   });
