@@ -17,7 +17,7 @@ import type { ParityReport, ParityRequest } from '../src/contracts/parity';
 import { parseManifest } from '../src/contracts/manifest-schema';
 import { parseModelEvaluation, type ModelEvaluation } from '../src/contracts/model-evaluation';
 import { classifyImage } from './classify';
-import { isAbort, releaseCallback, safeEmitter } from './job-events';
+import { isAbort, safeEmitter } from './job-events';
 import { ModelAssets } from './model-assets';
 import type { GenerateEnv, JobNeeds } from './pipeline/generate';
 import { generate, validateRequest } from './pipeline/generate';
@@ -154,11 +154,11 @@ export class Engine implements EngineApi {
   }
 
   async prepareModel(modelId: string, variant: string | undefined, onEvent: ProgressCallback): Promise<ModelCacheStatus> {
+    const emit = safeEmitter(onEvent);
     try {
       const { registry } = this.ready();
       const model = registry.model(modelId);
       const chosen = variant ?? (await this.checkRequirements(modelId)).variant;
-      const emit = safeEmitter(onEvent);
       const jobId = `prepare:${modelId}`;
       const files = registry.variantFiles(model, chosen);
       await this.store.ensure(modelId, files, {
@@ -166,7 +166,7 @@ export class Engine implements EngineApi {
       });
       return await this.store.status(modelId, chosen, files);
     } finally {
-      releaseCallback(onEvent);
+      emit.release();
     }
   }
 
@@ -221,7 +221,7 @@ export class Engine implements EngineApi {
       else await emit.settle({ type: 'error', jobId, message: e instanceof Error ? e.message : String(e) });
       throw e;
     } finally {
-      releaseCallback(onEvent);
+      emit.release();
     }
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobEvent } from '../src/contracts/job';
 import { receiveJobEvents } from '../src/contracts/event-port';
-import { PROGRESS_INTERVAL_MS, releaseCallback, safeEmitter } from './job-events';
+import { PROGRESS_INTERVAL_MS, safeEmitter } from './job-events';
 
 const step = (n: number): JobEvent => ({ type: 'denoise', jobId: 'j', step: n, totalSteps: 50 });
 const label = (e: JobEvent) => (e.type === 'denoise' ? `step ${e.step}` : e.type);
@@ -65,17 +65,17 @@ describe('safeEmitter over an event port', () => {
     await emit.settle({ type: 'done', jobId: 'j' });
     seen.push('settled');
     expect(seen).toEqual(['step 1', 'step 10', 'done', 'settled']);
-    releaseCallback(port2);
+    emit.release();
     stop();
   });
 
-  it('releaseCallback closes the port: later events are dropped without an error', async () => {
+  it('release() closes the port: later events are dropped without an error', async () => {
     const { port1, port2 } = new MessageChannel();
     const seen: JobEvent[] = [];
     const stop = receiveJobEvents(port1, (e) => void seen.push(e));
     const emit = safeEmitter(port2, 5000, () => 0);
     emit({ type: 'queued', jobId: 'j' });
-    releaseCallback(port2);
+    emit.release();
     expect(() => emit({ type: 'decode', jobId: 'j', modality: 'report' })).not.toThrow();
     await emit.settle({ type: 'done', jobId: 'j' });
     await new Promise((r) => setTimeout(r, 20));

@@ -1,6 +1,7 @@
 /**
- * @file How the engine talks back to the UI thread: progress events through a (comlink-proxied) callback that
- * must never break a job, the terminal event awaited before the result, and the proxy released afterwards.
+ * @file How the engine talks back to the UI thread: progress events through an event port or a (comlink-proxied)
+ * callback that must never break a job, the terminal event awaited before the result, and the sink released
+ * afterwards.
  */
 import { releaseProxy } from 'comlink';
 import type { ProgressSink } from '../src/contracts/engine-api';
@@ -10,6 +11,11 @@ import type { JobEvent } from '../src/contracts/job';
 export type Emitter = ((event: JobEvent) => void) & {
   /** Emits and waits (bounded) until the UI thread has handled the event and every event before it. */
   settle(event: JobEvent): Promise<void>;
+  /**
+   * Lets go of the sink once the job settled: closes an event port (later events are dropped, a pending wait ends),
+   * or releases a comlink remote callback (which closes its channel); nothing for a plain function.
+   */
+  release(): void;
 };
 
 /**
@@ -25,18 +31,19 @@ export const PROGRESS_INTERVAL_MS = 50;
  * the result is returned: the UI then always sees done/cancelled/error before generate() settles.
  * - A callback (comlink proxy, or a plain function in Node) is called per event; a proxy answers every call.
  * - An event port (`src/contracts/event-port.ts`) gets one message per event, one way; only `settle` waits for an
- *   answer. Close it with `releaseCallback` once the job has settled.
+ *   answer. `release()` closes it once the job has settled.
  * Denoise events closer than PROGRESS_INTERVAL_MS to the last one sent are held, and a held one is sent before the
  * next event of any other kind, so the UI still sees every kind of event in order and always the last step.
  */
 export function safeEmitter(sink: ProgressSink | undefined, settleTimeoutMs = 2000, now: () => number = () => performance.now()): Emitter {
   let deliver: (event: JobEvent) => Promise<unknown> | undefined;
   let deliverAndWait: (event: JobEvent) => Promise<unknown> | undefined;
+  let release: () => void;
   if (isMessagePort(sink)) {
     const sender = eventPortSender(sink);
-    portSenders.set(sink, sender);
     deliver = (event) => void sender.post(event);
     deliverAndWait = (event) => sender.postAndWait(event, settleTimeoutMs);
+    release = () => sender.close();
   } else {
     deliver = (event) => {
       if (!sink) return undefined;
@@ -54,6 +61,7 @@ export function safeEmitter(sink: ProgressSink | undefined, settleTimeoutMs = 20
       let timer: ReturnType<typeof setTimeout> | undefined;
       return Promise.race([pending, new Promise((resolve) => (timer = setTimeout(resolve, settleTimeoutMs)))]).finally(() => clearTimeout(timer));
     };
+    release = () => releaseProxyOf(sink);
   }
 
   let held: JobEvent | null = null;
@@ -80,26 +88,15 @@ export function safeEmitter(sink: ProgressSink | undefined, settleTimeoutMs = 20
     flushHeld();
     await deliverAndWait(event);
   };
+  emit.release = release;
   return emit;
 }
 
-/** The sender wrapped around each event port, so `releaseCallback` can stop its waits and close it. */
-const portSenders = new WeakMap<MessagePort, { close(): void }>();
-
-/**
- * Releases a job's progress sink once the job settled: closes an event port, or releases a comlink remote callback
- * (which closes its channel); a no-op for plain functions.
- */
-export function releaseCallback(onEvent: unknown): void {
-  if (isMessagePort(onEvent)) {
-    const sender = portSenders.get(onEvent);
-    if (sender) sender.close();
-    else onEvent.close();
-    return;
-  }
+/** Releases a comlink remote callback (no-op for plain functions and for none). */
+function releaseProxyOf(callback: unknown): void {
   try {
-    const release = (onEvent as Record<symbol, unknown> | null)?.[releaseProxy];
-    if (typeof release === 'function') (release as () => void)();
+    const releaseRemote = (callback as Record<symbol, unknown> | null | undefined)?.[releaseProxy];
+    if (typeof releaseRemote === 'function') (releaseRemote as () => void)();
   } catch {
     /* already released */
   }
