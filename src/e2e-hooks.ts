@@ -5,14 +5,14 @@
  * fixtures (`EngineApi.runParity`) and timed generation jobs for `npm run bench`. Everything it takes and returns
  * is plain JSON so Playwright's `page.evaluate` can pass it.
  */
-import { proxy, transfer, wrap } from 'comlink';
+import { proxy, wrap } from 'comlink';
 import type { Remote } from 'comlink';
 import type { EngineApi, EngineInitOptions } from './contracts/engine-api';
-import type { Backend, GenerationRequest, GenerationSettings, JobResult, JobTimings } from './contracts/job';
+import type { Backend, GenerationRequest, GenerationSettings, JobTimings } from './contracts/job';
 import type { Modality } from './contracts/modality';
 import type { ParityReport, ParityRequest } from './contracts/parity';
 import { createCancelFlag } from './contracts/cancel-flag';
-import { receiveJobEvents } from './contracts/event-port';
+import { generateWithEvents } from './engine-client/engine-client';
 
 /** A generation request with images as plain arrays. */
 export interface E2EGenerateRequest {
@@ -96,16 +96,14 @@ export function installE2EHooks(): void {
       const started = performance.now();
       // Events on a port of their own and a shared cancel flag, as runJob passes them, so the bench measures the
       // studio's own way of running a job.
-      const channel = new MessageChannel();
-      const stopEvents = receiveJobEvents(channel.port1, () => {
-        events += 1;
-      });
-      let result: JobResult;
-      try {
-        result = await api().generate(full, transfer(channel.port2, [channel.port2]), request.cancelFlag === false ? undefined : createCancelFlag());
-      } finally {
-        stopEvents();
-      }
+      const result = await generateWithEvents(
+        api(),
+        full,
+        () => {
+          events += 1;
+        },
+        request.cancelFlag === false ? undefined : createCancelFlag(),
+      );
       const wallMs = performance.now() - started;
       const images: Record<string, { width: number; height: number; mean: number }> = {};
       for (const m of ['frontal', 'lateral'] as const) {

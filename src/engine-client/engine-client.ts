@@ -65,10 +65,6 @@ export async function runJob(request: GenerationRequest, options: RunJobOptions 
   if (signal?.aborted) throw new DOMException('The job was cancelled', 'AbortError');
   const api = getEngine();
   let open = true;
-  const events = new MessageChannel();
-  const stopEvents = receiveJobEvents(events.port1, (event: JobEvent) => {
-    if (open) onEvent?.(event);
-  });
   // The worker reads the shared flag every step; the cancel message also covers a job still downloading or queued.
   const cancelFlag = signal ? createCancelFlag() : undefined;
   const onAbort = () => {
@@ -77,11 +73,33 @@ export async function runJob(request: GenerationRequest, options: RunJobOptions 
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    return await orWorkerFailure(api.generate(request, transfer(events.port2, [events.port2]), cancelFlag));
+    // `open`: a dead worker rejects here while its generate() never settles, so its port is not closed yet.
+    const events = (event: JobEvent) => {
+      if (open) onEvent?.(event);
+    };
+    return await orWorkerFailure(generateWithEvents(api, request, events, cancelFlag));
   } finally {
     open = false;
-    stopEvents();
     signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * `EngineApi.generate` with the job's events on a MessagePort of their own (one way, `contracts/event-port.ts`),
+ * closed when the call settles. The studio's runJob and the e2e/bench hooks both run jobs this way.
+ */
+export async function generateWithEvents(
+  api: Remote<EngineApi>,
+  request: GenerationRequest,
+  onEvent: (event: JobEvent) => void,
+  cancelFlag: Int32Array | undefined,
+): Promise<JobResult> {
+  const channel = new MessageChannel();
+  const stopEvents = receiveJobEvents(channel.port1, onEvent);
+  try {
+    return await api.generate(request, transfer(channel.port2, [channel.port2]), cancelFlag);
+  } finally {
+    stopEvents();
   }
 }
 
