@@ -31,9 +31,15 @@ export function rowGuidance(evaluation: ModelEvaluation, row: EvaluationRow): nu
   return row.guidance ?? evaluation.guidance;
 }
 
+/** Whether a row was measured at another guidance than the file's own (reference) one: a sweep beside it. */
+function isSweep(evaluation: ModelEvaluation, row: EvaluationRow): boolean {
+  const g = rowGuidance(evaluation, row);
+  return g !== undefined && g !== evaluation.guidance;
+}
+
 /** Rows measured at the file's own (reference) guidance: what the bars are judged on. */
 function referenceRows(evaluation: ModelEvaluation): EvaluationRow[] {
-  return generationRows(evaluation).filter((r) => rowGuidance(evaluation, r) === evaluation.guidance);
+  return generationRows(evaluation).filter((r) => !isSweep(evaluation, r));
 }
 
 /** The evaluation of `direction` at the step count nearest to `steps`, or null when the direction was not measured. */
@@ -67,8 +73,8 @@ export function betterGuidance(evaluation: ModelEvaluation, quality: DirectionQu
   if (reference.size === 0) return null;
   const byGuidance = new Map<number, EvaluationRow[]>();
   for (const r of generationRows(evaluation)) {
-    const g = rowGuidance(evaluation, r);
-    if (g === undefined || g === evaluation.guidance || r.direction !== quality.direction || r.steps !== quality.steps || !reference.has(r.metric)) continue;
+    if (!isSweep(evaluation, r) || r.direction !== quality.direction || r.steps !== quality.steps || !reference.has(r.metric)) continue;
+    const g = rowGuidance(evaluation, r) as number;
     byGuidance.set(g, [...(byGuidance.get(g) ?? []), r]);
   }
   let best: GuidanceAlternative | null = null;
@@ -157,9 +163,4 @@ export function qualityTable(evaluation: ModelEvaluation): { readonly steps: rea
     entry.bar ??= r.bar;
   }
   return { steps, rows: [...byKey.values()] };
-}
-
-function isSweep(evaluation: ModelEvaluation, row: EvaluationRow): boolean {
-  const g = rowGuidance(evaluation, row);
-  return g !== undefined && g !== evaluation.guidance;
 }
