@@ -143,7 +143,7 @@ async function nodeChild(threads) {
   const baselineRss = maxRssBytes();
   const ignoreProgress = () => undefined;
   const engine = await module.createNodeEngine(threads);
-  await engine.prepareModel(MODEL_ID, undefined, () => undefined);
+  await engine.prepareModel(MODEL_ID, undefined, ignoreProgress);
   const toEngine = ({ cancelFlag: _flag, ...req }, jobId) => ({
     ...req,
     jobId,
@@ -385,8 +385,10 @@ async function main() {
   } finally {
     preview?.stop();
   }
-  const chromiumRuns = THREADS.map((_, i) => rounds.map((r) => r.chromium[i])).filter((xs) => xs.every(Boolean) && xs.length > 0).map(poolRounds);
-  const nodeRuns = THREADS.map((_, i) => rounds.map((r) => r.node[i])).filter((xs) => xs.every(Boolean) && xs.length > 0).map(poolRounds);
+  // Each thread count's results over all rounds (none where the runtime was left out with --only).
+  const pooled = (runtime) => THREADS.map((_, i) => rounds.map((r) => r[runtime][i])).filter((xs) => xs.every(Boolean)).map(poolRounds);
+  const chromiumRuns = pooled('chromium');
+  const nodeRuns = pooled('node');
   printTable(chromiumRuns, nodeRuns);
   const rs = ratiosOverRounds(rounds);
   if (rs.length > 0) {
