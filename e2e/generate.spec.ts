@@ -27,6 +27,10 @@ test.describe('generation (nano model, WASM)', () => {
     await expect(studio.results).toContainText('T → F · seed 1234 · 6 steps');
     await expect(page.getByText('Saved in History on this device.')).toBeVisible();
     await expect(page.getByRole('img', { name: /Preview of the synthetic frontal image at step/ }).first()).toBeVisible();
+    // The phantom classifier reads the generated image; the example case's ground truth sits beside it.
+    await expect(page.getByTestId('image-findings-frontal')).toHaveText(/^Phantom classifier: (no finding \(most likely: [a-z _]+, \d+%\)|([a-z _]+ \d+%)+)$/);
+    await expect(page.getByTestId('source-comparison')).toContainText(/Every input came from Phantom case \d+: .* \(phantom-\d+\)/);
+    await expect(page.getByTestId('source-agreement-frontal')).toHaveText(/^\d of 8$/);
     await page.screenshot({ path: screenshot('studio-t2f.png'), fullPage: true });
 
     const download = page.waitForEvent('download');
@@ -34,6 +38,13 @@ test.describe('generation (nano model, WASM)', () => {
     const file = await download;
     expect(file.suggestedFilename()).toMatch(/^synthetic_T-to-F_1234_\d{8}T\d{6}Z\.png$/);
     expect(pngText(await readFile((await file.path()) ?? ''))['Title']).toBe('SYNTHETIC frontal (T -> F)');
+
+    // An edited input is no longer the example case: no comparison with it.
+    await studio.report.fill(`${await studio.report.inputValue()} Small right pleural effusion.`);
+    await studio.generateButton.click();
+    await expect(studio.progressLabel).toHaveText('Done', { timeout: 120_000 });
+    await expect(page.getByTestId('image-findings-frontal')).toContainText('Phantom classifier:');
+    await expect(page.getByTestId('source-comparison')).toHaveCount(0);
 
     await studio.nav('history').click();
     await expect(page.getByTestId('history-card').first()).toContainText('T → F · seed 1234');

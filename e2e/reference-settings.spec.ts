@@ -31,6 +31,7 @@ test.describe('reference settings (50 DDIM steps, guidance 7.5, eta 1)', () => {
       const direction = c.name.replace('→', ' → ').replace('+', '\\+');
       await expect(studio.results).toContainText(new RegExp(`${direction} · seed (${seed}) · 50 steps`));
       for (const m of c.outputs) await expect(page.getByTestId(`result-${m}`)).toBeVisible();
+      for (const m of c.outputs) await expect(page.getByTestId(`source-agreement-${m}`)).toHaveText(/^\d of 8$/);
       if (c.candidates > 1) {
         await expect(page.getByTestId('result-consensus')).toContainText(`Consensus of ${c.candidates} reports (seeds 20261127–`);
         await page.getByText(`All ${c.candidates} candidate reports`).click();

@@ -5,6 +5,7 @@
  */
 import type { Backend, GenerationSettings, GreyImage, JobResult, JobTimings } from '../contracts/job';
 import type { ImageModality, Modality } from '../contracts/modality';
+import type { SourceCase } from './result-findings';
 
 export const RESULT_RECORD_VERSION = 1;
 
@@ -26,6 +27,8 @@ export interface ResultRecord {
   readonly timings: JobTimings;
   /** Present when the report is the consensus of several sampled ones (the "Report candidates" setting). */
   readonly consensus?: ReportConsensus;
+  /** Present when every input came from one bundled phantom case: its id and ground truth, to compare against. */
+  readonly sourceCase?: SourceCase;
   readonly synthetic: true;
 }
 

@@ -6,6 +6,7 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { proxy } from 'comlink';
 import type { Backend, GenerationRequest, GreyImage, JobEvent, JobResult } from '../contracts/job';
+import type { ImageModality } from '../contracts/modality';
 import { getEngine, requestPersistentStorage, runJob, type RunJobOptions } from '../engine-client/engine-client';
 import { queryClient } from '../app/query-client';
 import { queryKeys } from './keys';
@@ -49,6 +50,13 @@ export async function classifyWhenReady(modelId: string, image: GreyImage) {
   await readyEngine();
   return getEngine().classify(modelId, image);
 }
+
+/** The phantom classifier on one generated image of a result; computed once per result and image. */
+export const classificationQuery = (resultId: string, modelId: string, modality: ImageModality, image: GreyImage) =>
+  queryOptions({
+    queryKey: queryKeys.classification(resultId, modality),
+    queryFn: () => classifyWhenReady(modelId, image),
+  });
 
 /** Whether this device can run the model (one variant, or the engine's automatic pick when `variant` is undefined). */
 export const requirementsQuery = (modelId: string, variant?: string) =>

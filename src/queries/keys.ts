@@ -13,4 +13,6 @@ export const queryKeys = {
   examples: () => [...queryKeys.all, 'examples'] as const,
   results: () => [...queryKeys.all, 'results'] as const,
   result: (id: string) => [...queryKeys.results(), id] as const,
+  /** The classifier's findings on one generated image of one result (a result's outputs never change). */
+  classification: (resultId: string, modality: string) => [...queryKeys.all, 'classification', resultId, modality] as const,
 };

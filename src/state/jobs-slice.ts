@@ -10,6 +10,7 @@ import { phantomRules } from '../domain/labeler-rules';
 import { candidateCount, runWithReportConsensus } from '../domain/report-consensus';
 import { finishProgress, reduceJobEvent, startProgress, type JobProgress } from '../domain/job-progress';
 import { recordFromResult, type ResultRecord } from '../domain/result-record';
+import { sourceCaseOf } from '../domain/result-findings';
 import type { StudioDeps, StudioState } from './studio-types';
 
 export interface JobsSlice {
@@ -40,7 +41,7 @@ export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [],
 
     async generate() {
       if (get().job?.status === 'running') return;
-      const { prompt, settings, modelId, variantChoices } = get();
+      const { prompt, settings, modelId, variantChoices, exampleCase } = get();
       const variant = modelId !== null ? variantChoices[modelId] : undefined;
       const composed = composeRequest(prompt, settings, {
         modelId: modelId ?? '',
@@ -79,6 +80,8 @@ export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [],
         const inputNames = { frontal: prompt.images.frontal?.name, lateral: prompt.images.lateral?.name };
         record = recordFromResult(kept, Object.fromEntries(Object.entries(inputNames).filter(([, v]) => v !== undefined)));
         if (consensus) record = { ...record, consensus };
+        // Editing any input clears exampleCase, so a set one means every input is that case's.
+        if (exampleCase) record = { ...record, sourceCase: sourceCaseOf(exampleCase) };
       } catch (error) {
         const job = get().job;
         if (job?.jobId === activeJobId) {

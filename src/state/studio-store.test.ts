@@ -279,6 +279,33 @@ describe('prompt slice', () => {
     expect(fetchBlob).toHaveBeenCalledWith('examples/c1_f.png');
     expect(store.getState().exampleCase?.id).toBe('c1');
   });
+
+  it("records the example case's ground truth with a result whose inputs all came from it, and none once an input is edited", async () => {
+    const deps = fakeDeps();
+    const store = createStudioStore(deps);
+    store.getState().ensureModel(['medcodi-nano']);
+    const example = {
+      id: 'c2',
+      title: 'Phantom case 3: effusion',
+      frontal: 'examples/c2_f.png',
+      lateral: 'examples/c2_l.png',
+      report: 'Small left pleural effusion.',
+      labels: { pleural_effusion: { present: true, side: 'left' }, cardiomegaly: 0, pneumothorax: false },
+    };
+    await store.getState().loadExample(example, 64);
+    await store.getState().generate();
+    expect(store.getState().result?.sourceCase).toEqual({
+      id: 'c2',
+      title: 'Phantom case 3: effusion',
+      labels: { pleural_effusion: 1, cardiomegaly: 0, pneumothorax: 0 },
+    });
+    expect(deps.saved[0]?.sourceCase?.id).toBe('c2');
+
+    store.getState().setReport('Small left pleural effusion. Cardiomegaly.');
+    await store.getState().generate();
+    expect(deps.saved).toHaveLength(2);
+    expect(store.getState().result?.sourceCase).toBeUndefined();
+  });
 });
 
 describe('settings persistence', () => {

@@ -7,7 +7,7 @@
 import type { Modality } from '../../contracts/modality';
 import { DIRECTIONS } from '../../contracts/modality';
 import type { LabelValue } from '../labeler';
-import { CLASSIFIER_THRESHOLD } from './twin-plan';
+import { CLASSIFIER_THRESHOLD } from '../result-findings';
 
 export const NORMAL = 'normal';
 

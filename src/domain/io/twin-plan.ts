@@ -8,6 +8,9 @@
 import type { GreyImage } from '../../contracts/job';
 import type { ImageModality, Modality } from '../../contracts/modality';
 import type { LabelValue } from '../labeler';
+import { CLASSIFIER_THRESHOLD, type Finding } from '../result-findings';
+
+export type { Finding };
 
 export interface RealCase {
   readonly frontal?: GreyImage;
@@ -50,11 +53,6 @@ export interface CaseFindings {
   readonly reportLabels?: Readonly<Record<string, LabelValue>>;
   readonly imageProbs?: Partial<Record<ImageModality, Readonly<Record<string, number>>>>;
 }
-
-export type Finding = 'present' | 'absent' | 'uncertain' | 'unknown';
-
-/** Classifier probability at or above this counts as present. */
-export const CLASSIFIER_THRESHOLD = 0.5;
 
 /** One label's verdict for a case: the report's labeler when the report mentions it, else the images' classifier. */
 export function findingFor(findings: CaseFindings, label: string): Finding {

@@ -9,7 +9,10 @@ import { useStudio } from '../../state/studio';
 import { formatDateTime, formatDuration } from '../../ui/format';
 import { SyntheticBadge } from '../../ui/SyntheticBadge';
 import { ExportMenu } from '../cases/ExportMenu';
+import { ImageFindings } from './ImageFindings';
 import { ReportView } from './ReportView';
+import { SourceComparisonView } from './SourceComparisonView';
+import { useResultFindings } from './use-result-findings';
 import { XrayViewer } from './XrayViewer';
 
 function DownloadButton({ record, modality }: { record: ResultRecord; modality: 'frontal' | 'lateral' | 'report' }) {
@@ -38,7 +41,6 @@ function DownloadButton({ record, modality }: { record: ResultRecord; modality: 
 
 export function ResultsPanel() {
   const record = useStudio(selectResult);
-  const saveState = useStudio(selectSaveState);
   if (!record) {
     return (
       <section className="panel results empty" aria-labelledby="results-title">
@@ -47,6 +49,12 @@ export function ResultsPanel() {
       </section>
     );
   }
+  return <ResultView record={record} />;
+}
+
+function ResultView({ record }: { readonly record: ResultRecord }) {
+  const saveState = useStudio(selectSaveState);
+  const found = useResultFindings(record);
   return (
     <section className="panel results" aria-labelledby="results-title" data-testid="results">
       <header className="panel-header">
@@ -70,6 +78,7 @@ export function ResultsPanel() {
           return (
             <div key={modality} className="result-item" data-testid={`result-${modality}`}>
               <XrayViewer image={image} title={`Synthetic ${MODALITY_NAMES[modality]}`} />
+              {found.hasClassifier ? <ImageFindings image={found.images.find((i) => i.modality === modality) ?? { modality, result: undefined, error: null, pending: true }} /> : null}
               <DownloadButton record={record} modality={modality} />
             </div>
           );
@@ -85,6 +94,7 @@ export function ResultsPanel() {
           </div>
         ) : null}
       </div>
+      <SourceComparisonView record={record} found={found} />
       <ExportMenu record={record} />
     </section>
   );

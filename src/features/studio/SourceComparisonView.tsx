@@ -1,0 +1,74 @@
+/**
+ * The result's findings beside the ground truth of the bundled phantom case its inputs came from: the labeler on a
+ * generated report, the phantom classifier on generated images.
+ */
+import type { Modality } from '../../contracts/modality';
+import { MODALITY_NAMES } from '../../domain/compose-request';
+import { findingName } from '../../domain/labeler';
+import { compareWithSource, type Finding } from '../../domain/result-findings';
+import type { ResultRecord } from '../../domain/result-record';
+import type { ResultFindings } from './use-result-findings';
+
+const SHOWN: Readonly<Record<Finding, string>> = { present: 'present', absent: 'absent', uncertain: 'uncertain', unknown: '—' };
+
+export function SourceComparisonView({ record, found }: { readonly record: ResultRecord; readonly found: ResultFindings }) {
+  const source = record.sourceCase;
+  if (!source || found.labels.length === 0) return null;
+  const comparison = compareWithSource(source, found.findings, found.labels);
+  const columns = (['frontal', 'lateral', 'report'] as const).filter((m) => record.outputs[m] !== undefined);
+  const { waiting } = found;
+  const summary = (m: Modality) => {
+    const a = comparison.agreement[m];
+    return a ? `${a.agree} of ${a.of}` : waiting ? '…' : '—';
+  };
+  return (
+    <section className="source-comparison" aria-labelledby="source-comparison-title" data-testid="source-comparison">
+      <h3 id="source-comparison-title">Compared with the source case</h3>
+      <p className="muted">
+        Every input came from {source.title ?? source.id} ({source.id}), a simulated phantom case whose findings are known. Reports are read by the
+        labeler, images by the phantom classifier.
+      </p>
+      <table className="findings-table">
+        <thead>
+          <tr>
+            <th scope="col">Finding</th>
+            <th scope="col">Source case</th>
+            {columns.map((m) => (
+              <th key={m} scope="col">
+                Synthetic {MODALITY_NAMES[m]}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {comparison.rows.map((row) => (
+            <tr key={row.label}>
+              <th scope="row">{findingName(row.label)}</th>
+              <td className={`finding-${row.source}`}>{SHOWN[row.source]}</td>
+              {columns.map((m) => {
+                const cell = row.outputs[m];
+                if (!cell) return <td key={m} className="muted">{waiting ? '…' : '—'}</td>;
+                return (
+                  <td key={m} className={`finding-${cell.finding} ${cell.agrees ? 'agrees' : 'differs'}`}>
+                    {SHOWN[cell.finding]} <span aria-label={cell.agrees ? 'agrees' : 'differs'}>{cell.agrees ? '✓' : '✗'}</span>
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">Agrees</th>
+            <td />
+            {columns.map((m) => (
+              <td key={m} data-testid={`source-agreement-${m}`}>
+                {summary(m)}
+              </td>
+            ))}
+          </tr>
+        </tfoot>
+      </table>
+    </section>
+  );
+}
