@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareWithSource, findingFromLabel, imageFindings, sourceCaseOf, type SourceCase } from './result-findings';
+import { compareWithSource, findingFromLabel, findingsForExport, imageFindings, sourceCaseOf, type SourceCase } from './result-findings';
 
 const LABELS = ['cardiomegaly', 'pleural_effusion', 'pneumothorax'];
 
@@ -66,5 +66,15 @@ describe('compareWithSource', () => {
 describe('findingFromLabel', () => {
   it('reads the labeler: 1 present, -1 uncertain, 0 or not mentioned absent', () => {
     expect([1, -1, 0, null, undefined].map((v) => findingFromLabel(v as 1 | -1 | 0 | null | undefined))).toEqual(['present', 'uncertain', 'absent', 'absent', 'absent']);
+  });
+});
+
+describe('findingsForExport', () => {
+  it('writes the labeler values and the classifier probabilities with their cut, and nothing for missing outputs', () => {
+    expect(findingsForExport({ report: { cardiomegaly: 1, pneumothorax: null }, lateral: { labels: ['cardiomegaly'], probs: [0.25] } })).toEqual({
+      reportLabeler: { cardiomegaly: 1, pneumothorax: null },
+      imageClassifier: { threshold: 0.5, lateral: { cardiomegaly: 0.25 } },
+    });
+    expect(findingsForExport({})).toEqual({});
   });
 });

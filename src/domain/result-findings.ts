@@ -119,3 +119,20 @@ export function compareWithSource(source: SourceCase, findings: OutputFindings, 
   });
   return { rows, agreement };
 }
+
+/** The findings as case.json carries them: labeler values on the report, classifier probabilities per image. */
+export function findingsForExport(findings: OutputFindings): Record<string, unknown> {
+  const probs = (r: ClassifierResult) => Object.fromEntries(r.labels.map((label, i) => [label, r.probs[i]]));
+  return {
+    ...(findings.report ? { reportLabeler: { ...findings.report } } : {}),
+    ...(findings.frontal || findings.lateral
+      ? {
+          imageClassifier: {
+            threshold: CLASSIFIER_THRESHOLD,
+            ...(findings.frontal ? { frontal: probs(findings.frontal) } : {}),
+            ...(findings.lateral ? { lateral: probs(findings.lateral) } : {}),
+          },
+        }
+      : {}),
+  };
+}

@@ -17,6 +17,8 @@ export interface ExportChoice {
   /** Attach the prompt text and input images (when they match the result's input hashes). */
   readonly includeInputs: boolean;
   readonly dicomBitDepth: 8 | 16;
+  /** What the result screen shows about findings (`findingsForExport`), written to case.json. */
+  readonly findings?: Readonly<Record<string, unknown>>;
 }
 
 /** The inputs on hand (the prompt editor's current report and images). */
@@ -59,13 +61,14 @@ export const EXPORT_LABELS: Readonly<Record<ExportKind, string>> = {
 export async function buildExport(record: ResultRecord, kind: ExportKind, choice: ExportChoice, available: AvailableInputs = {}): Promise<{ fileName: string; blob: Blob }> {
   const include = choice.includeInputs ? await matchingInputs(record, available) : undefined;
   const prompt = include?.report !== undefined ? { prompt: include.report } : {};
+  const findings = choice.findings && Object.keys(choice.findings).length > 0 ? { findings: choice.findings } : {};
   switch (kind) {
     case 'case-zip': {
-      const zip = await buildCaseZip(record, { ...prompt, ...(include ? { include } : {}), dicomBitDepth: choice.dicomBitDepth });
+      const zip = await buildCaseZip(record, { ...prompt, ...findings, ...(include ? { include } : {}), dicomBitDepth: choice.dicomBitDepth });
       return { fileName: zip.fileName, blob: new Blob([zip.bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }) };
     }
     case 'case-json': {
-      const bundle = await buildCaseBundle(record, { ...prompt, ...(include ? { include } : {}), embedOutputs: true });
+      const bundle = await buildCaseBundle(record, { ...prompt, ...findings, ...(include ? { include } : {}), embedOutputs: true });
       return { fileName: caseBundleFileName(record, 'json'), blob: new Blob([`${JSON.stringify(bundle, null, 2)}\n`], { type: 'application/json' }) };
     }
     default: {

@@ -31,6 +31,12 @@ describe('case bundle', () => {
     expect(reportExportText(record)).toContain('report consensus of 3 candidates (seeds 42 43 44)');
   });
 
+  it('names the bundled phantom case the inputs came from, with its known findings, in case.json', async () => {
+    const sourceCase = { id: 'phantom-03', title: 'Phantom case 4: pleural effusion', labels: { pleural_effusion: 1, cardiomegaly: 0 } as const };
+    expect((await buildCaseBundle(sampleRecord({ sourceCase }))).sourceCase).toEqual(sourceCase);
+    expect('sourceCase' in (await buildCaseBundle(sampleRecord()))).toBe(false);
+  });
+
   it('refuses to include an image the result was not made from', async () => {
     const record = sampleRecord({ inputs: [{ modality: 'frontal', weight: 1, sha256: 'b'.repeat(64) }] });
     await expect(buildCaseBundle(record, { include: { frontal: record.outputs.frontal! } })).rejects.toThrow(/not the one this result was made from/);

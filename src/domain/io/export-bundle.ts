@@ -8,6 +8,7 @@ import { unzipSync, zipSync, type Zippable } from 'fflate';
 import type { GenerationSettings, GreyImage } from '../../contracts/job';
 import type { ImageModality, Modality } from '../../contracts/modality';
 import { compactTimestamp, directionSlug, exportFileName, recordOutputs, reportExportText, type ReportConsensus, type ResultRecord } from '../result-record';
+import type { SourceCase } from '../result-findings';
 import { randomSyntheticPatientId, randomUid } from './dicom-uid';
 import { syntheticDicom } from './export-dicom';
 import { syntheticPng } from './export-png';
@@ -61,6 +62,8 @@ export interface CaseBundle {
   readonly settings: GenerationSettings;
   /** How the report was chosen when it is the consensus of several candidates. */
   readonly reportConsensus?: ReportConsensus;
+  /** The bundled phantom case every input came from, with its known findings (synthetic phantom, not a patient). */
+  readonly sourceCase?: SourceCase;
   readonly inputs: readonly BundleInput[];
   readonly outputs: readonly BundleOutput[];
   /** Extra facts the caller attaches (e.g. classifier and labeler findings). */
@@ -123,6 +126,7 @@ export async function buildCaseBundle(record: ResultRecord, options: BundleOptio
     direction: record.directionId,
     settings: record.settings,
     ...(record.consensus ? { reportConsensus: record.consensus } : {}),
+    ...(record.sourceCase ? { sourceCase: record.sourceCase } : {}),
     inputs: await bundleInputs(record, options.include),
     outputs,
     ...(options.findings ? { findings: options.findings } : {}),

@@ -7,7 +7,8 @@ import type { ResultRecord } from '../../domain/result-record';
 import { selectPrompt } from '../../state/selectors';
 import { useStudio } from '../../state/studio';
 
-export function ExportMenu({ record }: { readonly record: ResultRecord }) {
+/** `findings`: what the screen shows about the result's findings, written to case.json (`findingsForExport`). */
+export function ExportMenu({ record, findings }: { readonly record: ResultRecord; readonly findings?: Readonly<Record<string, unknown>> }) {
   const prompt = useStudio(selectPrompt);
   const [includeInputs, setIncludeInputs] = useState(false);
   const [bitDepth, setBitDepth] = useState<8 | 16>(8);
@@ -21,7 +22,7 @@ export function ExportMenu({ record }: { readonly record: ResultRecord }) {
       ...(prompt.images.frontal ? { frontal: prompt.images.frontal.image } : {}),
       ...(prompt.images.lateral ? { lateral: prompt.images.lateral.image } : {}),
     };
-    buildExport(record, kind, { includeInputs, dicomBitDepth: bitDepth }, available)
+    buildExport(record, kind, { includeInputs, dicomBitDepth: bitDepth, ...(findings ? { findings } : {}) }, available)
       .then(({ fileName, blob }) => downloadBlob(blob, fileName))
       .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
       .finally(() => setBusy(null));

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { MODALITY_NAMES } from '../../domain/compose-request';
 import { downloadOutput } from '../../domain/export-image';
 import { exportFileName, recordCaption, type ResultRecord } from '../../domain/result-record';
+import { findingsForExport } from '../../domain/result-findings';
 import { ConsensusView } from './ConsensusView';
 import { selectResult, selectSaveState } from '../../state/selectors';
 import { useStudio } from '../../state/studio';
@@ -95,7 +96,7 @@ function ResultView({ record }: { readonly record: ResultRecord }) {
         ) : null}
       </div>
       <SourceComparisonView record={record} found={found} />
-      <ExportMenu record={record} />
+      <ExportMenu record={record} findings={findingsForExport(found.findings)} />
     </section>
   );
 }
