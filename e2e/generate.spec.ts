@@ -48,6 +48,12 @@ test.describe('generation (nano model, WASM)', () => {
 
     await studio.nav('history').click();
     await expect(page.getByTestId('history-card').first()).toContainText('T → F · seed 1234');
+    // The first result, reopened after a reload, still compares itself with the example case it came from.
+    await page.reload();
+    await studio.nav('history').click();
+    await page.getByTestId('history-card').nth(1).getByRole('button', { name: 'Reopen' }).click();
+    await expect(page.getByTestId('source-comparison')).toBeVisible();
+    await expect(page.getByTestId('source-agreement-frontal')).toHaveText(/^\d of 8$/);
     expect(offOrigin).toEqual([]);
   });
 
