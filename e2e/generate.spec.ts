@@ -57,6 +57,38 @@ test.describe('generation (nano model, WASM)', () => {
     expect(offOrigin).toEqual([]);
   });
 
+  test('the report builder writes a phantom-style report from ticked findings, refuses impossible sizes, and T→F runs on it', async ({ page, studio }) => {
+    await studio.open();
+    await studio.chooseOutputs(['frontal']);
+    const builder = page.getByTestId('report-builder');
+    await builder.getByText('Write the report from findings').click();
+    await builder.getByLabel('cardiomegaly').check();
+    await builder.getByLabel('pleural effusion', { exact: true }).check();
+    await builder.getByLabel('pleural effusion: side').selectOption('right');
+    await builder.getByLabel('pleural effusion: size').selectOption('small');
+    await builder.getByLabel('endotracheal tube', { exact: true }).check();
+    const text =
+      'FINDINGS: There is moderate cardiomegaly. There is a small right pleural effusion. No pneumothorax. The lungs are otherwise clear. ' +
+      'Endotracheal tube terminates 4 cm above the carina. IMPRESSION: Moderate cardiomegaly with small right pleural effusion.';
+    await expect(page.getByTestId('report-builder-preview')).toHaveText(text);
+    await page.locator('.composer').screenshot({ path: screenshot('report-builder.png') });
+
+    // A nodule larger than any the phantom makes: a clear message, and nothing to use.
+    await builder.getByLabel('nodule or mass', { exact: true }).check();
+    await builder.getByLabel(/nodule or mass: diameter in cm/).fill('3.5');
+    await expect(builder.getByRole('alert')).toHaveText('A nodule in the phantom measures 2.0–2.9 cm; 3.5 cm is outside that.');
+    await expect(page.getByTestId('report-builder-use')).toBeDisabled();
+    await builder.getByLabel('nodule or mass', { exact: true }).uncheck();
+
+    await page.getByTestId('report-builder-use').click();
+    await expect(studio.report).toHaveValue(text);
+    await studio.setSettings({ steps: 4, seed: '11', previewEvery: 0 });
+    await studio.generateButton.click();
+    await expect(studio.progressLabel).toHaveText('Done', { timeout: 120_000 });
+    await expect(page.getByTestId('result-frontal')).toBeVisible();
+    await expect(page.getByTestId('image-findings-frontal')).toContainText('Phantom classifier:');
+  });
+
   test('F→T: frontal image in, report out, highlighted by the labeler', async ({ page, studio }) => {
     await studio.open();
     await studio.chooseOutputs(['report']);

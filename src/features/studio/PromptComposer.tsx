@@ -5,6 +5,7 @@ import { studioStore, useStudio } from '../../state/studio';
 import { ExamplePicker } from './ExamplePicker';
 import { ImageInput } from './ImageInput';
 import { OutputToggles } from './OutputToggles';
+import { ReportBuilder } from './ReportBuilder';
 
 export function PromptComposer({ imageSize }: { readonly imageSize: number }) {
   const report = useStudio(selectReport);
@@ -41,6 +42,7 @@ export function PromptComposer({ imageSize }: { readonly imageSize: number }) {
             {reportError}
           </p>
         ) : null}
+        {reportIsOutput ? null : <ReportBuilder />}
       </div>
       <div className="image-inputs">
         <ImageInput modality="frontal" imageSize={imageSize} />
