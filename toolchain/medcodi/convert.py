@@ -70,9 +70,11 @@ from .model.optimus import OptimusBertEncoder, OptimusGPT2Decoder
 from .model.unet import GRAPH_IO as UNET_IO, UNet2D, UNetGraph, UNetText
 from .model.vae import Decoder as VaeDecoderNet, Encoder as VaeEncoderNet, is_dropped_vae_key
 
-REF_KEYS = Path(__file__).resolve().parents[3] / "shared" / "reference" / "medcodi-m-state-dict-keys.json.gz"
-if not REF_KEYS.exists():
-    REF_KEYS = Path("/work/shared/reference/medcodi-m-state-dict-keys.json.gz")
+# Every key and shape of the official checkpoint (CLIP aside): a copy of the team's shared reference, shipped with
+# the package so conversion and its tests never depend on a folder outside the repo (test_convert checks the copy
+# against ../shared/reference when that exists).
+REF_KEYS = Path(__file__).resolve().parent / "data" / "medcodi-m-state-dict-keys.json.gz"
+SHARED_REF_KEYS = Path(__file__).resolve().parents[3] / "shared" / "reference" / "medcodi-m-state-dict-keys.json.gz"
 
 FP32_REL_TOL = 1e-4
 

@@ -24,16 +24,13 @@ from medcodi.model.unet import UNet2D, UNetText, export_unet_graph  # noqa: E402
 
 torch.set_num_threads(1)
 
-REF_PATH = Path(__file__).resolve().parents[3] / "shared" / "reference" / "medcodi-m-state-dict-keys.json.gz"
-if not REF_PATH.exists():
-    REF_PATH = Path("/work/shared/reference/medcodi-m-state-dict-keys.json.gz")
+from medcodi.convert import REF_KEYS as REF_PATH  # noqa: E402
 META = torch.device("meta")
 
 
 @pytest.fixture(scope="module")
 def ref():
-    if not REF_PATH.exists():
-        pytest.skip(f"reference key list not found at {REF_PATH}")
+    assert REF_PATH.exists(), f"reference key list missing: {REF_PATH} (it is committed with the toolchain)"
     with gzip.open(REF_PATH, "rt") as f:
         return {k: tuple(s) for k, s, _ in json.load(f)}
 

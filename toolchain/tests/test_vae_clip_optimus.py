@@ -19,10 +19,7 @@ from medcodi.model.vae import AutoencoderKL, is_dropped_vae_key
 
 torch.set_num_threads(1)
 
-REF_KEYS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "reference",
-                        "medcodi-m-state-dict-keys.json.gz")
-if not os.path.exists(REF_KEYS):
-    REF_KEYS = "/work/shared/reference/medcodi-m-state-dict-keys.json.gz"
+from medcodi.convert import REF_KEYS
 
 
 def nparams(m: torch.nn.Module) -> int:
@@ -31,8 +28,7 @@ def nparams(m: torch.nn.Module) -> int:
 
 @pytest.fixture(scope="module")
 def ref():
-    if not os.path.exists(REF_KEYS):
-        pytest.skip("reference key list not available")
+    assert REF_KEYS.exists(), f"reference key list missing: {REF_KEYS} (it is committed with the toolchain)"
     with gzip.open(REF_KEYS, "rt") as f:
         return {k: tuple(s) for k, s, _ in json.load(f)}
 

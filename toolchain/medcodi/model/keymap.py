@@ -1,6 +1,6 @@
 """Which reference denoiser keys (`model.diffusion_model.unet_{frontal,lateral,text}.*`) our UNets do not produce.
 
-Rule (checked against ../../../shared/reference/medcodi-m-state-dict-keys.json.gz by tests/test_unet_keys.py):
+Rule (checked against medcodi/data/medcodi-m-state-dict-keys.json.gz (the shared reference, committed) by tests/test_unet_keys.py):
 the reference image UNets are built with `use_video_architecture=True`, so every ResBlock is
 `ModuleList([ResBlock, SpatioTemporalAttention])`. The temporal layer (child index 1) returns its input unchanged
 for 4-D (still-image) tensors (spec §1.5), so we build only child 0 and drop child 1:
