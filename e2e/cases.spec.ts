@@ -166,7 +166,13 @@ test.describe('cases: import, twin, export', () => {
     expect(manifest.synthetic).toBe(true);
     expect(manifest.complete).toBe(true);
     expect(manifest.summary.map((r) => [r.requested, r.generated])).toEqual(Array.from({ length: 9 }, () => [1, 1]));
-    // Cases per label that carry it are counted (how many depends on the model; the interim nano is untrained).
-    for (const row of manifest.summary) expect(row.carrying).toBeGreaterThanOrEqual(0);
+    // Each target's "carrying" count (how many depends on the model) is the number of its rows in labels.csv
+    // whose carries_target is 1.
+    const rows = csv.slice(1).map((line) => line.split(','));
+    for (const row of manifest.summary) {
+      const carried = rows.filter((r) => r[1] === row.target && r[2] === '1').length;
+      expect(row.carrying, row.target).toBe(carried);
+      expect(row.carrying).toBeLessThanOrEqual(row.generated);
+    }
   });
 });

@@ -20,7 +20,11 @@ const DIR = parityFixtureDir(MODEL_ID);
 const ready = modelReady(MODEL_ID) && existsSync(resolve(DIR, 'graphs.json')) && existsSync(resolve(DIR, 'runs.json'));
 const readJson = <T,>(name: string): T => JSON.parse(readFileSync(resolve(DIR, name), 'utf8')) as T;
 
-describe.skipIf(!ready)('parity with PyTorch (onnxruntime-node CPU)', () => {
+describe('parity with PyTorch (onnxruntime-node CPU)', () => {
+  it('finds the bundled model and its PyTorch fixtures in the repo (the suite never skips)', () => {
+    expect(ready).toBe(true);
+  });
+
   let engine: Engine;
   let graphs: GraphFixtures;
   let runs: RunFixtures;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GreyImage } from '../../src/contracts/job';
 import fixture from './__fixtures__/clip-image.json';
-import { clipImagePixels, preprocessClipImage, type FloatGreyImage } from './clip-image';
+import { clipImagePixels, floatToGreyBytes, preprocessClipImage, type FloatGreyImage } from './clip-image';
 import { resizeGreyPil } from './pil-resample';
 
 /** Same integer formulas as make_fixtures.py. */
@@ -72,12 +72,11 @@ describe(`CLIP image preprocessing vs Pillow ${fixture.pillow}`, () => {
     expect(out[2 * 64 * 64]).toBeCloseTo(-1.4802, 4);
   });
 
-  it('float input is clamped to [0,1] before the uint8 cast', () => {
-    const img: FloatGreyImage = { width: 2, height: 1, data: new Float32Array([-0.5, 1.5]) };
-    const px = clipImagePixels(img, 1);
-    expect(px.width).toBe(1);
-    const same = clipImagePixels({ width: 1, height: 1, data: new Float32Array([1.7]) }, 1);
-    expect(same.pixels[0]).toBe(255);
+  it('float input becomes bytes as the reference casts it: clamped to [0,1], times 255, truncated; NaN is 0', () => {
+    const img: FloatGreyImage = { width: 7, height: 1, data: new Float32Array([-0.5, 1.5, 1.7, Number.NaN, 0.5, 0.999, 1]) };
+    expect(Array.from(floatToGreyBytes(img).pixels)).toEqual([0, 255, 255, 0, 127, 254, 255]);
+    expect(Array.from(clipImagePixels({ width: 1, height: 1, data: new Float32Array([1.7]) }, 1).pixels)).toEqual([255]);
+    expect(() => floatToGreyBytes({ width: 2, height: 2, data: new Float32Array(3) })).toThrow('Float image has 3 values, expected 2x2');
   });
 
   it('resizeGreyPil: same size is identity; constant images stay constant', () => {

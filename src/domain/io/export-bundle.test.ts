@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeDicom } from './decode-dicom';
+import { dcmjs } from './vendor/dcmjs';
 import { buildCaseBundle, buildCaseZip, verifyZip } from './export-bundle';
 import { syntheticPng } from './export-png';
 import { sha256Hex } from './hash';
@@ -65,9 +66,16 @@ describe('case bundle', () => {
     }
     const bundle = JSON.parse(new TextDecoder().decode(files['case.json']));
     expect(bundle.outputs.map((o: { file: string }) => o.file)).toEqual(['synthetic_T-to-F_42_20261127T203005Z.png', 'synthetic_T-to-L_42_20261127T203005Z.png', 'synthetic_T-to-T_42_20261127T203005Z.txt']);
-    // Frontal and lateral of one case share the study and the synthetic patient.
-    const [f, l] = ['F', 'L'].map((v) => decodeDicom(files[`synthetic_T-to-${v}_42_20261127T203005Z.dcm`]!, 'x.dcm'));
-    expect(f!.header.syntheticMarked && l!.header.syntheticMarked).toBe(true);
+    // Frontal and lateral of one case share the study and the synthetic patient (read back through dcmjs).
+    const [f, l] = ['F', 'L'].map((v) => {
+      const bytes = files[`synthetic_T-to-${v}_42_20261127T203005Z.dcm`]!.slice();
+      return dcmjs.data.DicomMetaDictionary.naturalizeDataset(dcmjs.data.DicomMessage.readFile(bytes.buffer).dict) as Record<string, unknown>;
+    });
+    expect(String(f!['StudyInstanceUID'])).toMatch(/^2\.25\.\d+$/);
+    expect(f!['StudyInstanceUID']).toBe(l!['StudyInstanceUID']);
+    expect(f!['PatientID']).toBe(l!['PatientID']);
+    expect(String(f!['PatientID'])).not.toBe('');
+    expect(f!['SeriesInstanceUID']).not.toBe(l!['SeriesInstanceUID']);
   });
 
   it('spots a tampered or incomplete ZIP', async () => {

@@ -55,7 +55,11 @@ describe('analyseStudy on the worked scenario (see __fixtures__/scenario.ts)', (
     expect(r1?.plausible.synthetic.estimate).toBe(1 / 4);
     // Scripted times are 1 s … 8 s in reading order: median 4.5 s.
     expect(r1?.timeMs.median).toBe(4500);
-    expect(analysis.realismTest?.u).toBeDefined();
+    // Mann-Whitney, synthetic realism (2×5, 4×3) against real (3, 4, 5×6): U = 3 × (1 + 0.5) = 4.5; with the tie
+    // correction (ties 5, 1, 4, 6: Σ t³−t = 390) the variance is 64/12 × (17 − 390/240) = 82, z = (4.5 − 32)/√82.
+    expect(analysis.realismTest?.u).toBe(4.5);
+    expect(analysis.realismTest?.z).toBeCloseTo(-27.5 / Math.sqrt(82), 10);
+    expect(analysis.realismTest?.p).toBeCloseTo(0.00239, 4);
   });
 
   it("uses Fleiss' kappa for three readers and leaves skipped cases out", async () => {

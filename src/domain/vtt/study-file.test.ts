@@ -59,6 +59,7 @@ describe('study files', () => {
     expect(notOurs.ok).toBe(false);
     if (!notOurs.ok) expect(notOurs.message).toMatch(/not a MedCoDi Studio reader-study file/);
     const noDigest = await importStudyFile('{"format":"medcodi-vtt-study-file","formatVersion":1,"content":{}}');
+    expect(noDigest.ok).toBe(false);
     if (!noDigest.ok) expect(noDigest.message).toMatch(/checksum or its content section is missing/);
   });
 });
