@@ -53,6 +53,16 @@ export interface SourceCase {
   readonly labels: Readonly<Record<string, 0 | 1>>;
 }
 
+/** A stored `sourceCase` as the app can use it, or null (a record written by another version, or damaged). */
+export function parseSourceCase(value: unknown): SourceCase | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as { id?: unknown; title?: unknown; labels?: unknown };
+  if (typeof v.id !== 'string' || v.id === '' || typeof v.labels !== 'object' || v.labels === null || Array.isArray(v.labels)) return null;
+  const labels = Object.entries(v.labels as Record<string, unknown>);
+  if (labels.some(([, x]) => x !== 0 && x !== 1)) return null;
+  return { id: v.id, ...(typeof v.title === 'string' ? { title: v.title } : {}), labels: Object.fromEntries(labels) as Record<string, 0 | 1> };
+}
+
 export function sourceCaseOf(example: ExampleCase): SourceCase {
   const present = new Set(positiveLabels(example.labels));
   return {

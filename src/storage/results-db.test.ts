@@ -63,6 +63,27 @@ describe('results db', () => {
     expect(await db.get('junk')).toBeUndefined();
   });
 
+  it('keeps a result whose stored source case is damaged, without that part', async () => {
+    const store = freshStore();
+    const db = createResultsDb(store);
+    const good = { id: 'phantom-03', title: 'Phantom case 4', labels: { pleural_effusion: 1 as const, cardiomegaly: 0 as const } };
+    await db.save({ ...record('kept', '2026-11-27T10:00:00Z'), sourceCase: good });
+    const { set } = await import('idb-keyval');
+    const damaged = [['no-labels', { id: 'x' }], ['bad-value', { id: 'x', labels: { a: 2 } }], ['not-object', 'phantom-03']] as const;
+    for (const [k, [id, sourceCase]] of damaged.entries()) {
+      await set(id, { ...record(id, `2026-11-27T0${8 - k}:00:00Z`), sourceCase }, store);
+    }
+    const listed = await db.list();
+    expect(listed.map((r) => [r.id, r.sourceCase ?? null])).toEqual([
+      ['kept', good],
+      ['no-labels', null],
+      ['bad-value', null],
+      ['not-object', null],
+    ]);
+    expect((await db.get('bad-value'))?.outputs.frontal?.width).toBe(2);
+    expect('sourceCase' in ((await db.get('no-labels')) ?? {})).toBe(false);
+  });
+
   it('turns a full disk into a clear message and loses nothing already saved', async () => {
     const real = freshStore();
     const db = createResultsDb(real);

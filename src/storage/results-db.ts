@@ -9,6 +9,7 @@
  */
 import { clear, createStore, del, get, set, values, type UseStore } from 'idb-keyval';
 import { RESULT_RECORD_VERSION, type ResultRecord } from '../domain/result-record';
+import { parseSourceCase } from '../domain/result-findings';
 
 export const RESULTS_DB_NAME = 'medcodi-results';
 export const RESULTS_STORE_NAME = 'results';
@@ -75,6 +76,15 @@ function isResultRecord(value: unknown): value is ResultRecord {
   return v.recordVersion === RESULT_RECORD_VERSION && typeof v.id === 'string' && typeof v.createdAt === 'string' && v.synthetic === true;
 }
 
+/** The record without an optional part it cannot use (a damaged `sourceCase` is dropped; the result stays). */
+function withUsableParts(record: ResultRecord): ResultRecord {
+  if (record.sourceCase === undefined) return record;
+  const sourceCase = parseSourceCase(record.sourceCase);
+  if (sourceCase) return { ...record, sourceCase };
+  const { sourceCase: _damaged, ...rest } = record;
+  return rest;
+}
+
 /** Results history over an idb-keyval store; pass a store in tests. */
 export function createResultsDb(store: UseStore = createStore(RESULTS_DB_NAME, RESULTS_STORE_NAME)): ResultsDb {
   return {
@@ -92,12 +102,12 @@ export function createResultsDb(store: UseStore = createStore(RESULTS_DB_NAME, R
       } catch (error) {
         throw toStorageError(error, 'loaded');
       }
-      return all.filter(isResultRecord).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      return all.filter(isResultRecord).map(withUsableParts).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     },
     async get(id) {
       try {
         const value: unknown = await get(id, store);
-        return isResultRecord(value) ? value : undefined;
+        return isResultRecord(value) ? withUsableParts(value) : undefined;
       } catch (error) {
         throw toStorageError(error, 'loaded');
       }
