@@ -51,6 +51,8 @@ test.describe('generation (nano model, WASM)', () => {
     // The first result, reopened after a reload, still compares itself with the example case it came from.
     await page.reload();
     await studio.nav('history').click();
+    await expect(page.getByTestId('history-card').nth(1)).toContainText(/From Phantom case \d+: .* \(simulated phantom\)/);
+    await expect(page.getByTestId('history-card').first()).not.toContainText('From Phantom case');
     await page.getByTestId('history-card').nth(1).getByRole('button', { name: 'Reopen' }).click();
     await expect(page.getByTestId('source-comparison')).toBeVisible();
     await expect(page.getByTestId('source-agreement-frontal')).toHaveText(/^\d of 8$/);

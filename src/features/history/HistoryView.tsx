@@ -30,6 +30,7 @@ function HistoryCard({ record }: { readonly record: ResultRecord }) {
       <p className="muted small">
         {formatDateTime(record.createdAt)} · {recordOutputs(record).join(' + ')}
       </p>
+      {record.sourceCase ? <p className="muted small">From {record.sourceCase.title ?? record.sourceCase.id} (simulated phantom)</p> : null}
       <div className="card-actions">
         <button type="button" onClick={() => reopen(record)}>
           Reopen
