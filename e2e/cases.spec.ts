@@ -174,5 +174,15 @@ test.describe('cases: import, twin, export', () => {
       expect(row.carrying, row.target).toBe(carried);
       expect(row.carrying).toBeLessThanOrEqual(row.generated);
     }
+
+    // Starting another dataset asks before it deletes the 9 saved cases; saying no keeps them.
+    const asked = page.waitForEvent('dialog');
+    const click = page.getByTestId('dataset-start').click();
+    const dialog = await asked;
+    expect(dialog.message()).toBe('9 generated cases are saved in this browser. To start a new dataset, they will be deleted. Download the ZIP first to keep them. Delete and go on?');
+    await dialog.dismiss();
+    await click;
+    await expect(page.getByTestId('dataset-progress')).toContainText('Done. 9 of 9 cases');
+    await expect(page.getByTestId('dataset-download')).toBeVisible();
   });
 });

@@ -15,6 +15,12 @@ import { datasetStore } from './dataset-instance';
 
 const REPORT_DIRECTIONS = ['T>F', 'T>L', 'T>F+L'] as const;
 
+/** Saved cases are only discarded after the user says so (nothing asks when there are none). */
+function confirmDiscard(saved: number, action: string): boolean {
+  if (saved === 0) return true;
+  return window.confirm(`${saved} generated case${saved === 1 ? ' is' : 's are'} saved in this browser. To ${action}, ${saved === 1 ? 'it' : 'they'} will be deleted. Download the ZIP first to keep ${saved === 1 ? 'it' : 'them'}. Delete and go on?`);
+}
+
 export function DatasetView() {
   const { model } = useSelectedModel();
   const state = useStore(datasetStore);
@@ -81,7 +87,7 @@ export function DatasetView() {
       ) : null}
       <div className="dataset-actions">
         {!active ? (
-          <button type="button" className="primary" disabled={problems.length > 0} onClick={() => spec && void state.start(spec, labels)} data-testid="dataset-start">
+          <button type="button" className="primary" disabled={problems.length > 0} onClick={() => spec && confirmDiscard(done, 'start a new dataset') && void state.start(spec, labels)} data-testid="dataset-start">
             {state.meta ? 'Start a new dataset' : 'Generate dataset'}
           </button>
         ) : null}
@@ -96,7 +102,7 @@ export function DatasetView() {
           </button>
         ) : null}
         {state.meta ? (
-          <button type="button" onClick={() => void state.cancel()} data-testid="dataset-cancel">
+          <button type="button" onClick={() => confirmDiscard(done, 'discard this dataset') && void state.cancel()} data-testid="dataset-cancel">
             Cancel and discard
           </button>
         ) : null}

@@ -115,4 +115,64 @@ describe('dataset store', () => {
     expect(store.getState()).toMatchObject({ status: 'idle', meta: null });
     expect(await d.storage.loadMeta()).toBeUndefined();
   });
+
+  it('full storage mid-run: a clear message, the saved cases kept, and Resume finishes once there is room', async () => {
+    const storage = memoryDatasetStorage();
+    let full = false;
+    const quota = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    const flaky = { ...storage, saveCase: async (id: string, c: Parameters<typeof storage.saveCase>[1]) => (full ? Promise.reject(quota) : storage.saveCase(id, c)) };
+    const d = deps({ storage: flaky });
+    let jobs = 0;
+    const runJob = d.runJob;
+    const store = createDatasetStore({ ...d, runJob: async (r, o) => { jobs += 1; if (jobs === 3) full = true; return runJob(r, o); } });
+    await store.getState().start(spec, LABELS);
+    expect(store.getState().status).toBe('error');
+    expect(store.getState().error).toBe(
+      "The browser's storage for this site is full. The 2 cases saved so far are kept; download the ZIP or free space (Models: remove a variant; History: delete results), then Resume.",
+    );
+    expect((await storage.loadCases('ds-1')).map((c) => c.index).sort()).toEqual([0, 1]);
+    full = false;
+    await store.getState().resume();
+    expect(store.getState().status).toBe('done');
+    expect(await storage.loadCases('ds-1')).toHaveLength(4);
+  });
+
+  it('a new dataset that storage refuses leaves the current one whole', async () => {
+    const storage = memoryDatasetStorage();
+    const store = createDatasetStore(deps({ storage }));
+    await store.getState().start(spec, LABELS);
+    let refuse = true;
+    const guarded = { ...storage, saveMeta: async (m: Parameters<typeof storage.saveMeta>[0]) => (refuse ? Promise.reject(new Error('blocked by the browser')) : storage.saveMeta(m)) };
+    const again = createDatasetStore(deps({ storage: guarded }));
+    await again.getState().restore();
+    await again.getState().start({ ...spec, seed: 2 }, LABELS);
+    expect(again.getState().error).toBe('The new dataset was not started; the current one is unchanged. blocked by the browser');
+    expect(again.getState()).toMatchObject({ status: 'done', meta: { id: 'ds-1' } });
+    expect(await storage.loadCases('ds-1')).toHaveLength(4);
+    expect((await storage.loadMeta())?.id).toBe('ds-1');
+    refuse = false;
+  });
+
+  it('reading a damaged or unreadable saved dataset gives a note and changes nothing', async () => {
+    const storage = memoryDatasetStorage();
+    await storage.saveMeta({ id: 'old', status: 'paused' } as never);
+    const store = createDatasetStore(deps({ storage }));
+    await store.getState().restore();
+    expect(store.getState().error).toMatch(/^A saved dataset from another version of the studio \(or a damaged one\) was found and left as it is/);
+    expect(store.getState().meta).toBeNull();
+    expect((await storage.loadMeta())?.id).toBe('old');
+
+    const broken = createDatasetStore(deps({ storage: { ...storage, loadMeta: () => Promise.reject(new Error('IndexedDB is not available')) } }));
+    await broken.getState().restore();
+    expect(broken.getState().error).toBe('The saved dataset could not be read: IndexedDB is not available');
+  });
+
+  it('a discard that fails says so and keeps the dataset on screen', async () => {
+    const storage = memoryDatasetStorage();
+    const store = createDatasetStore(deps({ storage: { ...storage, discard: () => Promise.reject('locked') } }));
+    await store.getState().start(spec, LABELS);
+    await store.getState().cancel();
+    expect(store.getState().error).toBe('The dataset was stopped but not discarded: locked');
+    expect(store.getState().meta?.id).toBe('ds-1');
+  });
 });

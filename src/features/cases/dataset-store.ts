@@ -24,6 +24,7 @@ import {
 } from '../../domain/io/dataset-plan';
 import { labelPhantomReport } from '../../domain/labeler-rules';
 import { recordFromResult, reportExportText } from '../../domain/result-record';
+import { isQuotaError } from '../../storage/results-db';
 
 export interface DatasetMeta {
   readonly id: string;
@@ -74,6 +75,34 @@ export interface DatasetState {
   buildZip(): Promise<{ readonly fileName: string; readonly bytes: Uint8Array }>;
 }
 
+/** A failure as a sentence for the dataset screen; full storage says what is kept and what to do. */
+export function datasetErrorMessage(error: unknown, saved: number): string {
+  if (isQuotaError(error)) {
+    return `The browser's storage for this site is full. The ${saved} case${saved === 1 ? '' : 's'} saved so far ${saved === 1 ? 'is' : 'are'} kept; download the ZIP or free space (Models: remove a variant; History: delete results), then Resume.`;
+  }
+  const detail = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+  return detail.trim() !== '' ? detail : 'The dataset stopped for a reason the browser did not give.';
+}
+
+/** Whether a stored meta is one this version can resume (a damaged or foreign one is left alone, not read). */
+function isUsableMeta(meta: unknown): meta is DatasetMeta {
+  if (typeof meta !== 'object' || meta === null) return false;
+  const m = meta as Partial<DatasetMeta>;
+  const spec = m.spec as Partial<DatasetSpec> | undefined;
+  return (
+    typeof m.id === 'string' &&
+    Array.isArray(m.labels) &&
+    typeof m.createdAt === 'string' &&
+    (m.status === 'running' || m.status === 'paused' || m.status === 'done') &&
+    typeof spec === 'object' &&
+    spec !== null &&
+    typeof spec.perLabel === 'object' &&
+    spec.perLabel !== null &&
+    Array.isArray(spec.directions) &&
+    typeof spec.modelId === 'string'
+  );
+}
+
 export function createDatasetStore(deps: DatasetDeps) {
   let controller: AbortController | null = null;
   let pauseRequested = false;
@@ -122,7 +151,12 @@ export function createDatasetStore(deps: DatasetDeps) {
       const signal = controller.signal;
       pauseRequested = false;
       const running: DatasetMeta = { ...meta, status: 'running' };
-      await deps.storage.saveMeta(running);
+      try {
+        await deps.storage.saveMeta(running);
+      } catch (e) {
+        set({ status: 'error', error: datasetErrorMessage(e, get().checks.size) });
+        return;
+      }
       set({ meta: running, status: 'running', error: null });
       try {
         for (const c of get().plan) {
@@ -143,7 +177,7 @@ export function createDatasetStore(deps: DatasetDeps) {
         set({ meta: done, status: 'done' });
       } catch (e) {
         if (signal.aborted) return; // cancel() has already reset the state
-        set({ status: 'error', error: (e as Error).message });
+        set({ status: 'error', error: datasetErrorMessage(e, get().checks.size) });
       }
     }
 
@@ -157,19 +191,34 @@ export function createDatasetStore(deps: DatasetDeps) {
       error: null,
 
       async restore() {
-        const meta = await deps.storage.loadMeta();
-        if (!meta) return;
-        const cases = await deps.storage.loadCases(meta.id);
-        set({ meta, plan: planDataset(meta.spec), status: meta.status === 'done' ? 'done' : 'paused' });
-        refresh(new Map(cases.map((c) => [c.index, c.check])));
+        try {
+          const meta: unknown = await deps.storage.loadMeta();
+          if (meta === undefined) return;
+          if (!isUsableMeta(meta)) {
+            set({ error: 'A saved dataset from another version of the studio (or a damaged one) was found and left as it is. Starting a new dataset replaces it.' });
+            return;
+          }
+          const cases = await deps.storage.loadCases(meta.id);
+          set({ meta, plan: planDataset(meta.spec), status: meta.status === 'done' ? 'done' : 'paused' });
+          refresh(new Map(cases.map((c) => [c.index, c.check])));
+        } catch (e) {
+          set({ error: `The saved dataset could not be read: ${datasetErrorMessage(e, 0)}` });
+        }
       },
 
       async start(spec, labels) {
         const previous = get().meta;
-        if (previous) await deps.storage.discard(previous.id);
         const meta: DatasetMeta = { id: deps.newId(), spec, labels, createdAt: now().toISOString(), status: 'running' };
-        set({ meta, plan: planDataset(spec), checks: new Map(), summary: [] });
+        // The new dataset's record first: if storage refuses it, the previous dataset is still whole.
+        try {
+          await deps.storage.saveMeta(meta);
+        } catch (e) {
+          set({ error: `The new dataset was not started; the current one is unchanged. ${datasetErrorMessage(e, get().checks.size)}` });
+          return;
+        }
+        set({ meta, plan: planDataset(spec), checks: new Map(), summary: [], error: null });
         refresh(new Map());
+        if (previous) await deps.storage.discard(previous.id).catch(() => undefined); // leftovers only cost space
         await loop();
       },
 
@@ -187,7 +236,12 @@ export function createDatasetStore(deps: DatasetDeps) {
       async cancel() {
         controller?.abort();
         const meta = get().meta;
-        if (meta) await deps.storage.discard(meta.id);
+        try {
+          if (meta) await deps.storage.discard(meta.id);
+        } catch (e) {
+          set({ status: 'error', error: `The dataset was stopped but not discarded: ${datasetErrorMessage(e, get().checks.size)}` });
+          return;
+        }
         set({ meta: null, plan: [], checks: new Map(), summary: [], status: 'idle', caseProgress: 0, error: null });
       },
 
