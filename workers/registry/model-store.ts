@@ -62,7 +62,7 @@ export class ModelStore {
         return;
       } catch (e) {
         // Someone else's download failed or was cancelled: try ourselves unless we were cancelled too.
-        if ((e as Error).name !== 'AbortError') throw e;
+        if ((e as { name?: unknown } | null)?.name !== 'AbortError') throw e;
       }
     }
     const promise = downloadFile({

@@ -56,4 +56,17 @@ describe('twin store', () => {
     await running;
     expect(store.getState().status).toBe('cancelled');
   });
+
+  it('a job that fails with no Error still gives a sentence', async () => {
+    for (const [reason, sentence] of [
+      [undefined, 'The twin was not made, for a reason the browser did not give.'],
+      ['The engine worker stopped.', 'The engine worker stopped.'],
+      [new Error('WebGPU device lost'), 'WebGPU device lost'],
+    ] as const) {
+      const store = createTwinStore({ runJob: () => Promise.reject(reason), classify: async () => ({ labels: [], probs: [] }), newJobId: () => 'j' });
+      store.getState().setRealReport('Cardiomegaly.');
+      await store.getState().run('m', settings, null);
+      expect(store.getState()).toMatchObject({ status: 'error', error: sentence });
+    }
+  });
 });

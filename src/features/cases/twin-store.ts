@@ -57,6 +57,12 @@ async function findingsOf(c: TwinOutputs, modelId: string, labels: readonly stri
   };
 }
 
+/** A failure as a sentence, also for rejections that are not Errors. */
+function errorSentence(e: unknown): string {
+  const detail = e instanceof Error ? e.message : typeof e === 'string' ? e : '';
+  return detail.trim() !== '' ? detail : 'The twin was not made, for a reason the browser did not give.';
+}
+
 export function createTwinStore(deps: TwinDeps) {
   let controller: AbortController | null = null;
   return createStore<TwinState>()((set, get) => ({
@@ -101,7 +107,7 @@ export function createTwinStore(deps: TwinDeps) {
       try {
         steps = planTwin(get().real);
       } catch (e) {
-        set({ status: 'error', error: (e as Error).message });
+        set({ status: 'error', error: errorSentence(e) });
         return;
       }
       controller?.abort();
@@ -143,8 +149,8 @@ export function createTwinStore(deps: TwinDeps) {
         const findings = { real: await findingsOf(real, modelId, classifierLabels, deps.classify), twin: await findingsOf(twin, modelId, classifierLabels, deps.classify) };
         set({ status: 'done', stepLabel: null, findings });
       } catch (e) {
-        const aborted = (e as Error).name === 'AbortError' || signal.aborted;
-        set({ status: aborted ? 'cancelled' : 'error', stepLabel: null, error: aborted ? null : (e as Error).message });
+        const aborted = (e instanceof Error && e.name === 'AbortError') || signal.aborted;
+        set({ status: aborted ? 'cancelled' : 'error', stepLabel: null, error: aborted ? null : errorSentence(e) });
       }
     },
     cancel() {
