@@ -94,4 +94,35 @@ test.describe('history', () => {
     await page.getByRole('button', { name: 'Clear all' }).click();
     await expect(page.getByTestId('history-empty')).toBeVisible();
   });
+
+  test('a damaged saved result is shown as damaged and can be deleted; one that cannot be drawn closes; nothing else breaks', async ({ page, studio }) => {
+    await studio.open();
+    await seedResults(page, [
+      { id: 'r-good', createdAt: '2026-11-27T10:00:00.000Z', directionId: 'T>F', seed: 42, frontalSlope: 1 },
+      // No settings and no direction: the card itself cannot be drawn.
+      { id: 'r-no-settings', createdAt: '2026-11-27T11:00:00.000Z', directionId: 'T>F', seed: 1, frontalSlope: 2, omit: ['settings', 'directionId'] },
+      // A consensus without its reports (written by another version): the card is fine, the result view is not.
+      { id: 'r-odd-consensus', createdAt: '2026-11-27T12:00:00.000Z', directionId: 'F>T', seed: 3, report: 'No acute disease.', override: { consensus: { seeds: [3, 4] } } },
+    ]);
+    await page.reload();
+    await studio.nav('history').click();
+    await expect(page.getByTestId('history-card')).toHaveCount(2);
+    const damaged = page.getByTestId('history-card-damaged');
+    await expect(damaged).toHaveCount(1);
+    await expect(damaged).toContainText(/^This saved result could not be shown \(.+\)\. The others are not affected\./);
+
+    // Reopening the odd one: the result area says so and closes; the rest of the studio works.
+    await page.getByTestId('history-card').first().getByRole('button', { name: 'Reopen' }).click();
+    await expect(page.getByTestId('result-failed')).toContainText('This result could not be shown:');
+    await page.getByTestId('result-failed').getByRole('button', { name: 'Close it' }).click();
+    await expect(page.getByTestId('result-failed')).toHaveCount(0);
+    await expect(studio.generateButton).toBeVisible();
+
+    await studio.nav('history').click();
+    await damaged.getByRole('button', { name: 'Delete it' }).click();
+    await expect(damaged).toHaveCount(0);
+    await expect(page.getByTestId('history-card')).toHaveCount(2);
+    await page.getByTestId('history-card').last().getByRole('button', { name: 'Reopen' }).click();
+    await expect(page.getByTestId('result-frontal')).toBeVisible();
+  });
 });

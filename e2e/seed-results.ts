@@ -9,6 +9,10 @@ export interface SeedRow {
   readonly report?: string;
   /** Adds a 64x64 frontal image whose rows step by this much (different slopes give visibly different images). */
   readonly frontalSlope?: number;
+  /** Fields written as given over the usual ones (damaged records for the robustness tests). */
+  readonly override?: Readonly<Record<string, unknown>>;
+  /** Fields left out of the record. */
+  readonly omit?: readonly string[];
 }
 
 export async function seedResults(page: Page, rows: readonly SeedRow[]): Promise<void> {
@@ -27,8 +31,7 @@ export async function seedResults(page: Page, rows: readonly SeedRow[]): Promise
         slope === undefined
           ? undefined
           : { width: size, height: size, pixels: Uint8ClampedArray.from({ length: size * size }, (_, i) => (Math.floor(i / size) * slope + (i % size) * 3) % 256) };
-      tx.objectStore('results').put(
-        {
+      const record: Record<string, unknown> = {
           recordVersion: 1,
           id: row.id,
           createdAt: row.createdAt,
@@ -43,9 +46,10 @@ export async function seedResults(page: Page, rows: readonly SeedRow[]): Promise
           outputs: { ...(frontal ? { frontal } : {}), ...(row.report !== undefined ? { report: row.report } : {}) },
           timings: { totalMs: 1234, sessionRunMs: 1000, stepsRun: 8 },
           synthetic: true,
-        },
-        row.id,
-      );
+          ...row.override,
+      };
+      for (const field of row.omit ?? []) delete record[field];
+      tx.objectStore('results').put(record, row.id);
     }
     await new Promise((resolve, reject) => {
       tx.oncomplete = resolve;

@@ -7,6 +7,7 @@ import { VttPage } from '../features/vtt/VttPage';
 import { selectView } from '../state/selectors';
 import { studioStore, useStudio } from '../state/studio';
 import type { View } from '../state/ui-slice';
+import { SectionBoundary } from '../ui/SectionBoundary';
 import { useHashView } from './use-hash-view';
 import { useGlobalShortcuts } from './use-shortcuts';
 
@@ -55,11 +56,26 @@ export function App() {
         </nav>
       </header>
       <main id="main" tabIndex={-1}>
-        {view === 'studio' ? <StudioView /> : null}
-        {view === 'models' ? <ModelsView /> : null}
-        {view === 'history' ? <HistoryView /> : null}
-        {view === 'reader-study' ? <VttPage /> : null}
-        {view === 'cases' ? <CasesView /> : null}
+        <SectionBoundary
+          name={`${view} screen`}
+          resetKey={view}
+          fallback={(error, reset) => (
+            <section className="panel" role="alert" data-testid="screen-failed">
+              <h2>This screen failed</h2>
+              <p>{error.message}</p>
+              <p className="muted">The other screens still work, and your saved results and downloaded models are kept.</p>
+              <button type="button" onClick={reset}>
+                Try again
+              </button>
+            </section>
+          )}
+        >
+          {view === 'studio' ? <StudioView /> : null}
+          {view === 'models' ? <ModelsView /> : null}
+          {view === 'history' ? <HistoryView /> : null}
+          {view === 'reader-study' ? <VttPage /> : null}
+          {view === 'cases' ? <CasesView /> : null}
+        </SectionBoundary>
       </main>
       <footer className="app-footer">
         Everything generated here is <strong>synthetic</strong>: not a real patient, not for diagnosis. Models run locally; nothing you

@@ -5,12 +5,29 @@ import { resultsQuery, useClearResults, useDeleteResult } from '../../queries/re
 import { studioStore } from '../../state/studio';
 import { formatDateTime } from '../../ui/format';
 import { GreyCanvas } from '../../ui/GreyCanvas';
+import { SectionBoundary } from '../../ui/SectionBoundary';
 import { SyntheticBadge } from '../../ui/SyntheticBadge';
 
 function reopen(record: ResultRecord) {
   const { showResult, setView } = studioStore.getState();
   showResult(record);
   setView('studio');
+}
+
+/** A saved record this version cannot show (damaged, or written by another version): say so and let it go. */
+function DamagedCard({ id, error }: { readonly id: string; readonly error: Error }) {
+  const remove = useDeleteResult();
+  return (
+    <li className="history-card damaged" data-testid="history-card-damaged" role="alert">
+      <p>This saved result could not be shown ({error.message}). The others are not affected.</p>
+      <div className="card-actions">
+        <button type="button" className="danger" disabled={remove.isPending} onClick={() => remove.mutate(id)}>
+          Delete it
+        </button>
+      </div>
+      {remove.error ? <p className="error-text">{remove.error.message}</p> : null}
+    </li>
+  );
 }
 
 function HistoryCard({ record }: { readonly record: ResultRecord }) {
@@ -70,7 +87,9 @@ export function HistoryView() {
       {results.isSuccess && records.length === 0 ? <p data-testid="history-empty">Nothing generated yet.</p> : null}
       <ul className="history-grid">
         {records.map((r) => (
-          <HistoryCard key={r.id} record={r} />
+          <SectionBoundary key={r.id} name={`history card ${r.id}`} fallback={(error) => <DamagedCard id={r.id} error={error} />}>
+            <HistoryCard record={r} />
+          </SectionBoundary>
         ))}
       </ul>
     </section>

@@ -6,7 +6,8 @@ import { exportFileName, recordCaption, type ResultRecord } from '../../domain/r
 import { findingsForExport } from '../../domain/result-findings';
 import { ConsensusView } from './ConsensusView';
 import { selectResult, selectSaveState } from '../../state/selectors';
-import { useStudio } from '../../state/studio';
+import { studioStore, useStudio } from '../../state/studio';
+import { SectionBoundary } from '../../ui/SectionBoundary';
 import { formatDateTime, formatDuration } from '../../ui/format';
 import { SyntheticBadge } from '../../ui/SyntheticBadge';
 import { ExportMenu } from '../cases/ExportMenu';
@@ -50,7 +51,24 @@ export function ResultsPanel() {
       </section>
     );
   }
-  return <ResultView record={record} />;
+  return (
+    <SectionBoundary
+      name={`result ${record.id}`}
+      resetKey={record.id}
+      fallback={(error) => (
+        <section className="panel results" role="alert" data-testid="result-failed">
+          <h2>Results</h2>
+          <p>This result could not be shown: {error.message}</p>
+          <p className="muted">It stays in History, where it can be deleted. Nothing else is affected.</p>
+          <button type="button" onClick={() => studioStore.getState().showResult(null)}>
+            Close it
+          </button>
+        </section>
+      )}
+    >
+      <ResultView record={record} />
+    </SectionBoundary>
+  );
 }
 
 function ResultView({ record }: { readonly record: ResultRecord }) {
