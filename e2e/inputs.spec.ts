@@ -76,5 +76,17 @@ test.describe('inputs', () => {
       await expect(studio.report).toHaveValue('');
       await expect(page.getByRole('img', { name: 'Frontal image input: case_test_frontal.png' })).toBeVisible();
     });
+
+    test('a broken or unreachable examples file says so (not "none bundled"), and the studio still works', async ({ page, studio }) => {
+      await page.route('**/examples/cases.json', (route) => route.fulfill({ contentType: 'application/json', body: '[{"id": "x",' }));
+      await studio.open();
+      await expect(page.getByTestId('no-examples')).toHaveText('examples/cases.json is not valid JSON.');
+      await page.unroute('**/examples/cases.json');
+      await page.route('**/examples/cases.json', (route) => route.abort('internetdisconnected'));
+      await page.reload();
+      await expect(page.getByTestId('no-examples')).toHaveText(/^Example cases could not be loaded: .+/);
+      await studio.report.fill('Moderate cardiomegaly.');
+      await expect(studio.generateButton).toBeEnabled();
+    });
   });
 });

@@ -100,7 +100,9 @@ describe('buildReport', () => {
 
   it('refuses sizes the phantom never makes, naming the range', () => {
     expect(() => buildReport({ nodule_or_mass: { kind: 'nodule', lobe: 'RUL', diameterCm: 3.5 } })).toThrow('A nodule in the phantom measures 2.0–2.9 cm; 3.5 cm is outside that.');
-    expect(() => buildReport({ nodule_or_mass: { kind: 'mass', lobe: 'RUL', diameterCm: Number.NaN } })).toThrow(/mass in the phantom measures 4.0–6.5 cm/);
+    // An emptied field (NaN) asks for a value instead of echoing "NaN".
+    expect(() => buildReport({ nodule_or_mass: { kind: 'mass', lobe: 'RUL', diameterCm: Number.NaN } })).toThrow(/^Enter the mass's diameter: 4\.0–6\.5 cm\.$/);
+    expect(() => buildReport({ endotracheal_tube: { tipAboveCarinaCm: Number.NaN } })).toThrow(/^Enter how far above the carina the endotracheal tube tip lies: 2–7 cm\.$/);
     expect(() => buildReport({ endotracheal_tube: { tipAboveCarinaCm: 9 } })).toThrow(/2–7 cm above the carina/);
     expect(() => buildReport({ endotracheal_tube: { tipAboveCarinaCm: 3.5 } })).toThrow(/whole cm/);
   });

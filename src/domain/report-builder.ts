@@ -65,7 +65,8 @@ const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 /** The nodule or mass diameter as the report writes it (one decimal), after checking the phantom's range. */
 function diameterText(d: FindingDetails['nodule_or_mass']): string {
   const [lo, hi] = DIAMETER_RANGE_CM[d.kind];
-  if (!Number.isFinite(d.diameterCm) || d.diameterCm < lo || d.diameterCm > hi) {
+  if (!Number.isFinite(d.diameterCm)) throw new Error(`Enter the ${d.kind}'s diameter: ${lo.toFixed(1)}–${hi.toFixed(1)} cm.`);
+  if (d.diameterCm < lo || d.diameterCm > hi) {
     throw new Error(`A ${d.kind} in the phantom measures ${lo.toFixed(1)}–${hi.toFixed(1)} cm; ${d.diameterCm} cm is outside that.`);
   }
   return d.diameterCm.toFixed(1);
@@ -105,6 +106,7 @@ function positive<K extends BuilderFinding>(label: K, details: FindingDetails[K]
     }
     case 'endotracheal_tube': {
       const cm = (d as FindingDetails['endotracheal_tube']).tipAboveCarinaCm;
+      if (!Number.isFinite(cm)) throw new Error(`Enter how far above the carina the endotracheal tube tip lies: ${ETT_RANGE_CM[0]}–${ETT_RANGE_CM[1]} cm.`);
       if (!Number.isInteger(cm) || cm < ETT_RANGE_CM[0] || cm > ETT_RANGE_CM[1]) {
         throw new Error(`The phantom's endotracheal tube tip lies ${ETT_RANGE_CM[0]}–${ETT_RANGE_CM[1]} cm above the carina (whole cm); ${cm} is outside that.`);
       }

@@ -20,3 +20,4 @@ export const selectProblems = (s: StudioState) => s.problems;
 export const selectResult = (s: StudioState) => s.result;
 export const selectSaveState = (s: StudioState) => s.saveState;
 export const selectView = (s: StudioState) => s.view;
+export const selectSettingsNotSaved = (s: StudioState) => s.settingsNotSaved;

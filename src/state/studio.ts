@@ -26,7 +26,8 @@ export const studioStore = createPersistedStudioStore(
     fetchBlob,
     newJobId: () => crypto.randomUUID(),
   },
-  createSettingsStorage(),
+  // Looked up when a write fails, after the store exists.
+  createSettingsStorage({ onWriteFailure: (message) => studioStore.getState().setSettingsNotSaved(message) }),
 );
 
 // The engine follows the backend preference (also once the persisted value has been restored).

@@ -7,10 +7,15 @@ export type View = (typeof VIEWS)[number];
 
 export interface UiSlice {
   readonly view: View;
+  /** Why settings are not being saved (full or refused storage); null while they are. */
+  readonly settingsNotSaved: string | null;
   setView(view: View): void;
+  setSettingsNotSaved(message: string | null): void;
 }
 
 export const createUiSlice: StateCreator<StudioState, [], [], UiSlice> = (set) => ({
   view: 'studio',
+  settingsNotSaved: null,
   setView: (view) => set({ view }),
+  setSettingsNotSaved: (settingsNotSaved) => set({ settingsNotSaved }),
 });

@@ -15,7 +15,13 @@ export function ExamplePicker({ imageSize }: { readonly imageSize: number }) {
   const cases = examples.data?.cases ?? [];
   if (examples.isPending) return <p className="muted">Looking for example cases…</p>;
   if (cases.length === 0) {
-    return <p className="muted" data-testid="no-examples">No example cases are bundled with this build.</p>;
+    // A broken file or a failed fetch is not the same as a build without examples: say which.
+    const problem = examples.error ? `Example cases could not be loaded: ${examples.error.message}` : examples.data?.problems.join(' ');
+    return (
+      <p className={problem ? 'error-text' : 'muted'} data-testid="no-examples" role={problem ? 'alert' : undefined}>
+        {problem || 'No example cases are bundled with this build.'}
+      </p>
+    );
   }
   const selected = cases.find((c) => c.id === chosen) ?? cases[0];
   return (

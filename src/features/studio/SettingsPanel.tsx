@@ -3,7 +3,7 @@ import { useId } from 'react';
 import type { SamplerKind } from '../../contracts/job';
 import { MAX_REPORT_CANDIDATES, MODALITY_NAMES } from '../../domain/compose-request';
 import { activeInputs, type SettingsDraft } from '../../domain/prompt-draft';
-import { selectPrompt, selectSettings } from '../../state/selectors';
+import { selectPrompt, selectSettings, selectSettingsNotSaved } from '../../state/selectors';
 import { studioStore, useStudio } from '../../state/studio';
 import { NumberField, type NumberFieldProps } from '../../ui/NumberField';
 
@@ -24,6 +24,7 @@ export function SettingsPanel() {
   const samplerId = useId();
   const inputs = activeInputs(prompt);
   const writesReport = prompt.outputs.includes('report');
+  const notSaved = useStudio(selectSettingsNotSaved);
   return (
     <section className="panel settings" aria-labelledby="settings-title">
       <header className="panel-header">
@@ -32,6 +33,11 @@ export function SettingsPanel() {
           Reset to defaults
         </button>
       </header>
+      {notSaved ? (
+        <p role="alert" className="error-text" data-testid="settings-not-saved">
+          {notSaved}
+        </p>
+      ) : null}
       <fieldset>
         <legend>Diffusion</legend>
         <div className="field-grid">
