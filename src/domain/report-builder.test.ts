@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { labelsToBinary } from './labeler';
+import { createSeededRandom } from './vtt/prng';
 import { labelPhantomReport } from './labeler-rules';
 import {
   buildReport,
@@ -18,18 +19,6 @@ import {
   type Lobe,
   type ReportChecklist,
 } from './report-builder';
-
-/** A small seeded generator (mulberry32), so the random checklists are the same on every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomChecklist(r: () => number): ReportChecklist {
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
@@ -76,7 +65,7 @@ describe('buildReport', () => {
   });
 
   it('is read back by the labeler as exactly the ticked findings (300 random checklists)', () => {
-    const r = rng(20261207);
+    const r = createSeededRandom(20261207); // the same 300 checklists on every run
     const labels = [...PATHOLOGIES, ...DEVICES];
     for (let n = 0; n < 300; n++) {
       const checklist = randomChecklist(r);
