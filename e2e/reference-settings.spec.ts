@@ -32,6 +32,10 @@ test.describe('reference settings (50 DDIM steps, guidance 7.5, eta 1)', () => {
       await expect(studio.results).toContainText(new RegExp(`${direction} · seed (${seed}) · 50 steps`));
       for (const m of c.outputs) await expect(page.getByTestId(`result-${m}`)).toBeVisible();
       for (const m of c.outputs) await expect(page.getByTestId(`source-agreement-${m}`)).toHaveText(/^\d of 8$/);
+      // The source case's own radiographs beside the result, loaded (naturalWidth > 0), for both views.
+      const sourceImages = page.getByTestId('source-images').getByRole('img');
+      await expect(sourceImages).toHaveCount(2);
+      for (const img of await sourceImages.all()) await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(64);
       if (c.candidates > 1) {
         await expect(page.getByTestId('result-consensus')).toContainText(`Consensus of ${c.candidates} reports (seeds 20261127–`);
         await page.getByText(`All ${c.candidates} candidate reports`).click();

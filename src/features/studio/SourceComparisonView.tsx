@@ -2,14 +2,33 @@
  * The result's findings beside the ground truth of the bundled phantom case its inputs came from: the labeler on a
  * generated report, the phantom classifier on generated images.
  */
+import { useQuery } from '@tanstack/react-query';
 import type { Modality } from '../../contracts/modality';
 import { MODALITY_NAMES } from '../../domain/compose-request';
 import { findingName } from '../../domain/labeler';
 import { compareWithSource, type Finding } from '../../domain/result-findings';
 import type { ResultRecord } from '../../domain/result-record';
+import { exampleUrl, examplesQuery } from '../../queries/examples';
 import type { ResultFindings } from './use-result-findings';
 
 const SHOWN: Readonly<Record<Finding, string>> = { present: 'present', absent: 'absent', uncertain: 'uncertain', unknown: '—' };
+
+/** The source case's own phantom radiographs, to set beside the synthetic ones (when the build still bundles the case). */
+function SourceImages({ caseId }: { readonly caseId: string }) {
+  const examples = useQuery(examplesQuery());
+  const example = examples.data?.cases.find((c) => c.id === caseId);
+  if (!example) return null;
+  return (
+    <div className="source-images" data-testid="source-images">
+      {(['frontal', 'lateral'] as const).map((m) => (
+        <figure key={m}>
+          <img src={exampleUrl(example[m])} alt={`Source case ${caseId}, ${m} view (simulated phantom, not a patient)`} width={128} height={128} />
+          <figcaption className="muted small">Source {m} (phantom)</figcaption>
+        </figure>
+      ))}
+    </div>
+  );
+}
 
 export function SourceComparisonView({ record, found }: { readonly record: ResultRecord; readonly found: ResultFindings }) {
   const source = record.sourceCase;
@@ -28,6 +47,7 @@ export function SourceComparisonView({ record, found }: { readonly record: Resul
         Every input came from {source.title ?? source.id} ({source.id}), a simulated phantom case whose findings are known. Reports are read by the
         labeler, images by the phantom classifier.
       </p>
+      <SourceImages caseId={source.id} />
       <table className="findings-table">
         <thead>
           <tr>
