@@ -35,3 +35,29 @@ test('models: device check, files and sizes, download for offline use, evict', a
   await expect(card.getByTestId('cache-summary')).toContainText('0 B of', { timeout: 30_000 });
   expect(offOrigin).toEqual([]);
 });
+
+test('check on this device: a direction over the bundled cases, compared with their known findings; cancel keeps what finished', async ({ page, studio }) => {
+  test.setTimeout(240_000);
+  await studio.open();
+  await studio.nav('models').click();
+  const check = page.getByTestId('device-check');
+  await check.getByLabel('Direction').selectOption('F>T');
+  await check.getByLabel('Check steps').fill('4');
+  await check.getByTestId('device-check-run').click();
+  await expect(page.getByTestId('device-check-progress')).toContainText(/^F → T: 10 of 10 cases · done · fp32, (WASM|WebGPU)$/, { timeout: 180_000 });
+  const summary = page.getByTestId('device-check-summary');
+  await expect(summary.locator('tbody tr')).toHaveCount(1);
+  await expect(summary.locator('tbody tr')).toContainText(/^report\d+ of \d+\d{1,3}%\d+ of 10$/);
+  await check.getByText('Each case', { exact: true }).click();
+  await expect(page.getByTestId('device-check-cases').locator('tbody tr')).toHaveCount(10);
+  await check.screenshot({ path: screenshot('device-check.png') });
+
+  // T→F+L judges both views; cancelled after the first case, it keeps that case.
+  await check.getByLabel('Direction').selectOption('T>F+L');
+  await check.getByLabel('Check steps').fill('2');
+  await check.getByTestId('device-check-run').click();
+  await expect(page.getByTestId('device-check-progress')).toContainText(/T → F\+L: [1-9] of 10 cases/, { timeout: 120_000 });
+  await check.getByTestId('device-check-cancel').click();
+  await expect(page.getByTestId('device-check-progress')).toContainText(/T → F\+L: \d+ of 10 cases · cancelled/, { timeout: 60_000 });
+  await expect(summary.locator('tbody tr')).toHaveCount(2);
+});

@@ -14,6 +14,7 @@ import { selectModelId, selectVariantChoice } from '../../state/selectors';
 import { studioStore, useStudio } from '../../state/studio';
 import { formatBytes } from '../../ui/format';
 import { ProgressBar } from '../../ui/ProgressBar';
+import { DeviceCheck } from './DeviceCheck';
 import { ModelQuality } from './ModelQuality';
 import { VariantSelect } from './VariantSelect';
 
@@ -73,6 +74,12 @@ export function ModelCard({ model, engineReady }: { readonly model: ModelEntry; 
 
       <h3>Measured quality</h3>
       <ModelQuality modelId={model.id} engineReady={engineReady} />
+      {model.classifier ? (
+        <>
+          <h3>Check on this device</h3>
+          <DeviceCheck model={model} engineReady={engineReady} />
+        </>
+      ) : null}
 
       <h3>Files{offered.length > 1 && status.data ? ` of variant ${status.data.variant}` : ''}</h3>
       <p className="muted" data-testid="cache-summary">
