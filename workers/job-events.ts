@@ -19,9 +19,10 @@ export type Emitter = ((event: JobEvent) => void) & {
 };
 
 /**
- * Denoise-step events are coalesced to at most one per this interval (the latest step wins). Each event is a comlink
- * round trip (a message each way): one per step cost about a third of a nano F→T job's time outside session.run
- * (Chromium profile), and a progress bar cannot show 50 steps in 300 ms anyway. Same rate as the token events.
+ * Denoise-step events are coalesced to at most one per this interval (the latest step wins). When events were comlink
+ * round trips (a message each way), one per step cost about a third of a nano F→T job's time outside session.run
+ * (Chromium profile); one-way port messages cost less, but a progress bar cannot show 50 steps in 300 ms anyway.
+ * Same rate as the token events.
  */
 export const PROGRESS_INTERVAL_MS = 50;
 

@@ -2,7 +2,7 @@
  * Integration: the real exported nano model (models-manifest.json + public/models/medcodi-nano/) through the
  * same Engine and pipeline code the browser runs, with onnxruntime-node (CPU) injected instead of
  * onnxruntime-web: the batch CLI's setup (cli/node-engine.ts). Files are "downloaded" from disk through the
- * normal verified cache path (fake-indexeddb). Skipped until the toolchain has exported the model.
+ * normal verified cache path (fake-indexeddb). The model's files are in the repo: a missing one fails the suite.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
