@@ -15,8 +15,13 @@ import { deviceCheckStore } from './device-check-instance';
 
 const percent = (x: number) => `${Math.round(x * 100)}%`;
 
+const IDLE = { status: 'idle', direction: null, total: 0, results: [], summary: [], ranOn: null, error: null } as const;
+
 export function DeviceCheck({ model, engineReady }: { readonly model: ModelEntry; readonly engineReady: boolean }) {
-  const state = useStore(deviceCheckStore);
+  const shared = useStore(deviceCheckStore);
+  // One store serves every model card: another model's check shows only as "busy" here.
+  const busyElsewhere = shared.status === 'running' && shared.modelId !== model.id;
+  const state = shared.modelId === model.id ? shared : IDLE;
   const examples = useQuery(examplesQuery());
   const [direction, setDirection] = useState<CheckDirectionId>('F>T');
   const [steps, setSteps] = useState(20);
@@ -62,7 +67,7 @@ export function DeviceCheck({ model, engineReady }: { readonly model: ModelEntry
           <button
             type="button"
             className="primary"
-            disabled={!engineReady || cases.length === 0 || !Number.isInteger(steps) || steps < 1 || !Number.isInteger(seed) || seed < 0}
+            disabled={busyElsewhere || !engineReady || cases.length === 0 || !Number.isInteger(steps) || steps < 1 || !Number.isInteger(seed) || seed < 0}
             onClick={start}
             data-testid="device-check-run"
           >

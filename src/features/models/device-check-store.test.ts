@@ -59,6 +59,7 @@ describe('device check store', () => {
     ]);
     expect(s.summary).toEqual([{ modality: 'report', labelAgreement: 1, exactCases: 2, cases: 2, presentFound: 1, presentTotal: 1 }]);
     expect(s.ranOn).toBe('q4, WASM');
+    expect(s.modelId).toBe('medcodi-nano');
   });
 
   it('reads generated images with the classifier (T→F+L: both views judged)', async () => {

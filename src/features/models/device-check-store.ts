@@ -31,6 +31,8 @@ export interface DeviceCheckRun {
 
 export interface DeviceCheckState {
   readonly status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+  /** The model the last check ran (one store serves every model card). */
+  readonly modelId: string | null;
   readonly direction: CheckDirectionId | null;
   readonly total: number;
   readonly results: readonly CaseCheckResult[];
@@ -51,6 +53,7 @@ export function createDeviceCheckStore(deps: DeviceCheckDeps) {
   let controller: AbortController | null = null;
   return createStore<DeviceCheckState>()((set, get) => ({
     status: 'idle',
+    modelId: null,
     direction: null,
     total: 0,
     results: [],
@@ -65,13 +68,13 @@ export function createDeviceCheckStore(deps: DeviceCheckDeps) {
         jobs = planDeviceCheck(cases, direction, settings);
         if (labels.length === 0) throw new Error('This model has no phantom classifier, so generated findings cannot be read.');
       } catch (e) {
-        set({ status: 'error', error: sentence(e) });
+        set({ status: 'error', modelId, error: sentence(e) });
         return;
       }
       controller?.abort();
       const current = new AbortController();
       controller = current;
-      set({ status: 'running', direction, total: jobs.length, results: [], summary: [], ranOn: null, error: null });
+      set({ status: 'running', modelId, direction, total: jobs.length, results: [], summary: [], ranOn: null, error: null });
       try {
         for (const [k, job] of jobs.entries()) {
           const example = cases[k] as ExampleCase;
