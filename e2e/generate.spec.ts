@@ -17,6 +17,7 @@ test.describe('generation (nano model, WASM)', () => {
     await expect(studio.report).not.toHaveValue('');
     await studio.setSettings({ steps: 6, seed: '1234', previewEvery: 2 });
     await expect(studio.generateButton).toContainText('T → F');
+    await expect(page.getByTestId('input-frontal')).toContainText('Made by the next run. To use an image of your own here, switch “Frontal image” off above.');
     await studio.generateButton.click();
 
     await expect(studio.progressLabel).toHaveText(/Denoising: step \d+ of 6|Decoding|Done/, { timeout: 120_000 });

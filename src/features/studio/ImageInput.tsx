@@ -43,7 +43,13 @@ export function ImageInput({ modality, imageSize }: { readonly modality: ImageMo
         {named ? (
           <GreyCanvas image={named.image} label={`${modality === 'frontal' ? 'Frontal' : 'Lateral'} image input: ${named.name}`} className="input-preview" />
         ) : (
-          <p className="muted drop-hint">{loading ? 'Reading…' : 'Drop a PNG, JPEG, TIFF or DICOM here'}</p>
+          <p className="muted drop-hint">
+            {loading
+              ? 'Reading…'
+              : isOutput
+                ? `Made by the next run. To use an image of your own here, switch “${modality === 'frontal' ? 'Frontal' : 'Lateral'} image” off above.`
+                : 'Drop a PNG, JPEG, TIFF or DICOM here'}
+          </p>
         )}
       </div>
       <div className="input-actions">
