@@ -3,6 +3,9 @@ import { findingName } from '../../domain/labeler';
 import { imageFindings } from '../../domain/result-findings';
 import type { ClassifiedImage } from './use-result-findings';
 
+/** A probability as a whole percent; below 1 % as "<1%" rather than a misleading "0%". */
+const probability = (p: number) => (p < 0.01 ? '<1%' : p > 0.99 && p < 1 ? '>99%' : `${Math.round(p * 100)}%`);
+
 export function ImageFindings({ image }: { readonly image: ClassifiedImage }) {
   const testId = `image-findings-${image.modality}`;
   if (image.error) {
@@ -38,12 +41,12 @@ export function ImageFindings({ image }: { readonly image: ClassifiedImage }) {
         <ul className="label-chips inline" aria-label={`Findings the phantom classifier detects in the ${image.modality} image`}>
           {present.map((f) => (
             <li key={f.label} className="chip hl-positive">
-              {findingName(f.label)} {Math.round(f.prob * 100)}%
+              {findingName(f.label)} {probability(f.prob)}
             </li>
           ))}
         </ul>
       ) : (
-        <span>no finding{top ? <span className="muted"> (most likely: {findingName(top.label)}, {Math.round(top.prob * 100)}%)</span> : null}</span>
+        <span>no finding{top ? <span className="muted"> (most likely: {findingName(top.label)}, {probability(top.prob)})</span> : null}</span>
       )}
     </div>
   );
