@@ -75,6 +75,9 @@ export function DeviceCheck({ model, engineReady }: { readonly model: ModelEntry
           </button>
         )}
       </div>
+      {examples.isSuccess && cases.length === 0 ? <p className="muted">This build bundles no example cases, so there is nothing to check against.</p> : null}
+      {examples.error ? <p className="error-text">The bundled cases could not be loaded: {examples.error.message}</p> : null}
+      {busyElsewhere ? <p className="muted">Another model's check is running; this one can start when it ends.</p> : null}
       {state.status !== 'idle' && state.direction ? (
         <div aria-live="polite" data-testid="device-check-progress">
           <p>
