@@ -22,6 +22,7 @@ import {
   type DatasetSpec,
   type DatasetSummaryRow,
 } from '../../domain/io/dataset-plan';
+import { errorSentence } from '../../domain/error-sentence';
 import { labelPhantomReport } from '../../domain/labeler-rules';
 import { recordFromResult, reportExportText } from '../../domain/result-record';
 import { isQuotaError } from '../../storage/results-db';
@@ -80,8 +81,7 @@ export function datasetErrorMessage(error: unknown, saved: number): string {
   if (isQuotaError(error)) {
     return `The browser's storage for this site is full. The ${saved} case${saved === 1 ? '' : 's'} saved so far ${saved === 1 ? 'is' : 'are'} kept; download the ZIP or free space (Models: remove a variant; History: delete results), then Resume.`;
   }
-  const detail = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
-  return detail.trim() !== '' ? detail : 'The dataset stopped for a reason the browser did not give.';
+  return errorSentence(error, 'The dataset stopped for a reason the browser did not give.');
 }
 
 /** Whether a stored meta is one this version can resume (a damaged or foreign one is left alone, not read). */

@@ -8,6 +8,7 @@ import { createStore } from 'zustand/vanilla';
 import type { ClassifierResult } from '../../contracts/engine-api';
 import type { ConditionInput, GenerationRequest, GenerationSettings, GreyImage, JobEvent, JobResult } from '../../contracts/job';
 import type { ImageModality } from '../../contracts/modality';
+import { errorSentence } from '../../domain/error-sentence';
 import { labelPhantomReport } from '../../domain/labeler-rules';
 import { planTwin, type CaseFindings, type RealCase } from '../../domain/io/twin-plan';
 import { recordFromResult, type ResultRecord } from '../../domain/result-record';
@@ -57,11 +58,7 @@ async function findingsOf(c: TwinOutputs, modelId: string, labels: readonly stri
   };
 }
 
-/** A failure as a sentence, also for rejections that are not Errors. */
-function errorSentence(e: unknown): string {
-  const detail = e instanceof Error ? e.message : typeof e === 'string' ? e : '';
-  return detail.trim() !== '' ? detail : 'The twin was not made, for a reason the browser did not give.';
-}
+const twinFailure = (e: unknown) => errorSentence(e, 'The twin was not made, for a reason the browser did not give.');
 
 export function createTwinStore(deps: TwinDeps) {
   let controller: AbortController | null = null;
@@ -107,7 +104,7 @@ export function createTwinStore(deps: TwinDeps) {
       try {
         steps = planTwin(get().real);
       } catch (e) {
-        set({ status: 'error', error: errorSentence(e) });
+        set({ status: 'error', error: twinFailure(e) });
         return;
       }
       controller?.abort();
@@ -150,7 +147,7 @@ export function createTwinStore(deps: TwinDeps) {
         set({ status: 'done', stepLabel: null, findings });
       } catch (e) {
         const aborted = (e instanceof Error && e.name === 'AbortError') || signal.aborted;
-        set({ status: aborted ? 'cancelled' : 'error', stepLabel: null, error: aborted ? null : errorSentence(e) });
+        set({ status: aborted ? 'cancelled' : 'error', stepLabel: null, error: aborted ? null : twinFailure(e) });
       }
     },
     cancel() {

@@ -8,6 +8,7 @@ import type { ClassifierResult } from '../../contracts/engine-api';
 import type { ConditionInput, GenerationRequest, GenerationSettings, GreyImage, JobEvent, JobResult } from '../../contracts/job';
 import type { ImageModality } from '../../contracts/modality';
 import { checkCase, planDeviceCheck, summariseDeviceCheck, type CaseCheckResult, type CheckDirectionId, type OutputSummary } from '../../domain/device-check';
+import { errorSentence } from '../../domain/error-sentence';
 import type { ExampleCase } from '../../domain/example-cases';
 import { labelPhantomReport } from '../../domain/labeler-rules';
 import type { OutputFindings } from '../../domain/result-findings';
@@ -44,10 +45,7 @@ export interface DeviceCheckState {
   cancel(): void;
 }
 
-function sentence(e: unknown): string {
-  const detail = e instanceof Error ? e.message : typeof e === 'string' ? e : '';
-  return detail.trim() !== '' ? detail : 'The check stopped for a reason the browser did not give.';
-}
+const sentence = (e: unknown) => errorSentence(e, 'The check stopped for a reason the browser did not give.');
 
 export function createDeviceCheckStore(deps: DeviceCheckDeps) {
   let controller: AbortController | null = null;
