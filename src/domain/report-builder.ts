@@ -72,53 +72,34 @@ function diameterText(d: FindingDetails['nodule_or_mass']): string {
   return d.diameterCm.toFixed(1);
 }
 
-/** [FINDINGS sentence, IMPRESSION phrase] of one present finding. */
-function positive<K extends BuilderFinding>(label: K, details: FindingDetails[K]): [string, string] {
-  const d = details as FindingDetails[BuilderFinding];
-  switch (label) {
-    case 'cardiomegaly': {
-      const { severity } = d as FindingDetails['cardiomegaly'];
-      return [`There is ${severity} cardiomegaly.`, `${severity} cardiomegaly`];
-    }
-    case 'pleural_effusion': {
-      const { side, size } = d as FindingDetails['pleural_effusion'];
-      return side === 'bilateral'
-        ? [`There are ${size} bilateral pleural effusions.`, `${size} bilateral pleural effusions`]
-        : [`There is a ${size} ${side} pleural effusion.`, `${size} ${side} pleural effusion`];
-    }
-    case 'pneumothorax': {
-      const { side, size } = d as FindingDetails['pneumothorax'];
-      return [`There is a ${size} ${side} pneumothorax.`, `${size} ${side} pneumothorax`];
-    }
-    case 'consolidation': {
-      const lobe = LOBES[(d as FindingDetails['consolidation']).lobe];
-      return [`There is consolidation in the ${lobe}.`, `${lobe} consolidation`];
-    }
-    case 'nodule_or_mass': {
-      const n = d as FindingDetails['nodule_or_mass'];
-      const size = diameterText(n);
-      const lobe = LOBES[n.lobe];
-      return [`There is a ${size} cm ${n.kind} in the ${lobe}.`, `${size} cm ${lobe} ${n.kind}`];
-    }
-    case 'pulmonary_edema': {
-      const { severity } = d as FindingDetails['pulmonary_edema'];
-      return [`There is ${severity} pulmonary edema.`, `${severity} pulmonary edema`];
-    }
-    case 'endotracheal_tube': {
-      const cm = (d as FindingDetails['endotracheal_tube']).tipAboveCarinaCm;
-      if (!Number.isFinite(cm)) throw new Error(`Enter how far above the carina the endotracheal tube tip lies: ${ETT_RANGE_CM[0]}–${ETT_RANGE_CM[1]} cm.`);
-      if (!Number.isInteger(cm) || cm < ETT_RANGE_CM[0] || cm > ETT_RANGE_CM[1]) {
-        throw new Error(`The phantom's endotracheal tube tip lies ${ETT_RANGE_CM[0]}–${ETT_RANGE_CM[1]} cm above the carina (whole cm); ${cm} is outside that.`);
-      }
-      return [`Endotracheal tube terminates ${cm} cm above the carina.`, 'endotracheal tube in place'];
-    }
-    case 'central_line': {
-      const { access, tip } = d as FindingDetails['central_line'];
-      return [`${cap(access)} central venous catheter terminates ${LINE_TIPS[tip]}.`, `${access} central line ${LINE_TIPS[tip]}`];
-    }
-    default:
-      throw new Error(`Unknown finding ${String(label)}`);
+function ettText(cm: number): string {
+  if (!Number.isFinite(cm)) throw new Error(`Enter how far above the carina the endotracheal tube tip lies: ${ETT_RANGE_CM[0]}–${ETT_RANGE_CM[1]} cm.`);
+  if (!Number.isInteger(cm) || cm < ETT_RANGE_CM[0] || cm > ETT_RANGE_CM[1]) {
+    throw new Error(`The phantom's endotracheal tube tip lies ${ETT_RANGE_CM[0]}–${ETT_RANGE_CM[1]} cm above the carina (whole cm); ${cm} is outside that.`);
   }
+  return String(cm);
+}
+
+/** Per finding: [FINDINGS sentence, IMPRESSION phrase] for its details. */
+const PHRASES: { readonly [K in BuilderFinding]: (d: FindingDetails[K]) => [string, string] } = {
+  cardiomegaly: ({ severity }) => [`There is ${severity} cardiomegaly.`, `${severity} cardiomegaly`],
+  pleural_effusion: ({ side, size }) =>
+    side === 'bilateral'
+      ? [`There are ${size} bilateral pleural effusions.`, `${size} bilateral pleural effusions`]
+      : [`There is a ${size} ${side} pleural effusion.`, `${size} ${side} pleural effusion`],
+  pneumothorax: ({ side, size }) => [`There is a ${size} ${side} pneumothorax.`, `${size} ${side} pneumothorax`],
+  consolidation: ({ lobe }) => [`There is consolidation in the ${LOBES[lobe]}.`, `${LOBES[lobe]} consolidation`],
+  nodule_or_mass: (n) => {
+    const size = diameterText(n);
+    return [`There is a ${size} cm ${n.kind} in the ${LOBES[n.lobe]}.`, `${size} cm ${LOBES[n.lobe]} ${n.kind}`];
+  },
+  pulmonary_edema: ({ severity }) => [`There is ${severity} pulmonary edema.`, `${severity} pulmonary edema`],
+  endotracheal_tube: ({ tipAboveCarinaCm }) => [`Endotracheal tube terminates ${ettText(tipAboveCarinaCm)} cm above the carina.`, 'endotracheal tube in place'],
+  central_line: ({ access, tip }) => [`${cap(access)} central venous catheter terminates ${LINE_TIPS[tip]}.`, `${access} central line ${LINE_TIPS[tip]}`],
+};
+
+function positive<K extends BuilderFinding>(label: K, details: FindingDetails[K]): [string, string] {
+  return PHRASES[label](details);
 }
 
 /**

@@ -25,6 +25,11 @@ export function findingFromProb(prob: number): Finding {
   return prob >= CLASSIFIER_THRESHOLD ? 'present' : 'absent';
 }
 
+/** The classifier's answer as label → probability (a label without a probability counts 0). */
+export function probsByLabel(result: ClassifierResult): Record<string, number> {
+  return Object.fromEntries(result.labels.map((label, i) => [label, result.probs[i] ?? 0]));
+}
+
 export interface ImageFinding {
   readonly label: string;
   readonly prob: number;
@@ -132,15 +137,14 @@ export function compareWithSource(source: SourceCase, findings: OutputFindings, 
 
 /** The findings as case.json carries them: labeler values on the report, classifier probabilities per image. */
 export function findingsForExport(findings: OutputFindings): Record<string, unknown> {
-  const probs = (r: ClassifierResult) => Object.fromEntries(r.labels.map((label, i) => [label, r.probs[i]]));
   return {
     ...(findings.report ? { reportLabeler: { ...findings.report } } : {}),
     ...(findings.frontal || findings.lateral
       ? {
           imageClassifier: {
             threshold: CLASSIFIER_THRESHOLD,
-            ...(findings.frontal ? { frontal: probs(findings.frontal) } : {}),
-            ...(findings.lateral ? { lateral: probs(findings.lateral) } : {}),
+            ...(findings.frontal ? { frontal: probsByLabel(findings.frontal) } : {}),
+            ...(findings.lateral ? { lateral: probsByLabel(findings.lateral) } : {}),
           },
         }
       : {}),

@@ -8,7 +8,7 @@
 import type { GreyImage } from '../../contracts/job';
 import type { ImageModality, Modality } from '../../contracts/modality';
 import type { LabelValue } from '../labeler';
-import { CLASSIFIER_THRESHOLD, type Finding } from '../result-findings';
+import { findingFromProb, type Finding } from '../result-findings';
 
 export type { Finding };
 
@@ -64,7 +64,7 @@ export function findingFor(findings: CaseFindings, label: string): Finding {
     .map((p) => p?.[label])
     .filter((p): p is number => typeof p === 'number');
   if (probs.length === 0) return findings.reportLabels ? 'absent' : 'unknown';
-  return Math.max(...probs) >= CLASSIFIER_THRESHOLD ? 'present' : 'absent';
+  return findingFromProb(Math.max(...probs));
 }
 
 export interface FindingComparison {

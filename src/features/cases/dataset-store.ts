@@ -24,6 +24,7 @@ import {
 } from '../../domain/io/dataset-plan';
 import { errorSentence } from '../../domain/error-sentence';
 import { labelPhantomReport } from '../../domain/labeler-rules';
+import { probsByLabel } from '../../domain/result-findings';
 import { recordFromResult, reportExportText } from '../../domain/result-record';
 import { isQuotaError } from '../../storage/results-db';
 
@@ -138,7 +139,7 @@ export function createDatasetStore(deps: DatasetDeps) {
         if (!image) continue;
         files.push({ path: datasetFile(c.index, output), bytes: syntheticPng(record, output, { prompt: c.prompt }).bytes });
         const probs = await deps.classify(spec.modelId, image);
-        imageProbs[output] = Object.fromEntries(probs.labels.map((l, i) => [l, probs.probs[i] ?? 0]));
+        imageProbs[output] = probsByLabel(probs);
       }
       const check: CaseCheck = { imageProbs, ...(record.outputs.report !== undefined ? { reportLabels: labelPhantomReport(record.outputs.report).labels } : {}) };
       return { index: c.index, check, files, provenance: { modelId: record.modelId, modelVersion: record.modelVersion, variant: record.variant, backend: record.backend } };

@@ -10,6 +10,7 @@ import type { ConditionInput, GenerationRequest, GenerationSettings, GreyImage, 
 import type { ImageModality } from '../../contracts/modality';
 import { errorSentence } from '../../domain/error-sentence';
 import { labelPhantomReport } from '../../domain/labeler-rules';
+import { probsByLabel } from '../../domain/result-findings';
 import { planTwin, type CaseFindings, type RealCase } from '../../domain/io/twin-plan';
 import { recordFromResult, type ResultRecord } from '../../domain/result-record';
 
@@ -49,7 +50,7 @@ async function findingsOf(c: TwinOutputs, modelId: string, labels: readonly stri
       const image = c[m];
       if (!image) continue;
       const result = await classify(modelId, image);
-      imageProbs[m] = Object.fromEntries(result.labels.map((l, i) => [l, result.probs[i] ?? 0]));
+      imageProbs[m] = probsByLabel(result);
     }
   }
   return {
