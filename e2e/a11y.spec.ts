@@ -1,6 +1,6 @@
 /**
  * Accessibility scan (axe-core, WCAG 2.x A and AA rules) of every screen, including the studio with a result, the
- * report builder open and the source comparison shown. Any violation fails, with its rule and elements named.
+ * report builder open and the source comparison shown, and History → Compare. Any violation fails, with its rule and elements named.
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
@@ -28,4 +28,14 @@ test('every screen passes the WCAG A/AA rules axe checks', async ({ page, studio
     await page.waitForLoadState('networkidle');
     expect(await violations(page), view).toEqual([]);
   }
+  // History → Compare, with a second result of the same prompt.
+  await page.getByTestId('nav-studio').click();
+  await studio.setSettings({ seed: '4' });
+  await studio.generateButton.click();
+  await expect(studio.progressLabel).toHaveText('Done', { timeout: 120_000 });
+  await page.getByTestId('nav-history').click();
+  for (const box of await page.getByRole('checkbox', { name: /^Compare / }).all()) await box.check();
+  await page.getByTestId('compare-bar').getByRole('button', { name: 'Compare 2' }).click();
+  await expect(page.getByTestId('compare-findings-summary')).not.toContainText('Still reading', { timeout: 60_000 });
+  expect(await violations(page), 'compare').toEqual([]);
 });

@@ -95,6 +95,91 @@ test.describe('history', () => {
     await expect(page.getByTestId('history-empty')).toBeVisible();
   });
 
+  test('compares two to four results side by side: differing settings, linked viewers, findings, limits and deletion', async ({ page, studio }) => {
+    await studio.open();
+    // Newest first in History: the three reports, then the two images.
+    await seedResults(page, [
+      { id: 'c-img-a', createdAt: '2026-11-27T10:00:00.000Z', directionId: 'T>F', seed: 42, frontalSlope: 1 },
+      { id: 'c-img-b', createdAt: '2026-11-27T10:01:00.000Z', directionId: 'T>F', seed: 43, frontalSlope: 3 },
+      { id: 'c-rep-a', createdAt: '2026-11-27T10:02:00.000Z', directionId: 'F>T', seed: 7, report: 'FINDINGS: The heart is enlarged. No pleural effusion. IMPRESSION: Cardiomegaly.' },
+      { id: 'c-rep-b', createdAt: '2026-11-27T10:03:00.000Z', directionId: 'F>T', seed: 8, report: 'FINDINGS: Heart size is normal. Small left pleural effusion. IMPRESSION: Small left pleural effusion.' },
+      { id: 'c-rep-c', createdAt: '2026-11-27T10:04:00.000Z', directionId: 'F>T', seed: 9, report: 'No acute cardiopulmonary process.' },
+    ]);
+    await page.reload();
+    await studio.nav('history').click();
+    const cards = page.getByTestId('history-card');
+    await expect(cards).toHaveCount(5);
+    const pick = (caption: RegExp) => page.getByRole('checkbox', { name: caption });
+    const bar = page.getByTestId('compare-bar');
+
+    // Five picks: the fifth is refused with a reason, and nothing is lost.
+    for (const seed of [9, 8, 7, 43]) await pick(new RegExp(`^Compare .* seed ${seed} `)).check();
+    await expect(bar).toContainText('4 of at most 4 picked');
+    await pick(/^Compare T → F · seed 42 /).click();
+    await expect(bar.getByRole('alert')).toHaveText('At most 4 results can be compared at once. Untick one first.');
+    await expect(pick(/^Compare T → F · seed 42 /)).not.toBeChecked();
+    await expect(bar).toContainText('4 of at most 4 picked');
+
+    // Two reports: their findings disagree on cardiomegaly and pleural effusion, and only the seed differs.
+    await pick(/seed 9 /).uncheck();
+    await pick(/seed 43 /).uncheck();
+    await expect(bar.getByRole('alert')).toHaveCount(0);
+    await bar.getByRole('button', { name: 'Compare 2' }).click();
+    const compare = page.getByTestId('compare');
+    await expect(compare.getByRole('heading', { name: 'Compare 2 results' })).toBeVisible();
+    await expect(compare.getByTestId('compare-summary')).toHaveText('They differ in: seed.');
+    await expect(compare.getByTestId('compare-column')).toHaveCount(2);
+    await expect(compare.getByTestId('compare-column').first()).toContainText('Result 1: F → T · seed 8 · 8 steps');
+    const settingRow = (name: string) => compare.getByTestId('compare-settings').getByRole('row', { name: new RegExp(`^${name}`) });
+    await expect(settingRow('Seed')).toContainText('≠');
+    await expect(settingRow('Seed')).toHaveClass(/differs-row/);
+    await expect(settingRow('Direction')).not.toContainText('≠');
+    await expect(compare.getByTestId('compare-findings-summary')).toContainText('Outputs of the same kind disagree on 2 of 8 findings (marked ≠).');
+    const findingRow = (name: string) => compare.getByTestId('compare-findings').getByRole('row', { name: new RegExp(`^${name}`, 'i') });
+    await expect(findingRow('cardiomegaly')).toContainText('absent');
+    await expect(findingRow('cardiomegaly')).toContainText('present');
+    await expect(findingRow('cardiomegaly')).toHaveClass(/differs-row/);
+    await expect(findingRow('pneumothorax')).not.toHaveClass(/differs-row/);
+    await expect(compare.getByTestId('compare-report').first().locator('mark.hl-positive', { hasText: 'pleural effusion' }).first()).toBeVisible();
+
+    // Back, then the two images: linked viewers move together; unlinked, each keeps its own.
+    await compare.getByRole('button', { name: 'Back to History' }).click();
+    await expect(compare).toHaveCount(0);
+    await bar.getByRole('button', { name: 'Clear the picks' }).click();
+    await pick(/seed 42 /).check();
+    await pick(/seed 43 /).check();
+    await bar.getByRole('button', { name: 'Compare 2' }).click();
+    await expect(compare.getByTestId('compare-summary')).toHaveText('They differ in: seed.');
+    const first = compare.getByRole('img', { name: /^Result 1, synthetic frontal image/ });
+    const second = compare.getByRole('img', { name: /^Result 2, synthetic frontal image/ });
+    await expect(first).toHaveAttribute('aria-label', /W 256 L 128/);
+    await first.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('+');
+    await expect(first).toHaveAttribute('aria-label', /W 264 L 128/);
+    await expect(second).toHaveAttribute('aria-label', /W 264 L 128/);
+    const zoomOf = async (viewer: typeof first) => Number(/· (\d+)%/.exec((await viewer.getAttribute('aria-label')) ?? '')?.[1]);
+    expect(await zoomOf(second)).toBe(await zoomOf(first));
+    await compare.getByRole('checkbox', { name: /Link the viewers/ }).uncheck();
+    await first.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect(first).toHaveAttribute('aria-label', /W 272 L 128/);
+    await expect(second).not.toHaveAttribute('aria-label', /W 272/);
+    // Each image is read by the real phantom classifier; every finding gets a verdict per image.
+    await expect(compare.getByTestId('compare-findings-summary')).not.toContainText('Still reading', { timeout: 60_000 });
+    await expect(compare.getByTestId('compare-findings').getByRole('columnheader')).toHaveText(['Finding', 'Result 1, frontal image', 'Result 2, frontal image']);
+    await expect(compare.getByTestId('compare-findings').locator('tbody tr')).toHaveCount(8);
+    await expect(compare.getByTestId('compare-findings').locator('tbody td', { hasText: /^(present|absent)$/ })).toHaveCount(16);
+
+    // Deleting a compared result takes it out of the comparison.
+    await compare.getByRole('button', { name: 'Back to History' }).click();
+    await cards.filter({ hasText: 'seed 43' }).getByRole('button', { name: /^Delete/ }).click();
+    await expect(cards).toHaveCount(4);
+    await expect(bar).toContainText('1 of at most 4 picked');
+    await expect(bar.getByRole('button', { name: 'Compare 1' })).toBeDisabled();
+  });
+
   test('a damaged saved result is shown as damaged and can be deleted; one that cannot be drawn closes; nothing else breaks', async ({ page, studio }) => {
     await studio.open();
     await seedResults(page, [

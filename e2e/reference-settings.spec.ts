@@ -44,4 +44,27 @@ test.describe('reference settings (50 DDIM steps, guidance 7.5, eta 1)', () => {
       expect(offOrigin).toEqual([]);
     });
   }
+
+  test('two seeds of one T→F prompt compared side by side (History → Compare)', async ({ page, studio, offOrigin }) => {
+    await studio.open();
+    await studio.chooseOutputs(['frontal']);
+    await page.getByLabel('Example case').selectOption({ label: 'Phantom case 3: cardiomegaly' });
+    await page.getByTestId('load-example').click();
+    for (const seed of ['20261127', '20261128']) {
+      await studio.setSettings({ steps: 50, seed, previewEvery: 0 });
+      await studio.generateButton.click();
+      await expect(studio.progressLabel).toHaveText('Done', { timeout: 150_000 });
+      await expect(studio.results).toContainText(`T → F · seed ${seed} · 50 steps`);
+    }
+    await studio.nav('history').click();
+    for (const seed of ['20261127', '20261128']) await page.getByRole('checkbox', { name: new RegExp(`^Compare T → F · seed ${seed} `) }).check();
+    await page.getByTestId('compare-bar').getByRole('button', { name: 'Compare 2' }).click();
+    const compare = page.getByTestId('compare');
+    // Same report, same case, same settings: only the seed differs.
+    await expect(compare.getByTestId('compare-summary')).toHaveText('They differ in: seed.');
+    await expect(compare.getByTestId('compare-findings-summary')).not.toContainText('Still reading', { timeout: 60_000 });
+    await expect(compare.getByTestId('compare-findings').locator('tbody td', { hasText: /^(present|absent)$/ })).toHaveCount(16);
+    await page.screenshot({ path: screenshot('compare.png'), fullPage: true });
+    expect(offOrigin).toEqual([]);
+  });
 });

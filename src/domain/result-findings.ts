@@ -97,7 +97,8 @@ export interface SourceComparison {
   readonly agreement: Partial<Record<Modality, { readonly agree: number; readonly of: number }>>;
 }
 
-function outputFinding(findings: OutputFindings, modality: Modality, label: string): Finding | null {
+/** What one output says about one label; null when that output has not been read (no report, classifier pending). */
+export function outputFinding(findings: OutputFindings, modality: Modality, label: string): Finding | null {
   if (modality === 'report') return findings.report ? findingFromLabel(findings.report[label]) : null;
   const result = findings[modality];
   if (!result) return null;

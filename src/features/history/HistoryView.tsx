@@ -1,5 +1,6 @@
-/** Gallery of past results on this device: reopen in the Studio, delete one, or clear all. */
+/** Gallery of past results on this device: reopen in the Studio, compare two to four, delete one, or clear all. */
 import { useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { recordCaption, recordOutputs, type ResultRecord } from '../../domain/result-record';
 import { resultsQuery, useClearResults, useDeleteResult } from '../../queries/results';
 import { studioStore } from '../../state/studio';
@@ -7,6 +8,8 @@ import { formatDateTime } from '../../ui/format';
 import { GreyCanvas } from '../../ui/GreyCanvas';
 import { SectionBoundary } from '../../ui/SectionBoundary';
 import { SyntheticBadge } from '../../ui/SyntheticBadge';
+import { CompareView } from './CompareView';
+import { MAX_COMPARED, compareStore, useCompare } from './compare-store';
 
 function reopen(record: ResultRecord) {
   const { showResult, setView } = studioStore.getState();
@@ -32,9 +35,10 @@ function DamagedCard({ id, error }: { readonly id: string; readonly error: Error
 
 function HistoryCard({ record }: { readonly record: ResultRecord }) {
   const remove = useDeleteResult();
+  const picked = useCompare((s) => s.selected.includes(record.id));
   const thumb = record.outputs.frontal ?? record.outputs.lateral;
   return (
-    <li className="history-card" data-testid="history-card">
+    <li className={picked ? 'history-card picked' : 'history-card'} data-testid="history-card">
       <div className="thumb">
         {thumb ? (
           <GreyCanvas image={thumb} watermark label={`Synthetic ${record.outputs.frontal ? 'frontal' : 'lateral'} image`} />
@@ -56,8 +60,39 @@ function HistoryCard({ record }: { readonly record: ResultRecord }) {
           Delete
         </button>
       </div>
+      <label className="compare-pick">
+        <input type="checkbox" checked={picked} onChange={() => compareStore.getState().toggle(record.id)} aria-label={`Compare ${recordCaption(record)}`} /> Compare
+      </label>
       {remove.error ? <p className="error-text" role="alert">{remove.error.message}</p> : null}
     </li>
+  );
+}
+
+/** The picked results, the Compare button, and why a fifth pick was refused. */
+function CompareBar({ records }: { readonly records: readonly ResultRecord[] }) {
+  const selected = useCompare((s) => s.selected);
+  const refused = useCompare((s) => s.refused);
+  if (selected.length === 0 && !refused) {
+    return <p className="muted small">Tick "Compare" on two to {MAX_COMPARED} results to see them side by side.</p>;
+  }
+  const picked = selected.flatMap((id) => records.filter((r) => r.id === id));
+  return (
+    <div className="compare-bar" data-testid="compare-bar">
+      <span>
+        {selected.length} of at most {MAX_COMPARED} picked{picked.length > 0 ? `: ${picked.map(recordCaption).join('; ')}` : ''}.
+      </span>
+      <button type="button" className="primary" disabled={selected.length < 2} onClick={() => compareStore.getState().openCompare()}>
+        Compare {selected.length}
+      </button>
+      <button type="button" onClick={() => compareStore.getState().clear()}>
+        Clear the picks
+      </button>
+      {refused ? (
+        <p className="error-text" role="alert">
+          At most {MAX_COMPARED} results can be compared at once. Untick one first.
+        </p>
+      ) : null}
+    </div>
   );
 }
 
@@ -65,6 +100,33 @@ export function HistoryView() {
   const results = useQuery(resultsQuery());
   const clear = useClearResults();
   const records = results.data ?? [];
+  const compareOpen = useCompare((s) => s.open);
+  const selected = useCompare((s) => s.selected);
+  // A deleted (or cleared) result leaves the comparison.
+  useEffect(() => {
+    if (results.data) compareStore.getState().prune(results.data.map((r) => r.id));
+  }, [results.data]);
+  const compared = selected.flatMap((id) => records.filter((r) => r.id === id));
+  if (compareOpen && compared.length >= 2) {
+    return (
+      <SectionBoundary
+        name="comparison"
+        resetKey={selected.join(",")}
+        fallback={(error) => (
+          <section className="panel" role="alert" data-testid="compare-failed">
+            <h2>Compare</h2>
+            <p>These results could not be compared: {error.message}</p>
+            <p className="muted">Each one is still in History. Nothing was changed.</p>
+            <button type="button" onClick={() => compareStore.getState().closeCompare()}>
+              Back to History
+            </button>
+          </section>
+        )}
+      >
+        <CompareView records={compared} />
+      </SectionBoundary>
+    );
+  }
   return (
     <section className="panel history" aria-labelledby="history-title">
       <header className="panel-header">
@@ -85,6 +147,7 @@ export function HistoryView() {
       {results.error ? <p className="error-text" role="alert">{results.error.message}</p> : null}
       {clear.error ? <p className="error-text" role="alert">{clear.error.message}</p> : null}
       {results.isSuccess && records.length === 0 ? <p data-testid="history-empty">Nothing generated yet.</p> : null}
+      {records.length >= 2 ? <CompareBar records={records} /> : null}
       <ul className="history-grid">
         {records.map((r) => (
           <SectionBoundary key={r.id} name={`history card ${r.id}`} fallback={(error) => <DamagedCard id={r.id} error={error} />}>

@@ -2,6 +2,7 @@
 import { useMemo } from 'react';
 import { findingName, segmentText, type LabelValue } from '../../domain/labeler';
 import { labelPhantomReport } from '../../domain/labeler-rules';
+import { SyntheticBadge } from '../../ui/SyntheticBadge';
 
 const VERDICT: Record<Exclude<LabelValue, null>, { name: string; className: string }> = {
   1: { name: 'positive', className: 'hl-positive' },
@@ -9,6 +10,17 @@ const VERDICT: Record<Exclude<LabelValue, null>, { name: string; className: stri
   0: { name: 'negated', className: 'hl-negated' },
 };
 
+
+/** "Synthetic report" with its badge, at the heading level of the view it sits in. */
+export function SyntheticReportHeading({ level }: { readonly level: 3 | 4 }) {
+  const Heading = level === 3 ? 'h3' : 'h4';
+  return (
+    <Heading className="viewer-caption">
+      <span>Synthetic report</span>
+      <SyntheticBadge small />
+    </Heading>
+  );
+}
 
 export function ReportView({ text }: { readonly text: string }) {
   const { labels, highlights } = useMemo(() => labelPhantomReport(text), [text]);

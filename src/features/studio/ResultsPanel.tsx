@@ -12,7 +12,7 @@ import { formatDateTime, formatDuration } from '../../ui/format';
 import { SyntheticBadge } from '../../ui/SyntheticBadge';
 import { ExportMenu } from '../cases/ExportMenu';
 import { ImageFindings } from './ImageFindings';
-import { ReportView } from './ReportView';
+import { ReportView, SyntheticReportHeading } from './ReportView';
 import { SourceComparisonView } from './SourceComparisonView';
 import { useResultFindings } from './use-result-findings';
 import { XrayViewer } from './XrayViewer';
@@ -104,10 +104,7 @@ function ResultView({ record }: { readonly record: ResultRecord }) {
         })}
         {record.outputs.report !== undefined ? (
           <div className="result-item result-report" data-testid="result-report">
-            <h3 className="viewer-caption">
-              <span>Synthetic report</span>
-              <SyntheticBadge small />
-            </h3>
+            <SyntheticReportHeading level={3} />
             <ReportView text={record.outputs.report} />
             <DownloadButton record={record} modality="report" />
           </div>

@@ -3,7 +3,7 @@
  * keys: + / − zoom, arrows W/L, 0 reset. The maths lives in domain/window-level.ts; the SYNTHETIC band is burned
  * into the displayed pixels after W/L so it stays readable at any setting.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type Dispatch, type KeyboardEvent, type PointerEvent, type SetStateAction } from 'react';
 import type { GreyImage } from '../../contracts/job';
 import { burnSyntheticWatermark } from '../../domain/synthetic-watermark';
 import {
@@ -31,22 +31,39 @@ interface Drag {
 
 const KEY_STEP = 8;
 
-export function XrayViewer({ image, title }: { readonly image: GreyImage; readonly title: string }) {
+/**
+ * Window/level and view held outside the viewer, so several viewers move together (History → Compare). The
+ * transform is in viewport pixels: linked viewers should have viewports and images of the same size.
+ */
+export interface ViewerLink {
+  readonly wl: WindowLevel;
+  readonly setWl: Dispatch<SetStateAction<WindowLevel>>;
+  readonly view: ViewTransform;
+  readonly setView: Dispatch<SetStateAction<ViewTransform>>;
+}
+
+export const INITIAL_VIEW: ViewTransform = { zoom: 1, panX: 0, panY: 0 };
+
+export function XrayViewer({ image, title, link }: { readonly image: GreyImage; readonly title: string; readonly link?: ViewerLink | undefined }) {
   const viewport = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const drag = useRef<Drag | null>(null);
-  const [wl, setWl] = useState<WindowLevel>(IDENTITY_WL);
-  const [view, setView] = useState<ViewTransform>({ zoom: 1, panX: 0, panY: 0 });
+  const [ownWl, setOwnWl] = useState<WindowLevel>(IDENTITY_WL);
+  const [ownView, setOwnView] = useState<ViewTransform>(INITIAL_VIEW);
+  const wl = link ? link.wl : ownWl;
+  const setWl = link ? link.setWl : setOwnWl;
+  const view = link ? link.view : ownView;
+  const setView = link ? link.setView : setOwnView;
 
   const fit = useCallback(() => {
     const el = viewport.current;
     if (el) setView(fitTransform(image.width, image.height, el.clientWidth, el.clientHeight));
-  }, [image.width, image.height]);
+  }, [image.width, image.height, setView]);
 
   const reset = useCallback(() => {
     setWl(IDENTITY_WL);
     fit();
-  }, [fit]);
+  }, [fit, setWl]);
 
   useEffect(() => {
     reset();
@@ -74,7 +91,7 @@ export function XrayViewer({ image, title }: { readonly image: GreyImage; readon
     };
     el.addEventListener('wheel', onWheel, { passive: false });
     return () => el.removeEventListener('wheel', onWheel);
-  }, []);
+  }, [setView]);
 
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
     if (e.button !== 0 && e.button !== 1) return;

@@ -1,0 +1,181 @@
+/**
+ * History → Compare: two to four saved results side by side. Settings that differ are marked, the images sit in
+ * viewers that can move together (window/level, zoom, pan), and one table says what every output shows for every
+ * finding, marking findings on which outputs of the same kind disagree. The rows come from domain/result-compare.
+ */
+import { useState } from 'react';
+import { MODALITY_NAMES } from '../../domain/compose-request';
+import { findingName } from '../../domain/labeler';
+import { compareFindings, compareSettings } from '../../domain/result-compare';
+import type { Finding } from '../../domain/result-findings';
+import { recordCaption, type ResultRecord } from '../../domain/result-record';
+import { IDENTITY_WL, type ViewTransform, type WindowLevel } from '../../domain/window-level';
+import { formatDateTime } from '../../ui/format';
+import { SyntheticBadge } from '../../ui/SyntheticBadge';
+import { ImageFindings } from '../studio/ImageFindings';
+import { ReportView, SyntheticReportHeading } from '../studio/ReportView';
+import { useResultsFindings } from '../studio/use-result-findings';
+import { INITIAL_VIEW, XrayViewer, type ViewerLink } from '../studio/XrayViewer';
+import { compareStore, useCompare } from './compare-store';
+
+const SHOWN: Readonly<Record<Finding, string>> = { present: 'present', absent: 'absent', uncertain: 'uncertain', unknown: '—' };
+
+/** "Result 2": how the tables name a column; the caption under it says which result that is. */
+const resultName = (i: number) => `Result ${i + 1}`;
+
+function DiffersMark({ differs }: { readonly differs: boolean }) {
+  if (!differs) return null;
+  return (
+    <span className="differs-mark" title="Differs between the results">
+      {' '}≠<span className="visually-hidden"> (differs)</span>
+    </span>
+  );
+}
+
+export function CompareView({ records }: { readonly records: readonly ResultRecord[] }) {
+  const linked = useCompare((s) => s.linked);
+  const [wl, setWl] = useState<WindowLevel>(IDENTITY_WL);
+  const [view, setView] = useState<ViewTransform>(INITIAL_VIEW);
+  const link: ViewerLink | undefined = linked ? { wl, setWl, view, setView } : undefined;
+  const found = useResultsFindings(records);
+  const settings = compareSettings(records);
+  const labels = [...new Set(found.flatMap((f) => f.labels))];
+  const matrix = compareFindings(
+    records,
+    found.map((f) => f.findings),
+    labels,
+  );
+  const waiting = found.some((f) => f.waiting);
+  const differingSettings = settings.filter((r) => r.differs).map((r) => r.label.toLowerCase());
+  return (
+    <section className="panel compare" aria-labelledby="compare-title" data-testid="compare">
+      <header className="panel-header">
+        <h2 id="compare-title">Compare {records.length} results</h2>
+        <SyntheticBadge />
+      </header>
+      <div className="compare-controls">
+        <label className="compare-link">
+          <input type="checkbox" checked={linked} onChange={(e) => compareStore.getState().setLinked(e.target.checked)} /> Link the viewers (window/level, zoom and pan
+          move together)
+        </label>
+        <button type="button" onClick={() => compareStore.getState().closeCompare()}>
+          Back to History
+        </button>
+      </div>
+      <p className="muted" data-testid="compare-summary">
+        {differingSettings.length === 0 ? 'Same settings and inputs.' : `They differ in: ${differingSettings.join(', ')}.`}
+      </p>
+
+      <div className="compare-columns" style={{ gridTemplateColumns: `repeat(${records.length}, minmax(0, 440px))` }}>
+        {records.map((record, i) => {
+          const f = found[i];
+          return (
+            <article key={record.id} className="compare-column" aria-label={resultName(i)} data-testid="compare-column">
+              <h3 className="compare-column-title">
+                {resultName(i)}: {recordCaption(record)}
+              </h3>
+              <p className="muted small">{formatDateTime(record.createdAt)}</p>
+              {(['frontal', 'lateral'] as const).map((modality) => {
+                const image = record.outputs[modality];
+                if (!image) return null;
+                const classified = f?.images.find((c) => c.modality === modality);
+                return (
+                  <div key={modality} className="result-item" data-testid={`compare-${modality}`}>
+                    <XrayViewer image={image} title={`${resultName(i)}, synthetic ${MODALITY_NAMES[modality]}`} link={link} />
+                    {f?.hasClassifier && classified ? <ImageFindings image={classified} /> : null}
+                  </div>
+                );
+              })}
+              {record.outputs.report !== undefined ? (
+                <div className="result-item" data-testid="compare-report">
+                  <SyntheticReportHeading level={4} />
+                  <ReportView text={record.outputs.report} />
+                </div>
+              ) : null}
+            </article>
+          );
+        })}
+      </div>
+
+      <h3>Settings</h3>
+      <div className="table-scroll">
+        <table className="findings-table compare-table" data-testid="compare-settings">
+          <thead>
+            <tr>
+              <th scope="col">Setting</th>
+              {records.map((r, i) => (
+                <th key={r.id} scope="col">
+                  {resultName(i)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {settings.map((row) => (
+              <tr key={row.label} className={row.differs ? 'differs-row' : undefined}>
+                <th scope="row">
+                  {row.label}
+                  <DiffersMark differs={row.differs} />
+                </th>
+                {row.values.map((v, i) => (
+                  <td key={records[i]?.id ?? i}>{v}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      {labels.length > 0 ? (
+        <>
+          <h3>Findings</h3>
+          <p className="muted" data-testid="compare-findings-summary">
+            Reports are read by the labeler, images by the phantom classifier.{' '}
+            {waiting
+              ? 'Still reading the images…'
+              : matrix.differing === 0
+                ? 'Outputs of the same kind agree on every finding.'
+                : `Outputs of the same kind disagree on ${matrix.differing} of ${labels.length} findings (marked ≠).`}
+          </p>
+          <div className="table-scroll">
+            <table className="findings-table compare-table" data-testid="compare-findings">
+              <thead>
+                <tr>
+                  <th scope="col">Finding</th>
+                  {matrix.columns.map((c) => (
+                    <th key={`${c.record}-${c.modality}`} scope="col">
+                      {resultName(c.record)}, {MODALITY_NAMES[c.modality]}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {matrix.rows.map((row) => (
+                  <tr key={row.label} className={row.differs ? 'differs-row' : undefined}>
+                    <th scope="row">
+                      {findingName(row.label)}
+                      <DiffersMark differs={row.differs} />
+                    </th>
+                    {row.cells.map((cell, i) => {
+                      const c = matrix.columns[i];
+                      const key = c ? `${c.record}-${c.modality}` : String(i);
+                      return cell === null ? (
+                        <td key={key} className="muted">
+                          {waiting ? '…' : '—'}
+                        </td>
+                      ) : (
+                        <td key={key} className={`finding-${cell}`}>
+                          {SHOWN[cell]}
+                        </td>
+                      );
+                    })}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
+    </section>
+  );
+}
