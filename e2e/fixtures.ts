@@ -37,12 +37,13 @@ export class StudioPage {
     return this.page.getByTestId(`input-${modality}`).locator('input[type=file]');
   }
 
-  async setSettings(settings: { steps?: number; seed?: string; previewEvery?: number; maxTokens?: number; reportCandidates?: number }): Promise<void> {
+  async setSettings(settings: { steps?: number; seed?: string; previewEvery?: number; maxTokens?: number; reportCandidates?: number; variations?: number }): Promise<void> {
     if (settings.steps !== undefined) await this.page.getByLabel('Steps', { exact: true }).fill(String(settings.steps));
     if (settings.seed !== undefined) await this.page.getByLabel('Seed', { exact: true }).fill(settings.seed);
     if (settings.previewEvery !== undefined) await this.page.getByLabel('Preview every N steps').fill(String(settings.previewEvery));
     if (settings.maxTokens !== undefined) await this.page.getByLabel('Max tokens').fill(String(settings.maxTokens));
     if (settings.reportCandidates !== undefined) await this.page.getByLabel('Report candidates').fill(String(settings.reportCandidates));
+    if (settings.variations !== undefined) await this.page.getByLabel('Variations', { exact: true }).fill(String(settings.variations));
   }
 
   /** Starts the smallest real job from the Studio view: T→F, 2 steps, no previews. */

@@ -45,25 +45,29 @@ test.describe('reference settings (50 DDIM steps, guidance 7.5, eta 1)', () => {
     });
   }
 
-  test('two seeds of one T→F prompt compared side by side (History → Compare)', async ({ page, studio, offOrigin }) => {
+  test('two variations of one T→F prompt, compared side by side (Variations 2 → History → Compare)', async ({ page, studio, offOrigin }) => {
     await studio.open();
     await studio.chooseOutputs(['frontal']);
     await page.getByLabel('Example case').selectOption({ label: 'Phantom case 3: cardiomegaly' });
     await page.getByTestId('load-example').click();
-    for (const seed of ['20261127', '20261128']) {
-      await studio.setSettings({ steps: 50, seed, previewEvery: 0 });
-      await studio.generateButton.click();
-      await expect(studio.progressLabel).toHaveText('Done', { timeout: 150_000 });
-      await expect(studio.results).toContainText(`T → F · seed ${seed} · 50 steps`);
-    }
-    await studio.nav('history').click();
-    for (const seed of ['20261127', '20261128']) await page.getByRole('checkbox', { name: new RegExp(`^Compare T → F · seed ${seed} `) }).check();
-    await page.getByTestId('compare-bar').getByRole('button', { name: 'Compare 2' }).click();
+    await studio.setSettings({ steps: 50, seed: '20261127', previewEvery: 0, variations: 2 });
+    await studio.generateButton.click();
+    const bar = page.getByTestId('variations-bar');
+    await expect(bar).toHaveText(/^Variation 2 of 2\. Compare the 2 variations side by side$/, { timeout: 300_000 });
+    await expect(studio.results).toContainText('T → F · seed 20261128 · 50 steps');
+    await bar.getByRole('button', { name: 'Compare the 2 variations side by side' }).click();
     const compare = page.getByTestId('compare');
+    await expect(compare.getByTestId('compare-column')).toHaveCount(2);
+    await expect(compare.getByTestId('compare-column').nth(0)).toContainText('seed 20261127');
+    await expect(compare.getByTestId('compare-column').nth(1)).toContainText('seed 20261128');
     // Same report, same case, same settings: only the seed differs.
     await expect(compare.getByTestId('compare-summary')).toHaveText('They differ in: seed.');
     await expect(compare.getByTestId('compare-findings-summary')).not.toContainText('Still reading', { timeout: 60_000 });
     await expect(compare.getByTestId('compare-findings').locator('tbody td', { hasText: /^(present|absent)$/ })).toHaveCount(16);
+    // Both are ordinary results in History.
+    await compare.getByRole('button', { name: 'Back to History' }).click();
+    await expect(page.getByTestId('history-card')).toHaveCount(2);
+    await compare.page().getByTestId('compare-bar').getByRole('button', { name: 'Compare 2' }).click();
     await page.screenshot({ path: screenshot('compare.png'), fullPage: true });
     expect(offOrigin).toEqual([]);
   });

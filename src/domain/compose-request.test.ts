@@ -175,6 +175,7 @@ describe('parseSeed / validateSettings', () => {
       topP: 0,
       maxTokens: 0,
       reportCandidates: 17,
+      variations: 5,
     });
     expect(problems).toEqual([
       'Steps must be a whole number from 1 to 1000.',
@@ -187,6 +188,7 @@ describe('parseSeed / validateSettings', () => {
       'Top-p must be a number above 0 and at most 1.',
       'Max tokens must be a whole number from 1 to 1024.',
       'Report candidates must be a whole number from 1 to 16.',
+      'Variations must be a whole number from 1 to 4.',
     ]);
   });
 });

@@ -56,6 +56,8 @@ export function randomSeed(): number {
 
 /** Upper bound of the "Report candidates" setting: each candidate is a whole job. */
 export const MAX_REPORT_CANDIDATES = 16;
+/** Results per Generate (domain/variations.ts): as many as History → Compare shows side by side. */
+export const MAX_VARIATIONS = 4;
 
 /** Parses the seed field: empty → null (draw one), otherwise a whole number in [0, 2^32 − 1]. */
 export function parseSeed(text: string): { ok: true; seed: number | null } | { ok: false; problem: string } {
@@ -95,6 +97,7 @@ export function validateSettings(settings: SettingsDraft): string[] {
   checkNumber(problems, 'Top-p', settings.topP, { min: 0, max: 1, minExclusive: true });
   checkNumber(problems, 'Max tokens', settings.maxTokens, { min: 1, max: 1024, integer: true });
   checkNumber(problems, 'Report candidates', settings.reportCandidates, { min: 1, max: MAX_REPORT_CANDIDATES, integer: true });
+  checkNumber(problems, 'Variations', settings.variations, { min: 1, max: MAX_VARIATIONS, integer: true });
   return problems;
 }
 

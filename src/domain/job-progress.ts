@@ -26,13 +26,21 @@ export interface JobProgress {
   readonly error: string | null;
   /** Set while a consensus report samples its candidates: which one runs (0-based) and how many there are. */
   readonly candidate: { readonly index: number; readonly count: number } | null;
+  /** Set while one Generate makes several variations (seeds): which one runs (0-based) and how many there are. */
+  readonly variation: { readonly index: number; readonly count: number } | null;
 }
 
-export function startProgress(jobId: string, directionId: string, candidate: JobProgress['candidate'] = null): JobProgress {
+export function startProgress(
+  jobId: string,
+  directionId: string,
+  candidate: JobProgress['candidate'] = null,
+  variation: JobProgress['variation'] = null,
+): JobProgress {
   return {
     jobId,
     directionId,
     candidate,
+    variation,
     status: 'running',
     stage: 'queued',
     label: 'Queued',

@@ -32,6 +32,8 @@ export interface SettingsDraft {
   readonly maxTokens: number;
   /** Jobs with a report output: sample this many (seeds s, s+1, …) and keep the consensus (report-consensus.ts). */
   readonly reportCandidates: number;
+  /** Results per Generate, each with its own seed, offered side by side (variations.ts). */
+  readonly variations: number;
 }
 
 export const DEFAULT_SETTINGS: SettingsDraft = {
@@ -47,6 +49,7 @@ export const DEFAULT_SETTINGS: SettingsDraft = {
   maxTokens: 100,
   // One sample, as the reference; more trade time for reports closer to the model's most typical findings.
   reportCandidates: 1,
+  variations: 1,
 };
 
 export const EMPTY_PROMPT: PromptDraft = {

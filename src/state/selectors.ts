@@ -21,3 +21,4 @@ export const selectResult = (s: StudioState) => s.result;
 export const selectSaveState = (s: StudioState) => s.saveState;
 export const selectView = (s: StudioState) => s.view;
 export const selectSettingsNotSaved = (s: StudioState) => s.settingsNotSaved;
+export const selectVariations = (s: StudioState) => s.variations;

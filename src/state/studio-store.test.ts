@@ -234,6 +234,94 @@ describe('jobs slice', () => {
     });
   });
 
+  describe('variations', () => {
+    it('makes one saved result per variation with consecutive seeds, the last on screen, and lists them', async () => {
+      const requests: GenerationRequest[] = [];
+      const deps = fakeDeps();
+      const store = readyStore({ ...deps, runJob: (request, options) => (requests.push(request), deps.runJob(request, options)) });
+      store.getState().updateSettings({ seedText: '42', variations: 3 });
+      const progress: (string | null)[] = [];
+      const unsubscribe = store.subscribe((state) => {
+        const v = state.job?.variation;
+        const label = v && state.job?.status === 'running' ? `${v.index + 1}/${v.count}` : null;
+        if (label !== null && progress[progress.length - 1] !== label) progress.push(label);
+      });
+      await store.getState().generate();
+      unsubscribe();
+      expect(requests.map((r) => r.settings.seed)).toEqual([42, 43, 44]);
+      expect(new Set(requests.map((r) => r.jobId)).size).toBe(3);
+      expect(deps.saved.map((r) => r.settings.seed)).toEqual([42, 43, 44]);
+      expect(store.getState().variations).toEqual(deps.saved.map((r) => r.id));
+      expect(store.getState().result?.settings.seed).toBe(44);
+      expect(store.getState().saveState).toEqual({ status: 'saved' });
+      expect(progress).toEqual(['1/3', '2/3', '3/3']);
+      expect(store.getState().job).toMatchObject({ status: 'done', variation: { index: 2, count: 3 } });
+    });
+
+    it('gives each variation its own report candidates, so no two jobs share a seed', async () => {
+      const requests: GenerationRequest[] = [];
+      const deps = fakeDeps();
+      const store = readyStore({
+        ...deps,
+        runJob: async (request, { onEvent }) => {
+          requests.push(request);
+          onEvent({ type: 'done', jobId: request.jobId });
+          return { ...resultFor(request), directionId: 'L>F+T', outputs: { frontal: grey, report: 'No acute disease.' } };
+        },
+      });
+      // L→F+T: the lateral image in, a frontal image and a report out.
+      store.getState().setReport('');
+      store.getState().setImage('lateral', { name: 'l.png', image: grey });
+      store.getState().toggleOutput('report');
+      store.getState().updateSettings({ seedText: '100', variations: 2, reportCandidates: 3 });
+      await store.getState().generate();
+      expect(store.getState().problems).toEqual([]);
+      expect(requests.map((r) => r.settings.seed)).toEqual([100, 101, 102, 103, 104, 105]);
+      expect(deps.saved).toHaveLength(2);
+      expect(deps.saved.map((r) => r.consensus?.seeds)).toEqual([
+        [100, 101, 102],
+        [103, 104, 105],
+      ]);
+    });
+
+    it('a cancel during a later variation keeps those already made and makes no more', async () => {
+      const requests: GenerationRequest[] = [];
+      const deps = fakeDeps();
+      const store = readyStore({
+        ...deps,
+        runJob: (request, options) => {
+          requests.push(request);
+          if (requests.length < 3) return deps.runJob(request, options);
+          return new Promise<JobResult>((_resolve, reject) => {
+            options.signal.addEventListener('abort', () => reject(new DOMException('cancelled', 'AbortError')));
+          });
+        },
+      });
+      store.getState().updateSettings({ seedText: '7', variations: 4 });
+      const running = store.getState().generate();
+      await vi.waitFor(() => expect(requests).toHaveLength(3));
+      // A second Generate while the first is still going does nothing.
+      await store.getState().generate();
+      expect(requests).toHaveLength(3);
+      store.getState().cancel();
+      await running;
+      expect(requests).toHaveLength(3);
+      expect(store.getState().job).toMatchObject({ status: 'cancelled', variation: { index: 2, count: 4 } });
+      expect(deps.saved.map((r) => r.settings.seed)).toEqual([7, 8]);
+      expect(store.getState().variations).toEqual(deps.saved.map((r) => r.id));
+      expect(store.getState().result?.settings.seed).toBe(8);
+    });
+
+    it('one variation (the default) lists none', async () => {
+      const deps = fakeDeps();
+      const store = readyStore(deps);
+      await store.getState().generate();
+      expect(deps.saved).toHaveLength(1);
+      expect(store.getState().variations).toEqual([]);
+      expect(store.getState().job?.variation).toBeNull();
+    });
+  });
+
   it('keeps the result on screen when saving fails, with the reason', async () => {
     const deps = fakeDeps({ saveResult: () => Promise.reject(new Error('The browser storage for this site is full')) });
     const store = readyStore(deps);

@@ -102,10 +102,12 @@ export function HistoryView() {
   const records = results.data ?? [];
   const compareOpen = useCompare((s) => s.open);
   const selected = useCompare((s) => s.selected);
-  // A deleted (or cleared) result leaves the comparison.
+  // A deleted (or cleared) result leaves the comparison. Only against a fresh list: a cached one may not hold the
+  // results just made (Studio → "Compare the variations" arrives here while History refetches).
+  const settled = results.isSuccess && !results.isFetching;
   useEffect(() => {
-    if (results.data) compareStore.getState().prune(results.data.map((r) => r.id));
-  }, [results.data]);
+    if (settled && results.data) compareStore.getState().prune(results.data.map((r) => r.id));
+  }, [settled, results.data]);
   const compared = selected.flatMap((id) => records.filter((r) => r.id === id));
   if (compareOpen && compared.length >= 2) {
     return (

@@ -40,6 +40,15 @@ describe('compare store', () => {
     expect(s()).toMatchObject({ selected: [], open: false, refused: false });
   });
 
+  it('select picks exactly the given results (no repeats, at most four) and opens them', () => {
+    const store = createCompareStore();
+    store.getState().toggle('old');
+    store.getState().select(['a', 'b', 'a', 'c', 'd', 'e']);
+    expect(store.getState()).toMatchObject({ selected: ['a', 'b', 'c', 'd'], open: true, refused: false });
+    store.getState().select(['z']);
+    expect(store.getState()).toMatchObject({ selected: ['z'], open: false });
+  });
+
   it('links the viewers by default and remembers an unlink', () => {
     const store = createCompareStore();
     expect(store.getState().linked).toBe(true);

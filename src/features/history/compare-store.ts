@@ -17,6 +17,8 @@ export interface CompareState {
   /** Window/level, zoom and pan move together in every viewer of the comparison. */
   readonly linked: boolean;
   toggle(id: string): void;
+  /** Picks exactly these (at most MAX_COMPARED, in order) and opens the comparison when there are two or more. */
+  select(ids: readonly string[]): void;
   clear(): void;
   openCompare(): void;
   closeCompare(): void;
@@ -34,6 +36,10 @@ export function createCompareStore() {
     toggle: (id) => {
       const next = toggleCompared(get().selected, id);
       set({ selected: next.selected, refused: next.refused, open: get().open && next.selected.length >= 2 });
+    },
+    select: (ids) => {
+      const selected = [...new Set(ids)].slice(0, MAX_COMPARED);
+      set({ selected, refused: false, open: selected.length >= 2 });
     },
     clear: () => set({ selected: [], refused: false, open: false }),
     openCompare: () => {

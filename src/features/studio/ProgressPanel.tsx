@@ -19,6 +19,11 @@ export function ProgressPanel() {
     <section className={`panel progress-panel status-${job.status}`} aria-labelledby="progress-title" data-testid="progress">
       <h2 id="progress-title">Progress</h2>
       <ProgressBar value={job.fraction} label={`Generation progress, ${job.directionId.replace('>', ' to ')}`} />
+      {job.variation && job.status === 'running' ? (
+        <p className="progress-candidate" data-testid="progress-variation">
+          Variation {job.variation.index + 1} of {job.variation.count}
+        </p>
+      ) : null}
       {job.candidate && job.status === 'running' ? (
         <p className="progress-candidate" data-testid="progress-candidate">
           Report candidate {job.candidate.index + 1} of {job.candidate.count}

@@ -5,7 +5,8 @@ import { downloadOutput } from '../../domain/export-image';
 import { exportFileName, recordCaption, type ResultRecord } from '../../domain/result-record';
 import { findingsForExport } from '../../domain/result-findings';
 import { ConsensusView } from './ConsensusView';
-import { selectResult, selectSaveState } from '../../state/selectors';
+import { selectIsRunning, selectResult, selectSaveState, selectVariations } from '../../state/selectors';
+import { compareStore } from '../history/compare-store';
 import { studioStore, useStudio } from '../../state/studio';
 import { SectionBoundary } from '../../ui/SectionBoundary';
 import { formatDateTime, formatDuration } from '../../ui/format';
@@ -71,6 +72,28 @@ export function ResultsPanel() {
   );
 }
 
+/** After a Generate with several variations: which one this is, and a way to see them all side by side. */
+function VariationsBar({ record }: { readonly record: ResultRecord }) {
+  const variations = useStudio(selectVariations);
+  const running = useStudio(selectIsRunning);
+  const index = variations.indexOf(record.id);
+  if (index < 0 || variations.length < 2) return null;
+  return (
+    <p className="variations-bar" data-testid="variations-bar">
+      Variation {index + 1} of {variations.length}{running ? ' so far' : ''}.{' '}
+      <button
+        type="button"
+        onClick={() => {
+          compareStore.getState().select(variations);
+          studioStore.getState().setView('history');
+        }}
+      >
+        Compare the {variations.length} variations side by side
+      </button>
+    </p>
+  );
+}
+
 function ResultView({ record }: { readonly record: ResultRecord }) {
   const saveState = useStudio(selectSaveState);
   const found = useResultFindings(record);
@@ -84,6 +107,7 @@ function ResultView({ record }: { readonly record: ResultRecord }) {
         {recordCaption(record)} · {record.modelId} {record.modelVersion} ({record.variant}, {record.backend === 'webgpu' ? 'WebGPU' : 'WASM'}) ·{' '}
         {formatDuration(record.timings.totalMs)} · {formatDateTime(record.createdAt)}
       </p>
+      <VariationsBar record={record} />
       {record.consensus ? <ConsensusView consensus={record.consensus} /> : null}
       <p className="save-state" aria-live="polite">
         {saveState.status === 'saving' ? 'Saving to History…' : null}

@@ -1,7 +1,7 @@
 /** Sampler, guidance, seed, mix weights of the active inputs, previews and report decoding settings. */
 import { useId } from 'react';
 import type { SamplerKind } from '../../contracts/job';
-import { MAX_REPORT_CANDIDATES, MODALITY_NAMES } from '../../domain/compose-request';
+import { MAX_REPORT_CANDIDATES, MAX_VARIATIONS, MODALITY_NAMES } from '../../domain/compose-request';
 import { activeInputs, type SettingsDraft } from '../../domain/prompt-draft';
 import { selectPrompt, selectSettings, selectSettingsNotSaved } from '../../state/selectors';
 import { studioStore, useStudio } from '../../state/studio';
@@ -74,6 +74,14 @@ export function SettingsPanel() {
           </div>
           <SettingNumberField setting="eta" label="Eta (DDIM)" min={0} max={1} step={0.1} disabled={settings.sampler !== 'ddim'} />
           <SettingNumberField setting="previewEvery" label="Preview every N steps" min={0} step={1} hint="0 turns previews off" />
+          <SettingNumberField
+            setting="variations"
+            label="Variations"
+            min={1}
+            max={MAX_VARIATIONS}
+            step={1}
+            hint="Above 1: makes that many results, each with its own seed and saved to History, then offers them side by side"
+          />
         </div>
       </fieldset>
       {inputs.length > 0 ? (
