@@ -141,6 +141,7 @@ test.describe('history', () => {
     await expect(findingRow('cardiomegaly')).toHaveClass(/differs-row/);
     await expect(findingRow('pneumothorax')).not.toHaveClass(/differs-row/);
     await expect(compare.getByTestId('compare-report').first().locator('mark.hl-positive', { hasText: 'pleural effusion' }).first()).toBeVisible();
+    await expect(compare.getByText('Where the images differ')).toHaveCount(0);
 
     // Back, then the two images: linked viewers move together; unlinked, each keeps its own.
     await compare.getByRole('button', { name: 'Back to History' }).click();
@@ -166,6 +167,14 @@ test.describe('history', () => {
     await page.keyboard.press('ArrowRight');
     await expect(first).toHaveAttribute('aria-label', /W 272 L 128/);
     await expect(second).not.toHaveAttribute('aria-label', /W 272/);
+    // The difference image of the two frontals, with its numbers (the seeded images: row·slope + 3·column, mod 256).
+    const size = 64;
+    const seeded = (slope: number, i: number) => (Math.floor(i / size) * slope + (i % size) * 3) % 256;
+    const deltas = Array.from({ length: size * size }, (_, i) => Math.abs(seeded(1, i) - seeded(3, i)));
+    const mean = (deltas.reduce((a, b) => a + b, 0) / deltas.length).toFixed(1);
+    const difference = compare.getByTestId('compare-difference-frontal');
+    await expect(difference).toContainText(`Mean |difference| ${mean} of 255, largest ${Math.max(...deltas)};`);
+    await expect(difference.getByRole('img', { name: /^Difference \|1 − 2\|, frontal image/ })).toBeVisible();
     // Each image is read by the real phantom classifier; every finding gets a verdict per image.
     await expect(compare.getByTestId('compare-findings-summary')).not.toContainText('Still reading', { timeout: 60_000 });
     await expect(compare.getByTestId('compare-findings').getByRole('columnheader')).toHaveText(['Finding', 'Result 1, frontal image', 'Result 2, frontal image']);

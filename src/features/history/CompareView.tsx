@@ -3,7 +3,10 @@
  * viewers that can move together (window/level, zoom, pan), and one table says what every output shows for every
  * finding, marking findings on which outputs of the same kind disagree. The rows come from domain/result-compare.
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import type { GreyImage } from '../../contracts/job';
+import type { ImageModality } from '../../contracts/modality';
+import { VISIBLE_DIFFERENCE, imageDifference } from '../../domain/image-difference';
 import { MODALITY_NAMES } from '../../domain/compose-request';
 import { findingName } from '../../domain/labeler';
 import { compareFindings, compareSettings } from '../../domain/result-compare';
@@ -29,6 +32,80 @@ function DiffersMark({ differs }: { readonly differs: boolean }) {
     <span className="differs-mark" title="Differs between the results">
       {' '}≠<span className="visually-hidden"> (differs)</span>
     </span>
+  );
+}
+
+/** |Result 1 − Result 2| for one view, zoomed and panned with the others when linked; its window/level is its own. */
+function DifferenceView({
+  a,
+  b,
+  modality,
+  view,
+  setView,
+  linked,
+}: {
+  readonly a: GreyImage;
+  readonly b: GreyImage;
+  readonly modality: ImageModality;
+  readonly view: ViewTransform;
+  readonly setView: ViewerLink['setView'];
+  readonly linked: boolean;
+}) {
+  const [wl, setWl] = useState<WindowLevel>(IDENTITY_WL);
+  const difference = useMemo(() => {
+    try {
+      return imageDifference(a, b);
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  }, [a, b]);
+  if (difference instanceof Error) {
+    return (
+      <p className="muted" data-testid={`compare-difference-${modality}`}>
+        No difference image for the {MODALITY_NAMES[modality]}: {difference.message}.
+      </p>
+    );
+  }
+  const percent = (x: number) => `${(100 * x).toFixed(x > 0 && x < 0.01 ? 1 : 0)}%`;
+  return (
+    <div className="result-item" data-testid={`compare-difference-${modality}`}>
+      <XrayViewer image={difference.image} title={`Difference |1 − 2|, ${MODALITY_NAMES[modality]}`} link={linked ? { wl, setWl, view, setView } : undefined} />
+      <p className="muted small">
+        Brighter = more different, shown ×{difference.gain}. Mean |difference| {difference.meanAbs.toFixed(1)} of 255, largest {difference.maxAbs}; {percent(difference.changedShare)} of
+        pixels differ by more than {VISIBLE_DIFFERENCE}.
+      </p>
+    </div>
+  );
+}
+
+/** For two results: a difference image per view both of them have. */
+function DifferenceRow({
+  records,
+  view,
+  setView,
+  linked,
+}: {
+  readonly records: readonly ResultRecord[];
+  readonly view: ViewTransform;
+  readonly setView: ViewerLink['setView'];
+  readonly linked: boolean;
+}) {
+  const [first, second] = records;
+  const views = (['frontal', 'lateral'] as const).flatMap((m) => {
+    const a = first?.outputs[m];
+    const b = second?.outputs[m];
+    return a && b ? [{ modality: m, a, b }] : [];
+  });
+  if (views.length === 0) return null;
+  return (
+    <>
+      <h3>Where the images differ</h3>
+      <div className="compare-columns" style={{ gridTemplateColumns: `repeat(${views.length}, minmax(0, 440px))` }}>
+        {views.map((v) => (
+          <DifferenceView key={v.modality} {...v} view={view} setView={setView} linked={linked} />
+        ))}
+      </div>
+    </>
   );
 }
 
@@ -96,6 +173,8 @@ export function CompareView({ records }: { readonly records: readonly ResultReco
           );
         })}
       </div>
+
+      {records.length === 2 ? <DifferenceRow records={records} view={view} setView={setView} linked={linked} /> : null}
 
       <h3>Settings</h3>
       <div className="table-scroll">
