@@ -175,6 +175,15 @@ test.describe('history', () => {
     const difference = compare.getByTestId('compare-difference-frontal');
     await expect(difference).toContainText(`Mean |difference| ${mean} of 255, largest ${Math.max(...deltas)};`);
     await expect(difference.getByRole('img', { name: /^Difference \|1 − 2\|, frontal image/ })).toBeVisible();
+    // Both frontals as one PNG, each panel marked, named and described as synthetic.
+    const sideBySide = page.waitForEvent('download');
+    await compare.getByRole('button', { name: 'Download the frontal images side by side (PNG)' }).click();
+    const png = await sideBySide;
+    expect(png.suggestedFilename()).toMatch(/^synthetic_compare_frontal_42-43_\d{8}T\d{6}Z\.png$/);
+    const bytes = await readFile((await png.path()) ?? '');
+    expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([64 + 4 + 64, 64]);
+    expect(pngText(bytes)['Title']).toBe('SYNTHETIC frontal images of 2 results, side by side');
+    expect(pngText(bytes)['Source']).toMatch(/^panel 1: T-to-F, .*seed 42, .*; panel 2: T-to-F, .*seed 43, /);
     // Each image is read by the real phantom classifier; every finding gets a verdict per image.
     await expect(compare.getByTestId('compare-findings-summary')).not.toContainText('Still reading', { timeout: 60_000 });
     await expect(compare.getByTestId('compare-findings').getByRole('columnheader')).toHaveText(['Finding', 'Result 1, frontal image', 'Result 2, frontal image']);

@@ -9,6 +9,8 @@ import type { ImageModality } from '../../contracts/modality';
 import { VISIBLE_DIFFERENCE, imageDifference } from '../../domain/image-difference';
 import { MODALITY_NAMES } from '../../domain/compose-request';
 import { findingName } from '../../domain/labeler';
+import { downloadComparison } from '../../domain/export-image';
+import { recordsWithView } from '../../domain/compare-export';
 import { compareFindings, compareSettings } from '../../domain/result-compare';
 import type { Finding } from '../../domain/result-findings';
 import { recordCaption, type ResultRecord } from '../../domain/result-record';
@@ -74,6 +76,34 @@ function DifferenceView({
         Brighter = more different, shown ×{difference.gain}. Mean |difference| {difference.meanAbs.toFixed(1)} of 255, largest {difference.maxAbs}; {percent(difference.changedShare)} of
         pixels differ by more than {VISIBLE_DIFFERENCE}.
       </p>
+    </div>
+  );
+}
+
+/** "Download the frontal images side by side (PNG)" for each view two or more of the results have. */
+function ComparisonDownloads({ records }: { readonly records: readonly ResultRecord[] }) {
+  const [error, setError] = useState<string | null>(null);
+  const views = (['frontal', 'lateral'] as const).filter((m) => recordsWithView(records, m).length >= 2);
+  if (views.length === 0) return null;
+  return (
+    <div className="compare-downloads">
+      {views.map((m) => (
+        <button
+          key={m}
+          type="button"
+          onClick={() => {
+            setError(null);
+            downloadComparison(records, m).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+          }}
+        >
+          Download the {MODALITY_NAMES[m]}s side by side (PNG)
+        </button>
+      ))}
+      {error ? (
+        <p role="alert" className="error-text">
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -174,6 +204,7 @@ export function CompareView({ records }: { readonly records: readonly ResultReco
         })}
       </div>
 
+      <ComparisonDownloads records={records} />
       {records.length === 2 ? <DifferenceRow records={records} view={view} setView={setView} linked={linked} /> : null}
 
       <h3>Settings</h3>
