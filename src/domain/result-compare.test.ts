@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GenerationSettings } from '../contracts/job';
-import { MAX_COMPARED, compareFindings, compareSettings, describeInputs, pruneCompared, toggleCompared } from './result-compare';
+import { MAX_COMPARED, compareFindings, compareSettings, describeInputs, imageSizes, pruneCompared, toggleCompared } from './result-compare';
 import type { OutputFindings } from './result-findings';
 import type { ResultRecord } from './result-record';
 
@@ -91,7 +91,7 @@ describe('compareSettings', () => {
     const rows = byLabel(compareSettings([a, b, c]));
     expect(rows.Direction?.values).toEqual(['F → T', 'F+L → T', 'T → F']);
     expect(rows.Inputs?.values).toEqual(['frontal image aaaaaaaa ×1', 'frontal image aaaaaaaa ×1, lateral image bbbbbbbb ×0.5', 'report 01234567 ×1']);
-    expect(rows['Variant, backend']?.values).toEqual(['fp32, WASM', 'fp32, WebGPU', 'fp32, WASM']);
+    expect(rows['Variant and backend']?.values).toEqual(['fp32, WASM', 'fp32, WebGPU', 'fp32, WASM']);
     expect(rows.Sampler?.values).toEqual(['DDIM', 'DPM-Solver++ (2M)', 'DDIM']);
     expect(rows.Eta?.values).toEqual(['1', '—', '1']);
     expect(rows.Steps).toEqual({ label: 'Steps', values: ['50', '20', '50'], differs: true });
@@ -105,6 +105,7 @@ describe('compareSettings', () => {
     expect(rows.map((r) => r.label)).not.toContain('Eta');
     expect(byLabel(rows).Inputs?.values[0]).toBe('none recorded');
     expect(describeInputs({ inputs: [] })).toBe('none recorded');
+    expect(describeInputs({} as never)).toBe('none recorded');
   });
 });
 
@@ -154,5 +155,17 @@ describe('compareFindings', () => {
     const m = compareFindings([a, b], [{ frontal: { labels: ['cardiomegaly'], probs: [0.9] } }, { frontal: classifier([0.1, 0.1, 0.1]) }], labels);
     expect(m.rows[1]).toEqual({ label: 'pleural effusion', cells: ['unknown', 'absent'], differs: false });
     expect(m.rows[0]?.differs).toBe(true);
+  });
+});
+
+describe('imageSizes', () => {
+  it('lists each distinct image size once, over both views, and none for reports', () => {
+    const small = { width: 32, height: 32, pixels: new Uint8ClampedArray(32 * 32) };
+    const a = record('a', { outputs: { frontal: image, lateral: image } });
+    const b = record('b', { outputs: { frontal: image } });
+    const c = record('c', { outputs: { report: 'x' } });
+    expect(imageSizes([a, b, c])).toEqual(['1×1']);
+    expect(imageSizes([c])).toEqual([]);
+    expect(imageSizes([a, record('d', { outputs: { lateral: small } })])).toEqual(['1×1', '32×32']);
   });
 });

@@ -49,8 +49,10 @@ function shortHash(sha256: string): string {
 
 /** "report a1b2c3d4 ×1, frontal image 0f9e8d7c ×0.5": what went in, by hash (records never keep raw inputs). */
 export function describeInputs(record: Pick<ResultRecord, 'inputs'>): string {
-  if (record.inputs.length === 0) return 'none recorded';
-  return record.inputs.map((i) => `${MODALITY_NAMES[i.modality]} ${shortHash(i.sha256)} ×${i.weight}`).join(', ');
+  // A record written by another version may lack the list.
+  const inputs = record.inputs as ResultRecord['inputs'] | undefined;
+  if (!inputs || inputs.length === 0) return 'none recorded';
+  return inputs.map((i) => `${MODALITY_NAMES[i.modality]} ${shortHash(i.sha256)} ×${i.weight}`).join(', ');
 }
 
 function row(label: string, values: readonly string[]): CompareRow {
@@ -68,7 +70,7 @@ export function compareSettings(records: readonly ResultRecord[]): CompareRow[] 
     row('Inputs', all(describeInputs)),
     row('Source case', all((r) => (r.sourceCase ? (r.sourceCase.title ?? r.sourceCase.id) : '—'))),
     row('Model', all((r) => `${r.modelId} ${r.modelVersion}`)),
-    row('Variant, backend', all((r) => `${r.variant}, ${r.backend === 'webgpu' ? 'WebGPU' : 'WASM'}`)),
+    row('Variant and backend', all((r) => `${r.variant}, ${r.backend === 'webgpu' ? 'WebGPU' : 'WASM'}`)),
     row('Sampler', all((r) => SAMPLER_NAMES[r.settings.sampler] ?? r.settings.sampler)),
     row('Steps', all((r) => String(r.settings.steps))),
     row('Guidance', all((r) => String(r.settings.guidanceScale))),
@@ -132,4 +134,15 @@ export function compareFindings(records: readonly ResultRecord[], findings: read
     return { label, cells, differs };
   });
   return { columns, rows, differing: rows.filter((r) => r.differs).length };
+}
+
+/** The distinct sizes ("64×64") of the compared images: linked viewers share one transform, so one size only. */
+export function imageSizes(records: readonly ResultRecord[]): string[] {
+  const sizes = records.flatMap((r) =>
+    (['frontal', 'lateral'] as const).flatMap((m) => {
+      const image = r.outputs[m];
+      return image ? [`${image.width}×${image.height}`] : [];
+    }),
+  );
+  return [...new Set(sizes)];
 }

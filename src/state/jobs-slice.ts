@@ -38,16 +38,20 @@ function isAbort(error: unknown): boolean {
 
 export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [], [], JobsSlice> {
   let controller: AbortController | null = null;
+  /** Counts Generates, so a late save of an earlier one does not overwrite a newer one's list of variations. */
+  let generation = 0;
 
   return (set, get) => {
     /**
      * One result: `request` run as its report candidates (runWithReportConsensus), with progress on screen. Returns
-     * null when it failed or was cancelled (the progress panel then says so).
+     * null when it failed or was cancelled (the progress panel then says so). A variation before the last leaves
+     * the job running ("saving"), so Cancel still works and Generate stays busy until the whole Generate ends.
      */
     async function runOne(
       request: GenerationRequest,
       count: number,
       variation: JobProgress['variation'],
+      last: boolean,
       directionId: string,
       current: AbortController,
       inputNames: ResultRecord['inputNames'],
@@ -88,21 +92,35 @@ export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [],
         return null;
       }
       const job = get().job;
-      if (job?.jobId === activeJobId) set({ job: finishProgress(job, { status: 'done' }) });
+      if (job?.jobId === activeJobId) {
+        // The engine's own 'done' event has already frozen this job's progress; between variations it runs on.
+        set({ job: last ? finishProgress(job, { status: 'done' }) : { ...job, status: 'running', label: `Variation ${(variation?.index ?? 0) + 1} done, saving…` } });
+      }
       return record;
     }
 
-    /** Puts a finished result on screen and saves it to History (a failed save is shown, the result stays). */
-    async function keep(record: ResultRecord): Promise<void> {
+    /**
+     * Puts a finished result on screen and saves it to History (a failed save is shown, the result stays). Returns
+     * why it was not saved, or null when it was.
+     */
+    async function keep(record: ResultRecord): Promise<string | null> {
       set({ result: record, saveState: { status: 'saving' } });
       try {
         await deps.saveResult(record);
         if (get().result?.id === record.id) set({ saveState: { status: 'saved' } });
         deps.onResultSaved(record);
+        return null;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (get().result?.id === record.id) set({ saveState: { status: 'failed', message } });
+        return message;
       }
+    }
+
+    /** Ends a Generate of several variations early, on the job still shown as running. */
+    function stopVariations(outcome: { status: 'cancelled' } | { status: 'error'; message: string }): void {
+      const job = get().job;
+      if (job?.status === 'running') set({ job: finishProgress(job, outcome) });
     }
 
     return {
@@ -113,8 +131,7 @@ export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [],
       saveState: { status: 'idle' },
 
       async generate() {
-        // `controller` stays set for the whole Generate, also between variations (while one is being saved).
-        if (get().job?.status === 'running' || controller !== null) return;
+        if (get().job?.status === 'running') return;
         const { prompt, settings, modelId, variantChoices, exampleCase } = get();
         const variant = modelId !== null ? variantChoices[modelId] : undefined;
         const composed = composeRequest(prompt, settings, {
@@ -135,20 +152,36 @@ export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [],
         controller = current;
         const inputNames = { frontal: prompt.images.frontal?.name, lateral: prompt.images.lateral?.name };
         const names = Object.fromEntries(Object.entries(inputNames).filter(([, v]) => v !== undefined));
-        const finished: string[] = [];
+        const saved: string[] = [];
+        const mine = (generation += 1);
         set({ problems: [], variations: [] });
-        try {
-          for (const [v, seed] of seeds.entries()) {
-            const variation = seeds.length > 1 ? { index: v, count: seeds.length } : null;
-            const one: GenerationRequest = v === 0 ? request : { ...request, jobId: deps.newJobId(), settings: { ...request.settings, seed } };
-            const record = await runOne(one, count, variation, direction.id, current, names, exampleCase);
-            if (record === null) return;
-            finished.push(record.id);
-            if (seeds.length > 1) set({ variations: [...finished] });
-            await keep(record);
+        for (const [v, seed] of seeds.entries()) {
+          const last = v === seeds.length - 1;
+          const variation = seeds.length > 1 ? { index: v, count: seeds.length } : null;
+          const one: GenerationRequest = v === 0 ? request : { ...request, jobId: deps.newJobId(), settings: { ...request.settings, seed } };
+          const record = await runOne(one, count, variation, last, direction.id, current, names, exampleCase);
+          // The last job has ended: a new Generate may start while this result is being saved (as with one result).
+          if (record === null || last) {
+            if (controller === current) controller = null;
           }
-        } finally {
-          if (controller === current) controller = null;
+          if (record === null) return;
+          const notSaved = await keep(record);
+          if (notSaved === null && seeds.length > 1 && generation === mine) {
+            // Listed only once saved, so "Compare the variations" never offers a result History does not have.
+            saved.push(record.id);
+            set({ variations: [...saved] });
+          }
+          if (last) return;
+          if (notSaved !== null) {
+            if (controller === current) controller = null;
+            stopVariations({ status: 'error', message: `Variation ${v + 1} of ${seeds.length} was not saved (${notSaved}); the rest were not made.` });
+            return;
+          }
+          if (current.signal.aborted) {
+            if (controller === current) controller = null;
+            stopVariations({ status: 'cancelled' });
+            return;
+          }
         }
       },
 

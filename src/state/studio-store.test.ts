@@ -312,6 +312,66 @@ describe('jobs slice', () => {
       expect(store.getState().result?.settings.seed).toBe(8);
     });
 
+    it('Cancel while a variation is being saved keeps it and makes no more', async () => {
+      const requests: GenerationRequest[] = [];
+      let releaseSave: () => void = () => undefined;
+      const deps = fakeDeps();
+      const store = readyStore({
+        ...deps,
+        runJob: (request, options) => (requests.push(request), deps.runJob(request, options)),
+        saveResult: (record) => new Promise<void>((resolve) => (releaseSave = () => (deps.saved.push(record), resolve()))),
+      });
+      store.getState().updateSettings({ seedText: '7', variations: 3 });
+      const running = store.getState().generate();
+      await vi.waitFor(() => expect(store.getState().saveState).toEqual({ status: 'saving' }));
+      // Between variations the Generate is still busy: Cancel works, a second Generate does nothing.
+      expect(store.getState().job).toMatchObject({ status: 'running', label: 'Variation 1 done, saving…' });
+      await store.getState().generate();
+      store.getState().cancel();
+      releaseSave();
+      await running;
+      expect(requests.map((r) => r.settings.seed)).toEqual([7]);
+      expect(store.getState().job?.status).toBe('cancelled');
+      expect(deps.saved.map((r) => r.settings.seed)).toEqual([7]);
+      expect(store.getState().variations).toEqual([deps.saved[0]?.id]);
+    });
+
+    it('a variation that cannot be saved stops the rest, says so, and is not offered for comparison', async () => {
+      const requests: GenerationRequest[] = [];
+      const deps = fakeDeps({ saveResult: () => Promise.reject(new Error('The browser storage for this site is full')) });
+      const store = readyStore({ ...deps, runJob: (request, options) => (requests.push(request), deps.runJob(request, options)) });
+      store.getState().updateSettings({ seedText: '7', variations: 3 });
+      await store.getState().generate();
+      expect(requests).toHaveLength(1);
+      expect(store.getState().job).toMatchObject({
+        status: 'error',
+        error: 'Variation 1 of 3 was not saved (The browser storage for this site is full); the rest were not made.',
+      });
+      expect(store.getState().saveState).toEqual({ status: 'failed', message: 'The browser storage for this site is full' });
+      expect(store.getState().result?.settings.seed).toBe(7);
+      expect(store.getState().variations).toEqual([]);
+    });
+
+    it('with one result, a new Generate may start while the last result is still being saved', async () => {
+      const requests: GenerationRequest[] = [];
+      const releases: (() => void)[] = [];
+      const deps = fakeDeps();
+      const store = readyStore({
+        ...deps,
+        runJob: (request, options) => (requests.push(request), deps.runJob(request, options)),
+        saveResult: (record) => new Promise<void>((resolve) => releases.push(() => (deps.saved.push(record), resolve()))),
+      });
+      const first = store.getState().generate();
+      await vi.waitFor(() => expect(releases).toHaveLength(1));
+      expect(store.getState().job?.status).toBe('done');
+      const second = store.getState().generate();
+      await vi.waitFor(() => expect(releases).toHaveLength(2));
+      expect(requests).toHaveLength(2);
+      for (const release of releases) release();
+      await Promise.all([first, second]);
+      expect(deps.saved).toHaveLength(2);
+    });
+
     it('one variation (the default) lists none', async () => {
       const deps = fakeDeps();
       const store = readyStore(deps);

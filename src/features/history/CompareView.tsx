@@ -11,7 +11,7 @@ import { MODALITY_NAMES } from '../../domain/compose-request';
 import { findingName } from '../../domain/labeler';
 import { downloadComparison } from '../../domain/export-image';
 import { recordsWithView } from '../../domain/compare-export';
-import { compareFindings, compareSettings } from '../../domain/result-compare';
+import { compareFindings, compareSettings, imageSizes } from '../../domain/result-compare';
 import type { Finding } from '../../domain/result-findings';
 import { recordCaption, type ResultRecord } from '../../domain/result-record';
 import { IDENTITY_WL, type ViewTransform, type WindowLevel } from '../../domain/window-level';
@@ -32,7 +32,9 @@ function DiffersMark({ differs }: { readonly differs: boolean }) {
   if (!differs) return null;
   return (
     <span className="differs-mark" title="Differs between the results">
-      {' '}≠<span className="visually-hidden"> (differs)</span>
+      {' '}
+      <span aria-hidden="true">≠</span>
+      <span className="visually-hidden"> (differs)</span>
     </span>
   );
 }
@@ -41,6 +43,7 @@ function DiffersMark({ differs }: { readonly differs: boolean }) {
 function DifferenceView({
   a,
   b,
+  pairKey,
   modality,
   view,
   setView,
@@ -48,6 +51,8 @@ function DifferenceView({
 }: {
   readonly a: GreyImage;
   readonly b: GreyImage;
+  /** The two results' ids: the view resets only when the pair changes. */
+  readonly pairKey: string;
   readonly modality: ImageModality;
   readonly view: ViewTransform;
   readonly setView: ViewerLink['setView'];
@@ -71,7 +76,12 @@ function DifferenceView({
   const percent = (x: number) => `${(100 * x).toFixed(x > 0 && x < 0.01 ? 1 : 0)}%`;
   return (
     <div className="result-item" data-testid={`compare-difference-${modality}`}>
-      <XrayViewer image={difference.image} title={`Difference |1 − 2|, ${MODALITY_NAMES[modality]}`} link={linked ? { wl, setWl, view, setView } : undefined} />
+      <XrayViewer
+        image={difference.image}
+        title={`Difference |1 − 2|, ${MODALITY_NAMES[modality]}`}
+        link={linked ? { wl, setWl, view, setView } : undefined}
+        resetKey={pairKey}
+      />
       <p className="muted small">
         Brighter = more different, shown ×{difference.gain}. Mean |difference| {difference.meanAbs.toFixed(1)} of 255, largest {difference.maxAbs}; {percent(difference.changedShare)} of
         pixels differ by more than {VISIBLE_DIFFERENCE}.
@@ -132,7 +142,7 @@ function DifferenceRow({
       <h3>Where the images differ</h3>
       <div className="compare-columns" style={{ gridTemplateColumns: `repeat(${views.length}, minmax(0, 440px))` }}>
         {views.map((v) => (
-          <DifferenceView key={v.modality} {...v} view={view} setView={setView} linked={linked} />
+          <DifferenceView key={v.modality} {...v} pairKey={`${first?.id ?? ''}|${second?.id ?? ''}`} view={view} setView={setView} linked={linked} />
         ))}
       </div>
     </>
@@ -140,7 +150,11 @@ function DifferenceRow({
 }
 
 export function CompareView({ records }: { readonly records: readonly ResultRecord[] }) {
-  const linked = useCompare((s) => s.linked);
+  const linkChosen = useCompare((s) => s.linked);
+  // One shared transform only makes sense for images of one size (results of models with other image sizes).
+  const sizes = imageSizes(records);
+  const canLink = sizes.length <= 1;
+  const linked = linkChosen && canLink;
   const [wl, setWl] = useState<WindowLevel>(IDENTITY_WL);
   const [view, setView] = useState<ViewTransform>(INITIAL_VIEW);
   const link: ViewerLink | undefined = linked ? { wl, setWl, view, setView } : undefined;
@@ -162,8 +176,9 @@ export function CompareView({ records }: { readonly records: readonly ResultReco
       </header>
       <div className="compare-controls">
         <label className="compare-link">
-          <input type="checkbox" checked={linked} onChange={(e) => compareStore.getState().setLinked(e.target.checked)} /> Link the viewers (window/level, zoom and pan
-          move together)
+          <input type="checkbox" checked={linked} disabled={!canLink} onChange={(e) => compareStore.getState().setLinked(e.target.checked)} /> Link the viewers
+          (window/level, zoom and pan move together)
+          {canLink ? null : <span className="muted"> — not for images of different sizes ({sizes.join(', ')})</span>}
         </label>
         <button type="button" onClick={() => compareStore.getState().closeCompare()}>
           Back to History
@@ -177,8 +192,8 @@ export function CompareView({ records }: { readonly records: readonly ResultReco
         {records.map((record, i) => {
           const f = found[i];
           return (
-            <article key={record.id} className="compare-column" aria-label={resultName(i)} data-testid="compare-column">
-              <h3 className="compare-column-title">
+            <article key={record.id} className="compare-column" aria-labelledby={`compare-column-${i}`} data-testid="compare-column">
+              <h3 className="compare-column-title" id={`compare-column-${i}`}>
                 {resultName(i)}: {recordCaption(record)}
               </h3>
               <p className="muted small">{formatDateTime(record.createdAt)}</p>
@@ -188,7 +203,7 @@ export function CompareView({ records }: { readonly records: readonly ResultReco
                 const classified = f?.images.find((c) => c.modality === modality);
                 return (
                   <div key={modality} className="result-item" data-testid={`compare-${modality}`}>
-                    <XrayViewer image={image} title={`${resultName(i)}, synthetic ${MODALITY_NAMES[modality]}`} link={link} />
+                    <XrayViewer image={image} title={`${resultName(i)}, synthetic ${MODALITY_NAMES[modality]}`} link={link} resetKey={record.id} />
                     {f?.hasClassifier && classified ? <ImageFindings image={classified} /> : null}
                   </div>
                 );

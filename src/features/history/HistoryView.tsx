@@ -61,7 +61,7 @@ function HistoryCard({ record }: { readonly record: ResultRecord }) {
         </button>
       </div>
       <label className="compare-pick">
-        <input type="checkbox" checked={picked} onChange={() => compareStore.getState().toggle(record.id)} aria-label={`Compare ${recordCaption(record)}`} /> Compare
+        <input type="checkbox" checked={picked} onChange={() => compareStore.getState().toggle(record.id)} aria-label={`Compare ${recordCaption(record)}, ${formatDateTime(record.createdAt)}`} /> Compare
       </label>
       {remove.error ? <p className="error-text" role="alert">{remove.error.message}</p> : null}
     </li>
@@ -118,7 +118,10 @@ export function HistoryView() {
           <section className="panel" role="alert" data-testid="compare-failed">
             <h2>Compare</h2>
             <p>These results could not be compared: {error.message}</p>
-            <p className="muted">Each one is still in History. Nothing was changed.</p>
+            <p className="muted">
+              One of them may have been saved by another version of the studio ({compared.map((r) => r.id).join(', ')}). Each one is still in History and
+              nothing was changed: compare the others, or delete the one that fails.
+            </p>
             <button type="button" onClick={() => compareStore.getState().closeCompare()}>
               Back to History
             </button>

@@ -120,7 +120,7 @@ function ResultView({ record }: { readonly record: ResultRecord }) {
           if (!image) return null;
           return (
             <div key={modality} className="result-item" data-testid={`result-${modality}`}>
-              <XrayViewer image={image} title={`Synthetic ${MODALITY_NAMES[modality]}`} />
+              <XrayViewer image={image} title={`Synthetic ${MODALITY_NAMES[modality]}`} resetKey={record.id} />
               {found.hasClassifier ? <ImageFindings image={found.images.find((i) => i.modality === modality) ?? { modality, result: undefined, error: null, pending: true }} /> : null}
               <DownloadButton record={record} modality={modality} />
             </div>

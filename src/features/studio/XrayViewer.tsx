@@ -3,7 +3,7 @@
  * keys: + / − zoom, arrows W/L, 0 reset. The maths lives in domain/window-level.ts; the SYNTHETIC band is burned
  * into the displayed pixels after W/L so it stays readable at any setting.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type Dispatch, type KeyboardEvent, type PointerEvent, type SetStateAction } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type Dispatch, type KeyboardEvent, type PointerEvent, type SetStateAction } from 'react';
 import type { GreyImage } from '../../contracts/job';
 import { burnSyntheticWatermark } from '../../domain/synthetic-watermark';
 import {
@@ -44,7 +44,18 @@ export interface ViewerLink {
 
 export const INITIAL_VIEW: ViewTransform = { zoom: 1, panX: 0, panY: 0 };
 
-export function XrayViewer({ image, title, link }: { readonly image: GreyImage; readonly title: string; readonly link?: ViewerLink | undefined }) {
+export function XrayViewer({
+  image,
+  title,
+  link,
+  resetKey,
+}: {
+  readonly image: GreyImage;
+  readonly title: string;
+  readonly link?: ViewerLink | undefined;
+  /** The view resets when this changes (a different result), not when the same image is read again; default: the image. */
+  readonly resetKey?: string;
+}) {
   const viewport = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const drag = useRef<Drag | null>(null);
@@ -65,14 +76,34 @@ export function XrayViewer({ image, title, link }: { readonly image: GreyImage; 
     fit();
   }, [fit, setWl]);
 
+  // Through refs, so that linking or unlinking (new setters) and a refetch of the same result (a new image object
+  // with the same key) keep the view instead of resetting it.
+  const fitRef = useRef(fit);
+  const resetRef = useRef(reset);
+  useLayoutEffect(() => {
+    fitRef.current = fit;
+    resetRef.current = reset;
+  });
+  const identity = resetKey ?? image;
+  useEffect(() => resetRef.current(), [identity, image.width, image.height]);
   useEffect(() => {
-    reset();
     const el = viewport.current;
     if (!el || typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(() => fit());
+    const observer = new ResizeObserver(() => fitRef.current());
     observer.observe(el);
     return () => observer.disconnect();
-  }, [image, reset, fit]);
+  }, []);
+
+  // Unlinking: this viewer goes on from where the linked view was, rather than from its own old state.
+  const previousLink = useRef(link);
+  useLayoutEffect(() => {
+    const before = previousLink.current;
+    if (before && !link) {
+      setOwnWl(before.wl);
+      setOwnView(before.view);
+    }
+    previousLink.current = link;
+  });
 
   const shown = useMemo(
     () => burnSyntheticWatermark({ ...image, pixels: applyWindowLevel(image.pixels, wl) }),
