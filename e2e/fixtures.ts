@@ -43,7 +43,7 @@ export class StudioPage {
     if (settings.previewEvery !== undefined) await this.page.getByLabel('Preview every N steps').fill(String(settings.previewEvery));
     if (settings.maxTokens !== undefined) await this.page.getByLabel('Max tokens').fill(String(settings.maxTokens));
     if (settings.reportCandidates !== undefined) await this.page.getByLabel('Report candidates').fill(String(settings.reportCandidates));
-    if (settings.variations !== undefined) await this.page.getByLabel('Variations', { exact: true }).fill(String(settings.variations));
+    if (settings.variations !== undefined) await this.page.getByLabel('Number of variations').fill(String(settings.variations));
   }
 
   /** Starts the smallest real job from the Studio view: T→F, 2 steps, no previews. */

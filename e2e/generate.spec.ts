@@ -156,4 +156,27 @@ test.describe('generation (nano model, WASM)', () => {
     await expect(studio.progressLabel).toHaveText('Done', { timeout: 120_000 });
     await expect(studio.results).toContainText('seed 5 · 3 steps');
   });
+
+  test('Variations sweep guidance at one seed: bad values are refused, then one saved result per value, compared', async ({ page, studio }) => {
+    await studio.open();
+    await studio.chooseOutputs(['frontal']);
+    await studio.report.fill('Moderate cardiomegaly.');
+    await studio.setSettings({ steps: 4, seed: '11', previewEvery: 0 });
+    await page.getByLabel('Vary', { exact: true }).selectOption('guidance');
+    const values = page.getByLabel('Guidance values');
+    await values.fill('3');
+    await expect(studio.problems).toContainText('Guidance values must be 2 to 4 different numbers from 0 to 30, separated by commas (e.g. 3, 7.5).');
+    await expect(studio.generateButton).toBeDisabled();
+    await values.fill('3, 7.5');
+    await expect(studio.problems).toHaveCount(0);
+    await studio.generateButton.click();
+    const bar = page.getByTestId('variations-bar');
+    await expect(bar).toHaveText(/^Variation 2 of 2\. Compare the 2 variations side by side$/, { timeout: 120_000 });
+    await expect(studio.results).toContainText('T → F · seed 11 · 4 steps');
+    await bar.getByRole('button', { name: 'Compare the 2 variations side by side' }).click();
+    const compare = page.getByTestId('compare');
+    await expect(compare.getByTestId('compare-summary')).toHaveText('They differ in: guidance.');
+    const guidance = compare.getByTestId('compare-settings').getByRole('row', { name: /^Guidance/ });
+    await expect(guidance.getByRole('cell')).toHaveText(['3', '7.5']);
+  });
 });

@@ -175,7 +175,9 @@ describe('parseSeed / validateSettings', () => {
       topP: 0,
       maxTokens: 0,
       reportCandidates: 17,
+      varyBy: 'seed',
       variations: 5,
+      varyValues: 'ignored when the seed varies',
     });
     expect(problems).toEqual([
       'Steps must be a whole number from 1 to 1000.',
@@ -190,5 +192,17 @@ describe('parseSeed / validateSettings', () => {
       'Report candidates must be a whole number from 1 to 16.',
       'Variations must be a whole number from 1 to 4.',
     ]);
+  });
+
+  it('checks the swept values when guidance or steps vary, and refuses an unknown setting to vary', () => {
+    const base = { ...DEFAULT_SETTINGS, variations: 99 };
+    expect(validateSettings({ ...base, varyBy: 'guidance', varyValues: '3, 7.5' })).toEqual([]);
+    expect(validateSettings({ ...base, varyBy: 'guidance', varyValues: '3' })).toEqual([
+      'Guidance values must be 2 to 4 different numbers from 0 to 30, separated by commas (e.g. 3, 7.5).',
+    ]);
+    expect(validateSettings({ ...base, varyBy: 'steps', varyValues: '20, 50.5' })).toEqual([
+      'Steps values must be 2 to 4 different whole numbers from 1 to 1000, separated by commas (e.g. 20, 50); "50.5" is not.',
+    ]);
+    expect(validateSettings({ ...base, varyBy: 'size' as 'seed' })).toEqual(['Unknown setting to vary "size".']);
   });
 });

@@ -6,6 +6,10 @@
 import type { ConditionInput, GenerationRequest, GenerationSettings, SamplerKind } from '../contracts/job';
 import { DIRECTIONS, type Direction, type Modality } from '../contracts/modality';
 import { activeInputs, type PromptDraft, type SettingsDraft } from './prompt-draft';
+import { GUIDANCE_RANGE, MAX_REPORT_CANDIDATES, MAX_SEED, MAX_VARIATIONS, STEPS_RANGE } from './limits';
+import { VARY_BY, parseVariationValues } from './variations';
+
+export { MAX_REPORT_CANDIDATES, MAX_SEED, MAX_VARIATIONS };
 
 export const MODALITY_NAMES: Readonly<Record<Modality, string>> = {
   frontal: 'frontal image',
@@ -14,7 +18,6 @@ export const MODALITY_NAMES: Readonly<Record<Modality, string>> = {
 };
 
 const SAMPLERS: readonly SamplerKind[] = ['ddim', 'dpmpp-2m'];
-export const MAX_SEED = 0xffff_ffff;
 
 export type ComposeResult =
   | { readonly ok: true; readonly request: GenerationRequest; readonly direction: Direction }
@@ -54,10 +57,6 @@ export function randomSeed(): number {
   return buffer[0] ?? 0;
 }
 
-/** Upper bound of the "Report candidates" setting: each candidate is a whole job. */
-export const MAX_REPORT_CANDIDATES = 16;
-/** Results per Generate (domain/variations.ts): as many as History → Compare shows side by side. */
-export const MAX_VARIATIONS = 4;
 
 /** Parses the seed field: empty → null (draw one), otherwise a whole number in [0, 2^32 − 1]. */
 export function parseSeed(text: string): { ok: true; seed: number | null } | { ok: false; problem: string } {
@@ -86,8 +85,8 @@ function checkNumber(
 /** Range checks for the settings form, in the order the form shows them. */
 export function validateSettings(settings: SettingsDraft): string[] {
   const problems: string[] = [];
-  checkNumber(problems, 'Steps', settings.steps, { min: 1, max: 1000, integer: true });
-  checkNumber(problems, 'Guidance', settings.guidanceScale, { min: 0, max: 30 });
+  checkNumber(problems, 'Steps', settings.steps, { ...STEPS_RANGE, integer: true });
+  checkNumber(problems, 'Guidance', settings.guidanceScale, GUIDANCE_RANGE);
   const seed = parseSeed(settings.seedText);
   if (!seed.ok) problems.push(seed.problem);
   if (!SAMPLERS.includes(settings.sampler)) problems.push(`Unknown sampler "${String(settings.sampler)}".`);
@@ -97,7 +96,12 @@ export function validateSettings(settings: SettingsDraft): string[] {
   checkNumber(problems, 'Top-p', settings.topP, { min: 0, max: 1, minExclusive: true });
   checkNumber(problems, 'Max tokens', settings.maxTokens, { min: 1, max: 1024, integer: true });
   checkNumber(problems, 'Report candidates', settings.reportCandidates, { min: 1, max: MAX_REPORT_CANDIDATES, integer: true });
-  checkNumber(problems, 'Variations', settings.variations, { min: 1, max: MAX_VARIATIONS, integer: true });
+  if (!VARY_BY.includes(settings.varyBy)) problems.push(`Unknown setting to vary "${String(settings.varyBy)}".`);
+  else if (settings.varyBy === 'seed') checkNumber(problems, 'Variations', settings.variations, { min: 1, max: MAX_VARIATIONS, integer: true });
+  else {
+    const values = parseVariationValues(settings.varyBy, settings.varyValues);
+    if (!values.ok) problems.push(values.problem);
+  }
   return problems;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { GreyImage, SamplerKind } from '../contracts/job';
 import type { ImageModality, Modality } from '../contracts/modality';
+import type { VaryBy } from './variations';
 
 /** A decoded input image plus the name the user knows it by (file name or example id). */
 export interface NamedImage {
@@ -32,8 +33,12 @@ export interface SettingsDraft {
   readonly maxTokens: number;
   /** Jobs with a report output: sample this many (seeds s, s+1, …) and keep the consensus (report-consensus.ts). */
   readonly reportCandidates: number;
-  /** Results per Generate, each with its own seed, offered side by side (variations.ts). */
+  /** What several results of one Generate differ in (variations.ts): the seed, or one swept setting. */
+  readonly varyBy: VaryBy;
+  /** Results per Generate when the seed varies, each with its own seed, offered side by side. */
   readonly variations: number;
+  /** The values of the swept setting when guidance or steps vary ("3, 7.5"). */
+  readonly varyValues: string;
 }
 
 export const DEFAULT_SETTINGS: SettingsDraft = {
@@ -49,7 +54,9 @@ export const DEFAULT_SETTINGS: SettingsDraft = {
   maxTokens: 100,
   // One sample, as the reference; more trade time for reports closer to the model's most typical findings.
   reportCandidates: 1,
+  varyBy: 'seed',
   variations: 1,
+  varyValues: '',
 };
 
 export const EMPTY_PROMPT: PromptDraft = {

@@ -7,7 +7,7 @@
  * (`consensus_index`), and measured what it buys on the nano model (README, Model quality).
  */
 import type { GenerationRequest, JobResult } from '../contracts/job';
-import { MAX_SEED } from './compose-request';
+import { MAX_SEED } from './limits';
 import { labelsToBinary, labelReport, type CompiledRules } from './labeler';
 import type { ReportConsensus } from './result-record';
 

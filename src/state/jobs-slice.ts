@@ -3,15 +3,15 @@
  * into progress, then keep the result on screen and save it to the history. One job at a time; Cancel aborts the
  * signal and the engine stops cooperatively at its next step (the worker is never killed). With "Report candidates"
  * N > 1 and a report output, Generate runs N jobs (seeds s … s+N−1) and keeps the consensus report's result. With
- * "Variations" V > 1 it makes V such results one after another (seeds s, s+N, …), each saved to History as it
- * finishes; a cancel or failure stops the rest and keeps those already made.
+ * "Variations" it makes several such results one after another (seeds s, s+N, …, or one setting swept over its
+ * values), each saved to History as it finishes; a cancel or failure stops the rest and keeps those already made.
  */
 import type { StateCreator } from 'zustand';
 import { composeRequest } from '../domain/compose-request';
 import { phantomRules } from '../domain/labeler-rules';
 import { candidateCount, runWithReportConsensus } from '../domain/report-consensus';
 import { finishProgress, reduceJobEvent, startProgress, type JobProgress } from '../domain/job-progress';
-import { variationSeeds } from '../domain/variations';
+import { planVariations } from '../domain/variations';
 import type { GenerationRequest } from '../contracts/job';
 import { recordFromResult, type ResultRecord } from '../domain/result-record';
 import { sourceCaseOf } from '../domain/result-findings';
@@ -146,8 +146,9 @@ export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [],
         const { request, direction } = composed;
         // "Report candidates" N > 1 with a report output: N jobs with seeds s, s+1, …, keeping the consensus report.
         const count = candidateCount(request, settings.reportCandidates);
-        // "Variations" V > 1: V results with seeds s, s+N, s+2N, … (N candidates each), each saved on its own.
-        const seeds = variationSeeds(request.settings.seed, settings.variations, count);
+        // "Variations": V results, each saved on its own; seeds s, s+N, s+2N, … (N candidates each), or one setting swept
+        // over its values at seed s.
+        const plan = planVariations(request.settings, settings, count);
         const current = new AbortController();
         controller = current;
         const inputNames = { frontal: prompt.images.frontal?.name, lateral: prompt.images.lateral?.name };
@@ -155,10 +156,10 @@ export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [],
         const saved: string[] = [];
         const mine = (generation += 1);
         set({ problems: [], variations: [] });
-        for (const [v, seed] of seeds.entries()) {
-          const last = v === seeds.length - 1;
-          const variation = seeds.length > 1 ? { index: v, count: seeds.length } : null;
-          const one: GenerationRequest = v === 0 ? request : { ...request, jobId: deps.newJobId(), settings: { ...request.settings, seed } };
+        for (const [v, varied] of plan.entries()) {
+          const last = v === plan.length - 1;
+          const variation = plan.length > 1 ? { index: v, count: plan.length } : null;
+          const one: GenerationRequest = { ...request, jobId: v === 0 ? request.jobId : deps.newJobId(), settings: { ...request.settings, ...varied } };
           const record = await runOne(one, count, variation, last, direction.id, current, names, exampleCase);
           // The last job has ended: a new Generate may start while this result is being saved (as with one result).
           if (record === null || last) {
@@ -166,7 +167,7 @@ export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [],
           }
           if (record === null) return;
           const notSaved = await keep(record);
-          if (notSaved === null && seeds.length > 1 && generation === mine) {
+          if (notSaved === null && plan.length > 1 && generation === mine) {
             // Listed only once saved, so "Compare the variations" never offers a result History does not have.
             saved.push(record.id);
             set({ variations: [...saved] });
@@ -174,7 +175,7 @@ export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [],
           if (last) return;
           if (notSaved !== null) {
             if (controller === current) controller = null;
-            stopVariations({ status: 'error', message: `Variation ${v + 1} of ${seeds.length} was not saved (${notSaved}); the rest were not made.` });
+            stopVariations({ status: 'error', message: `Variation ${v + 1} of ${plan.length} was not saved (${notSaved}); the rest were not made.` });
             return;
           }
           if (current.signal.aborted) {

@@ -258,6 +258,30 @@ describe('jobs slice', () => {
       expect(store.getState().job).toMatchObject({ status: 'done', variation: { index: 2, count: 3 } });
     });
 
+    it('sweeps guidance over its values at one seed, one saved result per value', async () => {
+      const requests: GenerationRequest[] = [];
+      const deps = fakeDeps();
+      const store = readyStore({ ...deps, runJob: (request, options) => (requests.push(request), deps.runJob(request, options)) });
+      store.getState().updateSettings({ seedText: '42', varyBy: 'guidance', varyValues: '3, 7.5, 12', variations: 2 });
+      await store.getState().generate();
+      expect(requests.map((r) => [r.settings.seed, r.settings.guidanceScale, r.settings.steps])).toEqual([
+        [42, 3, 50],
+        [42, 7.5, 50],
+        [42, 12, 50],
+      ]);
+      expect(deps.saved.map((r) => r.settings.guidanceScale)).toEqual([3, 7.5, 12]);
+      expect(store.getState().variations).toHaveLength(3);
+    });
+
+    it('refuses a sweep with bad values before running anything', async () => {
+      const deps = fakeDeps({ runJob: vi.fn() });
+      const store = readyStore(deps);
+      store.getState().updateSettings({ varyBy: 'steps', varyValues: '20' });
+      await store.getState().generate();
+      expect(deps.runJob).not.toHaveBeenCalled();
+      expect(store.getState().problems).toEqual(['Steps values must be 2 to 4 different whole numbers from 1 to 1000, separated by commas (e.g. 20, 50).']);
+    });
+
     it('gives each variation its own report candidates, so no two jobs share a seed', async () => {
       const requests: GenerationRequest[] = [];
       const deps = fakeDeps();
@@ -469,6 +493,10 @@ describe('settings persistence', () => {
     });
     expect(migrateSettings({ backendPreference: 'webgpu' }).backendPreference).toBe('webgpu');
     expect(migrateSettings({ variantChoices: { m: 'q4', n: 7 } }).variantChoices).toEqual({ m: 'q4' });
+    // Settings saved before Variations existed get the defaults; an unknown setting to vary falls back to the seed.
+    expect(migrateSettings({ settings: { steps: 20 } }).settings).toMatchObject({ varyBy: 'seed', variations: 1, varyValues: '' });
+    expect(migrateSettings({ settings: { varyBy: 'size', varyValues: '3, 7.5' } }).settings).toMatchObject({ varyBy: 'seed', varyValues: '3, 7.5' });
+    expect(migrateSettings({ settings: { varyBy: 'guidance' } }).settings.varyBy).toBe('guidance');
   });
 
   it('keeps version 1 settings and adds no variant choice (Automatic)', async () => {

@@ -14,6 +14,7 @@ import type { StudioDeps, StudioState } from './studio-types';
 import { createUiSlice } from './ui-slice';
 import { DEFAULT_SETTINGS, type SettingsDraft } from '../domain/prompt-draft';
 import { parseVariantChoices, type VariantChoices } from '../domain/variant-options';
+import { VARY_BY, type VaryBy } from '../domain/variations';
 import { BACKEND_PREFERENCES, type BackendPreference } from './settings-slice';
 
 export const SETTINGS_STORAGE_KEY = 'medcodi-studio-settings';
@@ -54,6 +55,7 @@ export function migrateSettings(persisted: unknown): PersistedSettings {
     const value = raw[key];
     if (typeof value === typeof fallback && (typeof value !== 'number' || Number.isFinite(value))) settings[key] = value;
   }
+  if (!VARY_BY.includes(settings['varyBy'] as VaryBy)) settings['varyBy'] = DEFAULT_SETTINGS.varyBy;
   const modelId = typeof source['modelId'] === 'string' ? source['modelId'] : null;
   const backend = source['backendPreference'];
   const backendPreference = BACKEND_PREFERENCES.find((b) => b === backend) ?? 'auto';

@@ -3,6 +3,7 @@ import { useId } from 'react';
 import type { SamplerKind } from '../../contracts/job';
 import { MAX_REPORT_CANDIDATES, MAX_VARIATIONS, MODALITY_NAMES } from '../../domain/compose-request';
 import { activeInputs, type SettingsDraft } from '../../domain/prompt-draft';
+import type { VaryBy } from '../../domain/variations';
 import { selectPrompt, selectSettings, selectSettingsNotSaved } from '../../state/selectors';
 import { studioStore, useStudio } from '../../state/studio';
 import { NumberField, type NumberFieldProps } from '../../ui/NumberField';
@@ -22,6 +23,8 @@ export function SettingsPanel() {
   const { updateSettings, resetSettings, setWeight } = studioStore.getState();
   const seedId = useId();
   const samplerId = useId();
+  const varyId = useId();
+  const valuesId = useId();
   const inputs = activeInputs(prompt);
   const writesReport = prompt.outputs.includes('report');
   const notSaved = useStudio(selectSettingsNotSaved);
@@ -74,14 +77,45 @@ export function SettingsPanel() {
           </div>
           <SettingNumberField setting="eta" label="Eta (DDIM)" min={0} max={1} step={0.1} disabled={settings.sampler !== 'ddim'} />
           <SettingNumberField setting="previewEvery" label="Preview every N steps" min={0} step={1} hint="0 turns previews off" />
-          <SettingNumberField
-            setting="variations"
-            label="Variations"
-            min={1}
-            max={MAX_VARIATIONS}
-            step={1}
-            hint="Above 1: makes that many results, each with its own seed and saved to History, then offers them side by side"
-          />
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>Variations</legend>
+        <div className="field-grid">
+          <div className="field">
+            <label htmlFor={varyId}>Vary</label>
+            <select id={varyId} value={settings.varyBy} onChange={(e) => updateSettings({ varyBy: e.target.value as VaryBy })}>
+              <option value="seed">Seed</option>
+              <option value="guidance">Guidance</option>
+              <option value="steps">Steps</option>
+            </select>
+          </div>
+          {settings.varyBy === 'seed' ? (
+            <SettingNumberField
+              setting="variations"
+              label="Number of variations"
+              min={1}
+              max={MAX_VARIATIONS}
+              step={1}
+              hint="Above 1: that many results, each with its own seed and saved to History, offered side by side"
+            />
+          ) : (
+            <div className="field">
+              <label htmlFor={valuesId}>{settings.varyBy === 'guidance' ? 'Guidance values' : 'Steps values'}</label>
+              <input
+                id={valuesId}
+                type="text"
+                inputMode="decimal"
+                placeholder={settings.varyBy === 'guidance' ? '3, 7.5' : '20, 50'}
+                value={settings.varyValues}
+                aria-describedby={`${valuesId}-hint`}
+                onChange={(e) => updateSettings({ varyValues: e.target.value })}
+              />
+              <small id={`${valuesId}-hint`} className="hint">
+                2 to {MAX_VARIATIONS} values; one result each, all at the same seed, offered side by side
+              </small>
+            </div>
+          )}
         </div>
       </fieldset>
       {inputs.length > 0 ? (
