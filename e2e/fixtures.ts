@@ -54,6 +54,14 @@ export class StudioPage {
     await this.generateButton.click();
   }
 
+  /** After a Generate with `count` variations: waits until all are made and saved, then opens them in Compare. */
+  async compareVariations(count: number, timeout: number): Promise<Locator> {
+    const bar = this.page.getByTestId('variations-bar');
+    await expect(bar).toHaveText(new RegExp(`^Variation ${count} of ${count}\\. Compare the ${count} variations side by side$`), { timeout });
+    await bar.getByRole('button', { name: `Compare the ${count} variations side by side` }).click();
+    return this.page.getByTestId('compare');
+  }
+
   get generateButton(): Locator {
     return this.page.getByTestId('generate');
   }

@@ -170,11 +170,8 @@ test.describe('generation (nano model, WASM)', () => {
     await values.fill('3, 7.5');
     await expect(studio.problems).toHaveCount(0);
     await studio.generateButton.click();
-    const bar = page.getByTestId('variations-bar');
-    await expect(bar).toHaveText(/^Variation 2 of 2\. Compare the 2 variations side by side$/, { timeout: 120_000 });
-    await expect(studio.results).toContainText('T → F · seed 11 · 4 steps');
-    await bar.getByRole('button', { name: 'Compare the 2 variations side by side' }).click();
-    const compare = page.getByTestId('compare');
+    await expect(studio.results).toContainText('T → F · seed 11 · 4 steps', { timeout: 120_000 });
+    const compare = await studio.compareVariations(2, 120_000);
     await expect(compare.getByTestId('compare-summary')).toHaveText('They differ in: guidance.');
     const guidance = compare.getByTestId('compare-settings').getByRole('row', { name: /^Guidance/ });
     await expect(guidance.getByRole('cell')).toHaveText(['3', '7.5']);

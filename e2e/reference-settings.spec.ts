@@ -52,11 +52,8 @@ test.describe('reference settings (50 DDIM steps, guidance 7.5, eta 1)', () => {
     await page.getByTestId('load-example').click();
     await studio.setSettings({ steps: 50, seed: '20261127', previewEvery: 0, variations: 2 });
     await studio.generateButton.click();
-    const bar = page.getByTestId('variations-bar');
-    await expect(bar).toHaveText(/^Variation 2 of 2\. Compare the 2 variations side by side$/, { timeout: 300_000 });
-    await expect(studio.results).toContainText('T → F · seed 20261128 · 50 steps');
-    await bar.getByRole('button', { name: 'Compare the 2 variations side by side' }).click();
-    const compare = page.getByTestId('compare');
+    await expect(studio.results).toContainText('T → F · seed 20261128 · 50 steps', { timeout: 300_000 });
+    const compare = await studio.compareVariations(2, 300_000);
     await expect(compare.getByTestId('compare-column')).toHaveCount(2);
     await expect(compare.getByTestId('compare-column').nth(0)).toContainText('seed 20261127');
     await expect(compare.getByTestId('compare-column').nth(1)).toContainText('seed 20261128');
