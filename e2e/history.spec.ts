@@ -205,6 +205,47 @@ test.describe('history', () => {
     await expect(bar.getByRole('button', { name: 'Compare 1' })).toBeDisabled();
   });
 
+  test('exports every result as one ZIP and imports it back; a wrong file is refused; a second import adds nothing', async ({ page, studio }) => {
+    await studio.open();
+    await seedResults(page, [
+      { id: 'x-image', createdAt: '2026-11-27T10:00:00.000Z', directionId: 'T>F', seed: 42, frontalSlope: 2 },
+      { id: 'x-report', createdAt: '2026-11-27T11:00:00.000Z', directionId: 'F>T', seed: 7, report: 'FINDINGS: The heart is enlarged. IMPRESSION: Cardiomegaly.' },
+    ]);
+    await page.reload();
+    await studio.nav('history').click();
+    const cards = page.getByTestId('history-card');
+    await expect(cards).toHaveCount(2);
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export all (2) as ZIP' }).click();
+    const zip = await download;
+    expect(zip.suggestedFilename()).toMatch(/^synthetic_history_\d{8}T\d{6}Z_2results\.zip$/);
+    const zipPath = (await zip.path()) ?? '';
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Clear all' }).click();
+    await expect(page.getByTestId('history-empty')).toBeVisible();
+
+    const input = page.getByTestId('history-import-input');
+    const result = page.getByTestId('history-import-result');
+    await input.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a zip') });
+    await expect(result).toHaveText('"notes.txt" is not a ZIP archive, so it is not a History export of this studio. Nothing in History was changed.');
+    await expect(page.getByTestId('history-empty')).toBeVisible();
+
+    await input.setInputFiles(zipPath);
+    await expect(result).toHaveText('Imported 2 results.');
+    await expect(cards).toHaveCount(2);
+    await expect(cards.first()).toContainText('F → T · seed 7');
+    await input.setInputFiles(zipPath);
+    await expect(result).toHaveText('Imported 0 results. 2 results were already here and are left as they are.');
+    await expect(cards).toHaveCount(2);
+    // The imported image is the same image: reopen it and export it as before.
+    await cards.nth(1).getByRole('button', { name: 'Reopen' }).click();
+    await expect(page.getByTestId('result-frontal').getByRole('img', { name: /Synthetic frontal image/ })).toBeVisible();
+    const png = page.waitForEvent('download');
+    await page.getByTestId('result-frontal').getByRole('button', { name: 'Download PNG' }).click();
+    expect((await png).suggestedFilename()).toBe('synthetic_T-to-F_42_20261127T100000Z.png');
+  });
+
   test('a damaged saved result is shown as damaged and can be deleted; one that cannot be drawn closes; nothing else breaks', async ({ page, studio }) => {
     await studio.open();
     await seedResults(page, [

@@ -1,5 +1,6 @@
 /** @file The history list and its mutations over results-db; every change invalidates the list. */
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { importHistory } from '../storage/history-transfer';
 import { resultsDb } from '../storage/results-db';
 import { queryKeys } from './keys';
 
@@ -17,6 +18,15 @@ export function useClearResults() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: () => resultsDb().clearAll(),
+    onSettled: () => client.invalidateQueries({ queryKey: queryKeys.results() }),
+  });
+}
+
+/** Adds the results of a History archive (features/history/history-transfer.ts); never replaces one already here. */
+export function useImportHistory() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (file: File) => importHistory(new Uint8Array(await file.arrayBuffer()), file.name, resultsDb()),
     onSettled: () => client.invalidateQueries({ queryKey: queryKeys.results() }),
   });
 }

@@ -1,8 +1,10 @@
 /** Gallery of past results on this device: reopen in the Studio, compare two to four, delete one, or clear all. */
 import { useQuery } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { recordCaption, recordOutputs, type ResultRecord } from '../../domain/result-record';
-import { resultsQuery, useClearResults, useDeleteResult } from '../../queries/results';
+import { buildHistoryArchive, historyArchiveName } from '../../domain/io/history-archive';
+import { downloadBlob } from '../../domain/export-image';
+import { resultsQuery, useClearResults, useDeleteResult, useImportHistory } from '../../queries/results';
 import { studioStore } from '../../state/studio';
 import { formatDateTime } from '../../ui/format';
 import { GreyCanvas } from '../../ui/GreyCanvas';
@@ -10,6 +12,7 @@ import { SectionBoundary } from '../../ui/SectionBoundary';
 import { SyntheticBadge } from '../../ui/SyntheticBadge';
 import { CompareView } from './CompareView';
 import { MAX_COMPARED, compareStore, useCompare } from './compare-store';
+import { describeImport } from '../../storage/history-transfer';
 
 function reopen(record: ResultRecord) {
   const { showResult, setView } = studioStore.getState();
@@ -65,6 +68,73 @@ function HistoryCard({ record }: { readonly record: ResultRecord }) {
       </label>
       {remove.error ? <p className="error-text" role="alert">{remove.error.message}</p> : null}
     </li>
+  );
+}
+
+/** Export every result as one ZIP, or add the results of such a ZIP (nothing already here is replaced). */
+function TransferBar({ records }: { readonly records: readonly ResultRecord[] }) {
+  const importer = useImportHistory();
+  const [exportError, setExportError] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const summary = importer.data;
+  return (
+    <div className="history-transfer">
+      <button
+        type="button"
+        disabled={records.length === 0}
+        onClick={() => {
+          setExportError(null);
+          try {
+            const now = new Date();
+            downloadBlob(new Blob([buildHistoryArchive(records, now)], { type: 'application/zip' }), historyArchiveName(records.length, now));
+          } catch (e) {
+            setExportError(`The export failed: ${e instanceof Error ? e.message : String(e)}`);
+          }
+        }}
+      >
+        Export all ({records.length}) as ZIP
+      </button>
+      <button type="button" disabled={importer.isPending} onClick={() => fileInput.current?.click()}>
+        {importer.isPending ? 'Importing…' : 'Import a History ZIP…'}
+      </button>
+      <input
+        ref={fileInput}
+        type="file"
+        accept=".zip,application/zip"
+        hidden
+        data-testid="history-import-input"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          e.target.value = '';
+          if (file) importer.mutate(file);
+        }}
+      />
+      {exportError ? (
+        <p className="error-text" role="alert">
+          {exportError}
+        </p>
+      ) : null}
+      {importer.error ? (
+        <p className="error-text" role="alert" data-testid="history-import-result">
+          {importer.error.message} Nothing in History was changed.
+        </p>
+      ) : null}
+      {summary ? (
+        <div role="status" data-testid="history-import-result">
+          <p className={summary.stoppedBy ? 'error-text' : undefined}>{describeImport(summary)}</p>
+          {summary.skipped.length > 0 ? (
+            <details>
+              <summary>What was left out</summary>
+              <ul>
+                {summary.skipped.map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+              </ul>
+            </details>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
   );
 }
 
@@ -147,7 +217,11 @@ export function HistoryView() {
           Clear all
         </button>
       </header>
-      <p className="muted">Results are kept only in this browser (IndexedDB). Inputs are not stored, only their hashes.</p>
+      <p className="muted">
+        Results are kept only in this browser (IndexedDB). Inputs are not stored, only their hashes. Export them to keep them elsewhere or to take them
+        to another machine.
+      </p>
+      <TransferBar records={records} />
       {results.isPending ? <p className="muted">Loading…</p> : null}
       {results.error ? <p className="error-text" role="alert">{results.error.message}</p> : null}
       {clear.error ? <p className="error-text" role="alert">{clear.error.message}</p> : null}

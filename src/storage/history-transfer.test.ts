@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { buildHistoryArchive } from '../domain/io/history-archive';
+import type { ResultRecord } from '../domain/result-record';
+import { ResultsStorageError } from './results-db';
+import { describeImport, importHistory } from './history-transfer';
+
+function record(id: string): ResultRecord {
+  return {
+    recordVersion: 1, id, createdAt: '2026-12-07T10:00:00.000Z', modelId: 'medcodi-nano', modelVersion: '0.2.1', variant: 'fp32', backend: 'wasm',
+    directionId: 'F>T', settings: { steps: 50, guidanceScale: 7.5, seed: 1, sampler: 'ddim', eta: 1, previewEvery: 0, temperature: 1, topP: 1, maxTokens: 100 },
+    inputs: [], inputNames: {}, outputs: { report: `report ${id}` }, timings: { totalMs: 1, sessionRunMs: 1, stepsRun: 50 }, synthetic: true,
+  };
+}
+
+function memoryDb(initial: ResultRecord[], failAfter = Infinity) {
+  const saved = new Map(initial.map((r) => [r.id, r]));
+  let writes = 0;
+  return {
+    saved,
+    list: async () => [...saved.values()],
+    save: async (r: ResultRecord) => {
+      if (writes >= failAfter) throw new ResultsStorageError("The browser's storage for this site is full, so the result was not saved.", 'quota');
+      writes += 1;
+      saved.set(r.id, r);
+    },
+  };
+}
+
+const now = new Date('2026-12-07T17:00:00Z');
+
+describe('importHistory', () => {
+  it('adds the results not yet here and leaves those already here untouched', async () => {
+    const mine = { ...record('b'), outputs: { report: 'my own edit of b' } };
+    const db = memoryDb([mine]);
+    const summary = await importHistory(buildHistoryArchive([record('a'), record('b'), record('c')], now), 'h.zip', db);
+    expect(summary).toEqual({ imported: 2, alreadyHere: 1, skipped: [], stoppedBy: null, notReached: 0 });
+    expect([...db.saved.keys()].sort()).toEqual(['a', 'b', 'c']);
+    expect(db.saved.get('b')?.outputs.report).toBe('my own edit of b');
+    expect(describeImport(summary)).toBe('Imported 2 results. 1 result was already here and is left as it is.');
+  });
+
+  it('stops at full storage, keeping what it added and everything that was there', async () => {
+    const db = memoryDb([record('old')], 1);
+    const summary = await importHistory(buildHistoryArchive([record('a'), record('b'), record('c')], now), 'h.zip', db);
+    expect(summary).toMatchObject({ imported: 1, notReached: 2 });
+    expect([...db.saved.keys()].sort()).toEqual(['a', 'old']);
+    expect(describeImport(summary)).toBe(
+      "Imported 1 result. The import stopped with 2 results still to add: The browser's storage for this site is full, so the result was not saved.",
+    );
+  });
+
+  it('refuses a file that is not an archive before touching History', async () => {
+    const db = memoryDb([record('old')]);
+    await expect(importHistory(new TextEncoder().encode('not a zip'), 'notes.txt', db)).rejects.toThrow('"notes.txt" is not a ZIP archive');
+    expect([...db.saved.keys()]).toEqual(['old']);
+  });
+
+  it('counts what it had to leave out', () => {
+    expect(describeImport({ imported: 0, alreadyHere: 2, skipped: ['x'], stoppedBy: null, notReached: 0 })).toBe(
+      'Imported 0 results. 2 results were already here and are left as they are. 1 result could not be read and was left out.',
+    );
+  });
+});
