@@ -169,6 +169,7 @@ test.describe('generation (nano model, WASM)', () => {
     await expect(studio.generateButton).toBeDisabled();
     await values.fill('3, 7.5');
     await expect(studio.problems).toHaveCount(0);
+    await expect(page.getByTestId('sweep-hint')).toHaveText('Makes 2 results, guidance 3 and 7.5, all at the same seed');
     await studio.generateButton.click();
     await expect(studio.results).toContainText('T → F · seed 11 · 4 steps', { timeout: 120_000 });
     const compare = await studio.compareVariations(2, 120_000);

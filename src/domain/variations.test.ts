@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_COMPARED } from './result-compare';
-import { MAX_VARIATIONS, parseVariationValues, planVariations, variationSeeds } from './variations';
+import { MAX_VARIATIONS, describeSweep, parseVariationValues, planVariations, variationSeeds } from './variations';
 
 describe('variationSeeds', () => {
   it('steps by one, or by the report candidates of each variation so that no two jobs share a seed', () => {
@@ -44,6 +44,16 @@ describe('parseVariationValues', () => {
     expect(problem('steps', '20, 2.5')).toBe(`${steps}; "2.5" is not.`);
     expect(problem('steps', '20, 20')).toBe(`${steps}; a value is repeated.`);
     expect(problem('guidance', '3, 3.0')).toBe(`${guidance}; a value is repeated.`);
+    expect(problem('guidance', '3, .5')).toBe(`${guidance}; ".5" is not.`);
+    expect(problem('guidance', '3, 7.')).toBe(`${guidance}; "7." is not.`);
+    expect(problem('steps', `20, ${'1'.repeat(400)}`)).toBe(`${steps}; "${'1'.repeat(24)}…" is not.`);
+  });
+
+  it('reads "7,5" as two values and says so before anything runs', () => {
+    const parsed = parseVariationValues('guidance', '7,5');
+    expect(parsed).toEqual({ ok: true, values: [7, 5] });
+    expect(describeSweep('guidance', [7, 5])).toBe('Makes 2 results, guidance 7 and 5, all at the same seed');
+    expect(describeSweep('steps', [20, 50, 100])).toBe('Makes 3 results, steps 20, 50 and 100, all at the same seed');
   });
 });
 

@@ -50,9 +50,15 @@ export function parseVariationValues(varyBy: Exclude<VaryBy, 'seed'>, text: stri
     const v = values[i] as number;
     return !/^\d+(\.\d+)?$/.test(p) || v < range.min || v > range.max || (integer && !Number.isInteger(v));
   });
-  if (bad !== undefined) return { ok: false, problem: `${need}; "${bad}" is not.` };
+  if (bad !== undefined) return { ok: false, problem: `${need}; "${bad.length > 24 ? `${bad.slice(0, 24)}…` : bad}" is not.` };
   if (new Set(values).size !== values.length) return { ok: false, problem: `${need}; a value is repeated.` };
   return { ok: true, values };
+}
+
+/** What a valid sweep will make, for the form ("7,5" reads as 7 and 5: the user sees it before generating). */
+export function describeSweep(varyBy: Exclude<VaryBy, 'seed'>, values: readonly number[]): string {
+  const list = values.length > 1 ? `${values.slice(0, -1).join(', ')} and ${values[values.length - 1] ?? ''}` : values.join('');
+  return `Makes ${values.length} results, ${varyBy} ${list}, all at the same seed`;
 }
 
 /**

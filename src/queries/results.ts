@@ -22,7 +22,7 @@ export function useClearResults() {
   });
 }
 
-/** Adds the results of a History archive (features/history/history-transfer.ts); never replaces one already here. */
+/** Adds the results of a History archive (storage/history-transfer.ts); never replaces one already here. */
 export function useImportHistory() {
   const client = useQueryClient();
   return useMutation({

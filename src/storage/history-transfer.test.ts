@@ -12,12 +12,13 @@ function record(id: string): ResultRecord {
   };
 }
 
-function memoryDb(initial: ResultRecord[], failAfter = Infinity) {
+/** `unreadable`: ids stored by a newer studio, which list() would not return but ids() does. */
+function memoryDb(initial: ResultRecord[], failAfter = Infinity, unreadable: string[] = []) {
   const saved = new Map(initial.map((r) => [r.id, r]));
   let writes = 0;
   return {
     saved,
-    list: async () => [...saved.values()],
+    ids: async () => [...saved.keys(), ...unreadable],
     save: async (r: ResultRecord) => {
       if (writes >= failAfter) throw new ResultsStorageError("The browser's storage for this site is full, so the result was not saved.", 'quota');
       writes += 1;
@@ -32,18 +33,26 @@ describe('importHistory', () => {
   it('adds the results not yet here and leaves those already here untouched', async () => {
     const mine = { ...record('b'), outputs: { report: 'my own edit of b' } };
     const db = memoryDb([mine]);
-    const summary = await importHistory(buildHistoryArchive([record('a'), record('b'), record('c')], now), 'h.zip', db);
+    const summary = await importHistory(buildHistoryArchive([record('a'), record('b'), record('c')], now).bytes, 'h.zip', db);
     expect(summary).toEqual({ imported: 2, alreadyHere: 1, skipped: [], stoppedBy: null, notReached: 0 });
     expect([...db.saved.keys()].sort()).toEqual(['a', 'b', 'c']);
     expect(db.saved.get('b')?.outputs.report).toBe('my own edit of b');
     expect(describeImport(summary)).toBe('Imported 2 results. 1 result was already here and is left as it is.');
   });
 
+  it('never overwrites a stored record this version cannot read (its id is still taken)', async () => {
+    const db = memoryDb([], Infinity, ['newer']);
+    const summary = await importHistory(buildHistoryArchive([record('newer'), record('a')], now).bytes, 'h.zip', db);
+    expect(summary).toMatchObject({ imported: 1, alreadyHere: 1 });
+    expect([...db.saved.keys()]).toEqual(['a']);
+  });
+
   it('stops at full storage, keeping what it added and everything that was there', async () => {
-    const db = memoryDb([record('old')], 1);
-    const summary = await importHistory(buildHistoryArchive([record('a'), record('b'), record('c')], now), 'h.zip', db);
+    const db = memoryDb([record('old'), record('c')], 1);
+    const summary = await importHistory(buildHistoryArchive([record('a'), record('b'), record('c'), record('d')], now).bytes, 'h.zip', db);
+    // b and d were still to add; c was already here.
     expect(summary).toMatchObject({ imported: 1, notReached: 2 });
-    expect([...db.saved.keys()].sort()).toEqual(['a', 'old']);
+    expect([...db.saved.keys()].sort()).toEqual(['a', 'c', 'old']);
     expect(describeImport(summary)).toBe(
       "Imported 1 result. The import stopped with 2 results still to add: The browser's storage for this site is full, so the result was not saved.",
     );

@@ -18,9 +18,10 @@ export interface ImportSummary {
   readonly notReached: number;
 }
 
-export async function importHistory(bytes: Uint8Array, fileName: string, db: Pick<ResultsDb, 'list' | 'save'>): Promise<ImportSummary> {
+export async function importHistory(bytes: Uint8Array, fileName: string, db: Pick<ResultsDb, 'ids' | 'save'>): Promise<ImportSummary> {
   const { records, skipped } = readHistoryArchive(bytes, fileName);
-  const existing = new Set((await db.list()).map((r) => r.id));
+  // Every stored id, also of records this version cannot read: those must never be overwritten either.
+  const existing = new Set(await db.ids());
   let imported = 0;
   let alreadyHere = 0;
   for (const [i, record] of records.entries()) {
@@ -33,7 +34,8 @@ export async function importHistory(bytes: Uint8Array, fileName: string, db: Pic
       imported += 1;
     } catch (error) {
       const stoppedBy = errorSentence(error, 'The browser refused to store a result.');
-      return { imported, alreadyHere, skipped, stoppedBy, notReached: records.length - i };
+      const notReached = records.slice(i).filter((r) => !existing.has(r.id)).length;
+      return { imported, alreadyHere, skipped, stoppedBy, notReached };
     }
   }
   return { imported, alreadyHere, skipped, stoppedBy: null, notReached: 0 };

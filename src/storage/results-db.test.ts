@@ -61,6 +61,8 @@ describe('results db', () => {
     await set('future', { ...record('future', '2026-11-28T00:00:00Z'), recordVersion: 99 }, store);
     expect((await db.list()).map((r) => r.id)).toEqual(['ok']);
     expect(await db.get('junk')).toBeUndefined();
+    // ids() still names them: an import must not write over a record it cannot read.
+    expect((await db.ids()).sort()).toEqual(['future', 'junk', 'ok']);
   });
 
   it('keeps a result whose stored source case is damaged, without that part', async () => {

@@ -7,7 +7,7 @@
  *   saved untouched, and the error says so in words the user can act on.
  * - Reads skip records that are not ResultRecords (a newer or damaged entry) instead of failing the whole list.
  */
-import { clear, createStore, del, get, set, values, type UseStore } from 'idb-keyval';
+import { clear, createStore, del, get, keys, set, values, type UseStore } from 'idb-keyval';
 import { RESULT_RECORD_VERSION, type ResultRecord } from '../domain/result-record';
 import { parseSourceCase } from '../domain/result-findings';
 
@@ -30,6 +30,8 @@ export interface ResultsDb {
   /** Every readable record, newest first. */
   list(): Promise<ResultRecord[]>;
   get(id: string): Promise<ResultRecord | undefined>;
+  /** Every stored id, readable or not (a record written by a newer studio still holds its id). */
+  ids(): Promise<string[]>;
   remove(id: string): Promise<void>;
   clearAll(): Promise<void>;
 }
@@ -108,6 +110,13 @@ export function createResultsDb(store: UseStore = createStore(RESULTS_DB_NAME, R
       try {
         const value: unknown = await get(id, store);
         return isResultRecord(value) ? withUsableParts(value) : undefined;
+      } catch (error) {
+        throw toStorageError(error, 'loaded');
+      }
+    },
+    async ids() {
+      try {
+        return (await keys(store)).map(String);
       } catch (error) {
         throw toStorageError(error, 'loaded');
       }

@@ -42,7 +42,7 @@ describe('history archive', () => {
   const b = record('b', { report: 'FINDINGS: Normal. IMPRESSION: No acute disease.' }, { directionId: 'F>T', consensus: { seeds: [1, 2], chosen: 1, agreement: [0.5, 0.5], totalMs: 3, reports: ['x', 'y'] } });
 
   it('round-trips every record exactly, pixels included', () => {
-    const archive = buildHistoryArchive([a, b], now);
+    const archive = buildHistoryArchive([a, b], now).bytes;
     const back = readHistoryArchive(archive, 'h.zip');
     expect(back.skipped).toEqual([]);
     expect(back.records).toEqual([a, b]);
@@ -73,13 +73,13 @@ describe('history archive', () => {
     expect(refuse(zipSync({ 'case.json': strToU8('{}') }))).toBe('"x.zip" is a ZIP but not a History export of this studio (it has no history.json).');
     expect(refuse(zipSync({ 'history.json': strToU8('{"format": "medcodi-hist') }))).toBe('"x.zip" has a damaged history.json: it is not readable JSON.');
     expect(refuse(zipSync({ 'history.json': strToU8('{"format": "other", "records": []}') }))).toBe('"x.zip" is not a History export of this studio (its history.json is something else).');
-    const newer = withIndex(buildHistoryArchive([a], now), (index) => (index.formatVersion = 2));
+    const newer = withIndex(buildHistoryArchive([a], now).bytes, (index) => (index.formatVersion = 2));
     expect(refuse(newer)).toBe('"x.zip" was written by another version of the studio (format 2; this one reads 1).');
   });
 
   it('keeps the sound records and says why each damaged one was left out', () => {
     const c = record('c', { frontal: image(4, 4, 3) });
-    const archive = withIndex(buildHistoryArchive([a, b, c, record('d', { report: 'x' }), record('e', { report: 'y' }), record('f', { report: 'z' })], now), (index) => {
+    const archive = withIndex(buildHistoryArchive([a, b, c, record('d', { report: 'x' }), record('e', { report: 'y' }), record('f', { report: 'z' })], now).bytes, (index) => {
       const [ra, , rc, rd, re, rf] = index.records;
       if (!ra || !rc || !rd || !re || !rf) throw new Error('fixture');
       (ra['outputs'] as Record<string, unknown>)['lateral'] = { width: 8, height: 6, file: 'pixels/9-lateral.raw' };
@@ -102,9 +102,59 @@ describe('history archive', () => {
   });
 
   it('drops a damaged source case but keeps the result', () => {
-    const archive = withIndex(buildHistoryArchive([a], now), (index) => ((index.records[0] as Record<string, unknown>)['sourceCase'] = { id: 7 }));
+    const archive = withIndex(buildHistoryArchive([a], now).bytes, (index) => ((index.records[0] as Record<string, unknown>)['sourceCase'] = { id: 7 }));
     const back = readHistoryArchive(archive, 'h.zip');
     expect(back.records).toHaveLength(1);
     expect(back.records[0]?.sourceCase).toBeUndefined();
+  });
+
+  it('leaves out records whose fields the views could not use, naming the reason, and drops unknown fields', () => {
+    const archive = withIndex(buildHistoryArchive([b, b, b, b, b, b, b, b], now).bytes, (index) => {
+      const r = index.records;
+      r.forEach((x, i) => (x['id'] = `r${i}`));
+      (r[0] as Record<string, unknown>)['consensus'] = { seeds: [3, 4] };
+      (r[1] as Record<string, unknown>)['inputs'] = [1, { modality: 'x' }];
+      ((r[2] as Record<string, unknown>)['timings'] as Record<string, unknown>)['totalMs'] = '10';
+      (r[3] as Record<string, unknown>)['backend'] = 'cuda';
+      (r[4] as Record<string, unknown>)['createdAt'] = '1';
+      ((r[5] as Record<string, unknown>)['settings'] as Record<string, unknown>)['steps'] = -5.5;
+      ((r[6] as Record<string, unknown>)['settings'] as Record<string, unknown>)['sampler'] = 'euler';
+      (r[7] as Record<string, unknown>)['extra'] = 'not ours';
+      delete (r[7] as Record<string, unknown>)['inputNames'];
+    });
+    const back = readHistoryArchive(archive, 'h.zip');
+    expect(back.skipped).toEqual([
+      'Result 1 (r0) was skipped: its report consensus is damaged.',
+      'Result 2 (r1) was skipped: an entry of its inputs is damaged.',
+      'Result 3 (r2) was skipped: its timings are damaged.',
+      'Result 4 (r3) was skipped: its backend is unknown.',
+      'Result 5 (r4) was skipped: its date is not a date.',
+      'Result 6 (r5) was skipped: its number of steps is impossible.',
+      'Result 7 (r6) was skipped: its sampler is unknown.',
+    ]);
+    expect(back.records.map((r) => r.id)).toEqual(['r7']);
+    expect(back.records[0]).not.toHaveProperty('extra');
+    expect(back.records[0]?.inputNames).toEqual({});
+    expect(back.records[0]).toEqual({ ...b, id: 'r7' });
+  });
+
+  it('refuses an archive whose entries unpack to more than it reads, and ignores entries it does not use', () => {
+    const huge = zipSync({ 'history.json': strToU8('{}'), 'pixels/0-frontal.raw': new Uint8Array(4096 * 4096 + 1) });
+    expect(() => readHistoryArchive(huge, 'bomb.zip')).toThrow('"bomb.zip" unpacks to more than this studio reads at once (pixels/0-frontal.raw is too large)');
+    const extra = unzipSync(buildHistoryArchive([a], now).bytes);
+    extra['videos/big.bin'] = new Uint8Array(64 * 1024 * 1024);
+    expect(readHistoryArchive(zipSync(extra), 'h.zip').records).toHaveLength(1);
+  });
+
+  it('leaves damaged saved records out of an export and says which', () => {
+    const broken = { ...record('broken', { frontal: image(2, 2, 1) }), outputs: { frontal: { width: 2, height: 2 } } } as unknown as ResultRecord;
+    const noOutputs = { ...record('empty', { report: 'x' }), outputs: {} } as ResultRecord;
+    const archive = buildHistoryArchive([broken, a, noOutputs], now);
+    expect(archive.count).toBe(1);
+    expect(archive.skipped).toEqual([
+      'The saved result broken was left out: it is damaged (an output is missing or unreadable).',
+      'The saved result empty was left out: it is damaged (an output is missing or unreadable).',
+    ]);
+    expect(readHistoryArchive(archive.bytes, 'h.zip').records).toEqual([a]);
   });
 });

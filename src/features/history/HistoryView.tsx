@@ -74,7 +74,7 @@ function HistoryCard({ record }: { readonly record: ResultRecord }) {
 /** Export every result as one ZIP, or add the results of such a ZIP (nothing already here is replaced). */
 function TransferBar({ records }: { readonly records: readonly ResultRecord[] }) {
   const importer = useImportHistory();
-  const [exportError, setExportError] = useState<string | null>(null);
+  const [exportNote, setExportNote] = useState<{ readonly error: boolean; readonly text: string } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const summary = importer.data;
   return (
@@ -83,12 +83,14 @@ function TransferBar({ records }: { readonly records: readonly ResultRecord[] })
         type="button"
         disabled={records.length === 0}
         onClick={() => {
-          setExportError(null);
+          setExportNote(null);
           try {
             const now = new Date();
-            downloadBlob(new Blob([buildHistoryArchive(records, now)], { type: 'application/zip' }), historyArchiveName(records.length, now));
+            const archive = buildHistoryArchive(records, now);
+            downloadBlob(new Blob([archive.bytes], { type: 'application/zip' }), historyArchiveName(archive.count, now));
+            if (archive.skipped.length > 0) setExportNote({ error: true, text: `Exported ${archive.count}. ${archive.skipped.join(' ')}` });
           } catch (e) {
-            setExportError(`The export failed: ${e instanceof Error ? e.message : String(e)}`);
+            setExportNote({ error: true, text: `The export failed: ${e instanceof Error ? e.message : String(e)}` });
           }
         }}
       >
@@ -109,9 +111,9 @@ function TransferBar({ records }: { readonly records: readonly ResultRecord[] })
           if (file) importer.mutate(file);
         }}
       />
-      {exportError ? (
+      {exportNote ? (
         <p className="error-text" role="alert">
-          {exportError}
+          {exportNote.text}
         </p>
       ) : null}
       {importer.error ? (
@@ -119,21 +121,20 @@ function TransferBar({ records }: { readonly records: readonly ResultRecord[] })
           {importer.error.message} Nothing in History was changed.
         </p>
       ) : null}
-      {summary ? (
-        <div role="status" data-testid="history-import-result">
-          <p className={summary.stoppedBy ? 'error-text' : undefined}>{describeImport(summary)}</p>
-          {summary.skipped.length > 0 ? (
-            <details>
-              <summary>What was left out</summary>
-              <ul>
-                {summary.skipped.map((line) => (
-                  <li key={line}>{line}</li>
-                ))}
-              </ul>
-            </details>
-          ) : null}
-        </div>
-      ) : null}
+      {/* Rendered empty before any import, so screen readers announce the outcome when it appears. */}
+      <div role="status" data-testid={summary ? 'history-import-result' : undefined}>
+        {summary ? <p className={summary.stoppedBy ? 'error-text' : undefined}>{describeImport(summary)}</p> : null}
+        {summary && summary.skipped.length > 0 ? (
+          <details>
+            <summary>What was left out</summary>
+            <ul>
+              {summary.skipped.map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ul>
+          </details>
+        ) : null}
+      </div>
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { useId } from 'react';
 import type { SamplerKind } from '../../contracts/job';
 import { MAX_REPORT_CANDIDATES, MAX_VARIATIONS, MODALITY_NAMES } from '../../domain/compose-request';
 import { activeInputs, type SettingsDraft } from '../../domain/prompt-draft';
-import type { VaryBy } from '../../domain/variations';
+import { describeSweep, parseVariationValues, type VaryBy } from '../../domain/variations';
 import { selectPrompt, selectSettings, selectSettingsNotSaved } from '../../state/selectors';
 import { studioStore, useStudio } from '../../state/studio';
 import { NumberField, type NumberFieldProps } from '../../ui/NumberField';
@@ -28,6 +28,7 @@ export function SettingsPanel() {
   const inputs = activeInputs(prompt);
   const writesReport = prompt.outputs.includes('report');
   const notSaved = useStudio(selectSettingsNotSaved);
+  const sweep = settings.varyBy === 'seed' ? null : parseVariationValues(settings.varyBy, settings.varyValues);
   return (
     <section className="panel settings" aria-labelledby="settings-title">
       <header className="panel-header">
@@ -90,7 +91,7 @@ export function SettingsPanel() {
               <option value="steps">Steps</option>
             </select>
           </div>
-          {settings.varyBy === 'seed' ? (
+          {settings.varyBy === 'seed' || !sweep ? (
             <SettingNumberField
               setting="variations"
               label="Number of variations"
@@ -105,14 +106,14 @@ export function SettingsPanel() {
               <input
                 id={valuesId}
                 type="text"
-                inputMode="decimal"
+                inputMode="text"
                 placeholder={settings.varyBy === 'guidance' ? '3, 7.5' : '20, 50'}
                 value={settings.varyValues}
                 aria-describedby={`${valuesId}-hint`}
                 onChange={(e) => updateSettings({ varyValues: e.target.value })}
               />
-              <small id={`${valuesId}-hint`} className="hint">
-                2 to {MAX_VARIATIONS} values; one result each, all at the same seed, offered side by side
+              <small id={`${valuesId}-hint`} className="hint" data-testid="sweep-hint">
+                {sweep.ok ? describeSweep(settings.varyBy, sweep.values) : `2 to ${MAX_VARIATIONS} values; one result each, all at the same seed, offered side by side`}
               </small>
             </div>
           )}
