@@ -163,6 +163,9 @@ test.describe('generation (nano model, WASM)', () => {
     await studio.report.fill('Moderate cardiomegaly.');
     await studio.setSettings({ steps: 4, seed: '11', previewEvery: 0 });
     await page.getByLabel('Vary', { exact: true }).selectOption('guidance');
+    // The form's own Guidance field is not used while guidance is swept.
+    await expect(page.getByLabel('Guidance', { exact: true })).toBeDisabled();
+    await expect(page.getByLabel('Steps', { exact: true })).toBeEnabled();
     const values = page.getByLabel('Guidance values');
     await values.fill('3');
     await expect(studio.problems).toContainText('Guidance values must be 2 to 4 different numbers from 0 to 30, separated by commas (e.g. 3, 7.5).');

@@ -204,5 +204,10 @@ describe('parseSeed / validateSettings', () => {
       'Steps values must be 2 to 4 different whole numbers from 1 to 1000, separated by commas (e.g. 20, 50); "50.5" is not.',
     ]);
     expect(validateSettings({ ...base, varyBy: 'size' as 'seed' })).toEqual(['Unknown setting to vary "size".']);
+    // The swept setting's own field is not used, so it is not checked either; the other one still is.
+    expect(validateSettings({ ...base, steps: Number.NaN, varyBy: 'steps', varyValues: '20, 50' })).toEqual([]);
+    expect(validateSettings({ ...base, guidanceScale: Number.NaN, steps: Number.NaN, varyBy: 'guidance', varyValues: '3, 7.5' })).toEqual([
+      'Steps must be a whole number from 1 to 1000.',
+    ]);
   });
 });

@@ -85,8 +85,9 @@ function checkNumber(
 /** Range checks for the settings form, in the order the form shows them. */
 export function validateSettings(settings: SettingsDraft): string[] {
   const problems: string[] = [];
-  checkNumber(problems, 'Steps', settings.steps, { ...STEPS_RANGE, integer: true });
-  checkNumber(problems, 'Guidance', settings.guidanceScale, GUIDANCE_RANGE);
+  // A setting swept under Variations takes its values from there; its own field is not used.
+  if (settings.varyBy !== 'steps') checkNumber(problems, 'Steps', settings.steps, { ...STEPS_RANGE, integer: true });
+  if (settings.varyBy !== 'guidance') checkNumber(problems, 'Guidance', settings.guidanceScale, GUIDANCE_RANGE);
   const seed = parseSeed(settings.seedText);
   if (!seed.ok) problems.push(seed.problem);
   if (!SAMPLERS.includes(settings.sampler)) problems.push(`Unknown sampler "${String(settings.sampler)}".`);

@@ -17,6 +17,8 @@ function SettingNumberField({ setting, ...field }: Omit<NumberFieldProps, 'value
   return <NumberField {...field} value={value} onChange={(v) => studioStore.getState().updateSettings({ [setting]: v })} />;
 }
 
+const SWEPT_HINT = 'Swept under Variations below: each result uses one of its values';
+
 export function SettingsPanel() {
   const settings = useStudio(selectSettings);
   const prompt = useStudio(selectPrompt);
@@ -51,9 +53,18 @@ export function SettingsPanel() {
             min={1}
             max={1000}
             step={1}
-            hint="DDIM steps are 1000 ÷ N (rounded down) apart, as in the reference: 400 runs 500"
+            disabled={settings.varyBy === 'steps'}
+            hint={settings.varyBy === 'steps' ? SWEPT_HINT : 'DDIM steps are 1000 ÷ N (rounded down) apart, as in the reference: 400 runs 500'}
           />
-          <SettingNumberField setting="guidanceScale" label="Guidance" min={0} max={30} step={0.5} />
+          <SettingNumberField
+            setting="guidanceScale"
+            label="Guidance"
+            min={0}
+            max={30}
+            step={0.5}
+            disabled={settings.varyBy === 'guidance'}
+            {...(settings.varyBy === 'guidance' ? { hint: SWEPT_HINT } : {})}
+          />
           <div className="field">
             <label htmlFor={seedId}>Seed</label>
             <input
