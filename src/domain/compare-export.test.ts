@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { GenerationSettings } from '../contracts/job';
 import { compareFileName, compareProvenance, recordsWithView, sideBySide } from './compare-export';
+import { sampleRecord } from './io/testing/sample-record';
 import type { ResultRecord } from './result-record';
 import { burnSyntheticWatermark } from './synthetic-watermark';
 
 const flat = (width: number, height: number, value: number) => ({ width, height, pixels: new Uint8ClampedArray(width * height).fill(value) });
 
-const settings: GenerationSettings = { steps: 50, guidanceScale: 7.5, seed: 1, sampler: 'ddim', eta: 1, previewEvery: 0, temperature: 1, topP: 1, maxTokens: 100 };
 function record(id: string, seed: number, outputs: ResultRecord['outputs'], directionId = 'T>F'): ResultRecord {
-  return {
-    recordVersion: 1, id, createdAt: '2026-12-07T10:00:00.000Z', modelId: 'medcodi-nano', modelVersion: '0.2.1', variant: 'fp32', backend: 'wasm',
-    directionId, settings: { ...settings, seed }, inputs: [], inputNames: {}, outputs, timings: { totalMs: 1, sessionRunMs: 1, stepsRun: 50 }, synthetic: true,
-  };
+  const base = sampleRecord({ id, createdAt: '2026-12-07T10:00:00.000Z', modelVersion: '0.2.1', directionId, outputs });
+  return { ...base, settings: { ...base.settings, seed } };
 }
 
 describe('sideBySide', () => {

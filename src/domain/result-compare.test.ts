@@ -3,40 +3,22 @@ import type { GenerationSettings } from '../contracts/job';
 import { MAX_COMPARED, compareFindings, compareSettings, describeInputs, imageSizes, pruneCompared, toggleCompared } from './result-compare';
 import type { OutputFindings } from './result-findings';
 import type { ResultRecord } from './result-record';
-
-const settings: GenerationSettings = {
-  steps: 50,
-  guidanceScale: 7.5,
-  seed: 1,
-  sampler: 'ddim',
-  eta: 1,
-  previewEvery: 10,
-  temperature: 1,
-  topP: 1,
-  maxTokens: 100,
-};
+import { sampleRecord } from './io/testing/sample-record';
 
 const image = { width: 1, height: 1, pixels: new Uint8ClampedArray([0]) };
 
+/** The shared sample record as a T→F result with one tiny frontal, its settings patched field by field. */
 function record(id: string, over: Partial<Omit<ResultRecord, 'settings'>> & { settings?: Partial<GenerationSettings> } = {}): ResultRecord {
   const { settings: s, ...rest } = over;
-  return {
-    recordVersion: 1,
+  const base = sampleRecord({
     id,
-    createdAt: '2026-12-07T10:00:00.000Z',
-    modelId: 'medcodi-nano',
     modelVersion: '0.2.1',
-    variant: 'fp32',
-    backend: 'wasm',
     directionId: 'T>F',
-    settings: { ...settings, ...s },
     inputs: [{ modality: 'report', weight: 1, sha256: '0123456789abcdef'.repeat(4) }],
-    inputNames: {},
     outputs: { frontal: image },
-    timings: { totalMs: 1, sessionRunMs: 1, stepsRun: 50 },
-    synthetic: true,
     ...rest,
-  };
+  });
+  return { ...base, settings: { ...base.settings, ...s } };
 }
 
 const byLabel = (rows: ReturnType<typeof compareSettings>) => Object.fromEntries(rows.map((r) => [r.label, r]));

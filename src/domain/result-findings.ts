@@ -11,6 +11,9 @@ import type { LabelValue } from './labeler';
 
 export type Finding = 'present' | 'absent' | 'uncertain' | 'unknown';
 
+/** How a verdict reads in the findings tables (an unknown one as a dash). */
+export const FINDING_TEXT: Readonly<Record<Finding, string>> = { present: 'present', absent: 'absent', uncertain: 'uncertain', unknown: '—' };
+
 /** Classifier probability at or above this counts as present: the toolchain's evaluation cut (it counts p > 0.5). */
 export const CLASSIFIER_THRESHOLD = 0.5;
 

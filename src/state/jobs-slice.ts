@@ -36,6 +36,16 @@ function isAbort(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'name' in error && (error as { name: unknown }).name === 'AbortError';
 }
 
+/** What every variation of one Generate shares. */
+interface GenerateRun {
+  /** Report candidates per result. */
+  readonly count: number;
+  readonly directionId: string;
+  readonly current: AbortController;
+  readonly inputNames: ResultRecord['inputNames'];
+  readonly exampleCase: StudioState['exampleCase'];
+}
+
 export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [], [], JobsSlice> {
   let controller: AbortController | null = null;
   /** Counts Generates, so a late save of an earlier one does not overwrite a newer one's list of variations. */
@@ -49,14 +59,11 @@ export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [],
      */
     async function runOne(
       request: GenerationRequest,
-      count: number,
       variation: JobProgress['variation'],
       last: boolean,
-      directionId: string,
-      current: AbortController,
-      inputNames: ResultRecord['inputNames'],
-      exampleCase: StudioState['exampleCase'],
+      run: GenerateRun,
     ): Promise<ResultRecord | null> {
+      const { count, directionId, current, inputNames, exampleCase } = run;
       let activeJobId = request.jobId;
       const candidateOf = (k: number) => (count > 1 ? { index: k, count } : null);
       set({ job: startProgress(request.jobId, directionId, candidateOf(0), variation) });
@@ -151,8 +158,12 @@ export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [],
         const plan = planVariations(request.settings, settings, count);
         const current = new AbortController();
         controller = current;
+        const release = () => {
+          if (controller === current) controller = null;
+        };
         const inputNames = { frontal: prompt.images.frontal?.name, lateral: prompt.images.lateral?.name };
         const names = Object.fromEntries(Object.entries(inputNames).filter(([, v]) => v !== undefined));
+        const run: GenerateRun = { count, directionId: direction.id, current, inputNames: names, exampleCase };
         const saved: string[] = [];
         const mine = (generation += 1);
         set({ problems: [], variations: [] });
@@ -160,11 +171,9 @@ export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [],
           const last = v === plan.length - 1;
           const variation = plan.length > 1 ? { index: v, count: plan.length } : null;
           const one: GenerationRequest = { ...request, jobId: v === 0 ? request.jobId : deps.newJobId(), settings: { ...request.settings, ...varied } };
-          const record = await runOne(one, count, variation, last, direction.id, current, names, exampleCase);
+          const record = await runOne(one, variation, last, run);
           // The last job has ended: a new Generate may start while this result is being saved (as with one result).
-          if (record === null || last) {
-            if (controller === current) controller = null;
-          }
+          if (record === null || last) release();
           if (record === null) return;
           const notSaved = await keep(record);
           if (notSaved === null && plan.length > 1 && generation === mine) {
@@ -174,12 +183,12 @@ export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [],
           }
           if (last) return;
           if (notSaved !== null) {
-            if (controller === current) controller = null;
+            release();
             stopVariations({ status: 'error', message: `Variation ${v + 1} of ${plan.length} was not saved (${notSaved}); the rest were not made.` });
             return;
           }
           if (current.signal.aborted) {
-            if (controller === current) controller = null;
+            release();
             stopVariations({ status: 'cancelled' });
             return;
           }

@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildHistoryArchive } from '../domain/io/history-archive';
+import { sampleRecord } from '../domain/io/testing/sample-record';
 import type { ResultRecord } from '../domain/result-record';
 import { ResultsStorageError } from './results-db';
 import { describeImport, importHistory } from './history-transfer';
 
-function record(id: string): ResultRecord {
-  return {
-    recordVersion: 1, id, createdAt: '2026-12-07T10:00:00.000Z', modelId: 'medcodi-nano', modelVersion: '0.2.1', variant: 'fp32', backend: 'wasm',
-    directionId: 'F>T', settings: { steps: 50, guidanceScale: 7.5, seed: 1, sampler: 'ddim', eta: 1, previewEvery: 0, temperature: 1, topP: 1, maxTokens: 100 },
-    inputs: [], inputNames: {}, outputs: { report: `report ${id}` }, timings: { totalMs: 1, sessionRunMs: 1, stepsRun: 50 }, synthetic: true,
-  };
-}
+const record = (id: string): ResultRecord => sampleRecord({ id, directionId: 'F>T', outputs: { report: `report ${id}` } });
 
 /** `unreadable`: ids stored by a newer studio, which list() would not return but ids() does. */
 function memoryDb(initial: ResultRecord[], failAfter = Infinity, unreadable: string[] = []) {

@@ -3,28 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { ResultRecord } from '../result-record';
 import { buildHistoryArchive, historyArchiveName, readHistoryArchive } from './history-archive';
 import { ImportError } from './import-error';
+import { sampleRecord } from './testing/sample-record';
 
 const now = new Date('2026-12-07T17:00:00.000Z');
 
-function record(id: string, outputs: ResultRecord['outputs'], extra: Partial<ResultRecord> = {}): ResultRecord {
-  return {
-    recordVersion: 1,
-    id,
-    createdAt: '2026-12-07T10:00:00.000Z',
-    modelId: 'medcodi-nano',
-    modelVersion: '0.2.1',
-    variant: 'fp32',
-    backend: 'wasm',
-    directionId: 'T>F+L',
-    settings: { steps: 50, guidanceScale: 7.5, seed: 42, sampler: 'ddim', eta: 1, previewEvery: 10, temperature: 1, topP: 1, maxTokens: 100 },
-    inputs: [{ modality: 'report', weight: 1, sha256: 'ab'.repeat(32) }],
-    inputNames: {},
-    outputs,
-    timings: { totalMs: 10, sessionRunMs: 9, stepsRun: 50 },
-    synthetic: true,
-    ...extra,
-  };
-}
+const record = (id: string, outputs: ResultRecord['outputs'], extra: Partial<ResultRecord> = {}): ResultRecord => sampleRecord({ id, outputs, ...extra });
 
 const image = (width: number, height: number, seed: number) => ({ width, height, pixels: Uint8ClampedArray.from({ length: width * height }, (_, i) => (i * 37 + seed) % 256) });
 

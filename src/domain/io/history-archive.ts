@@ -192,7 +192,7 @@ function readFields(value: unknown): Omit<ResultRecord, 'outputs' | 'sourceCase'
 function readImage(stored: unknown, files: Readonly<Record<string, Uint8Array>>, view: string): GreyImage | string {
   if (!isObject(stored)) return `its ${view} image is not described`;
   const { width, height, file } = stored;
-  if (!isNumber(width) || !isNumber(height) || !Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width * height > 16_777_216) {
+  if (!isNumber(width) || !isNumber(height) || !Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width * height > MAX_PIXEL_FILE_BYTES) {
     return `its ${view} image has an impossible size`;
   }
   const bytes = typeof file === 'string' ? files[file] : undefined;

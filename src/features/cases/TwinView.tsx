@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { useStore } from 'zustand';
 import type { GenerationSettings } from '../../contracts/job';
 import { compareFindings } from '../../domain/io/twin-plan';
+import { FINDING_TEXT } from '../../domain/result-findings';
 import { ReportView } from '../studio/ReportView';
 import { useSelectedModel } from '../studio/use-selected-model';
 import { GreyCanvas } from '../../ui/GreyCanvas';
@@ -16,8 +17,6 @@ import { SyntheticBadge } from '../../ui/SyntheticBadge';
 import { ExportMenu } from './ExportMenu';
 import { ImportPanel } from './ImportPanel';
 import { twinStore } from './twin-instance';
-
-const FINDING_TEXT = { present: 'present', absent: 'absent', uncertain: 'uncertain', unknown: '—' } as const;
 
 export function TwinView() {
   const { model, imageSize } = useSelectedModel();

@@ -12,7 +12,7 @@ import { findingName } from '../../domain/labeler';
 import { downloadComparison } from '../../domain/export-image';
 import { recordsWithView } from '../../domain/compare-export';
 import { compareFindings, compareSettings, imageSizes } from '../../domain/result-compare';
-import type { Finding } from '../../domain/result-findings';
+import { FINDING_TEXT } from '../../domain/result-findings';
 import { recordCaption, type ResultRecord } from '../../domain/result-record';
 import { IDENTITY_WL, type ViewTransform, type WindowLevel } from '../../domain/window-level';
 import { formatDateTime } from '../../ui/format';
@@ -22,8 +22,6 @@ import { ReportView, SyntheticReportHeading } from '../studio/ReportView';
 import { useResultsFindings } from '../studio/use-result-findings';
 import { INITIAL_VIEW, XrayViewer, type ViewerLink } from '../studio/XrayViewer';
 import { compareStore, useCompare } from './compare-store';
-
-const SHOWN: Readonly<Record<Finding, string>> = { present: 'present', absent: 'absent', uncertain: 'uncertain', unknown: '—' };
 
 /** "Result 2": how the tables name a column; the caption under it says which result that is. */
 const resultName = (i: number) => `Result ${i + 1}`;
@@ -290,7 +288,7 @@ export function CompareView({ records }: { readonly records: readonly ResultReco
                         </td>
                       ) : (
                         <td key={key} className={`finding-${cell}`}>
-                          {SHOWN[cell]}
+                          {FINDING_TEXT[cell]}
                         </td>
                       );
                     })}

@@ -74,7 +74,7 @@ function HistoryCard({ record }: { readonly record: ResultRecord }) {
 /** Export every result as one ZIP, or add the results of such a ZIP (nothing already here is replaced). */
 function TransferBar({ records }: { readonly records: readonly ResultRecord[] }) {
   const importer = useImportHistory();
-  const [exportNote, setExportNote] = useState<{ readonly error: boolean; readonly text: string } | null>(null);
+  const [exportNote, setExportNote] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const summary = importer.data;
   return (
@@ -88,9 +88,9 @@ function TransferBar({ records }: { readonly records: readonly ResultRecord[] })
             const now = new Date();
             const archive = buildHistoryArchive(records, now);
             downloadBlob(new Blob([archive.bytes], { type: 'application/zip' }), historyArchiveName(archive.count, now));
-            if (archive.skipped.length > 0) setExportNote({ error: true, text: `Exported ${archive.count}. ${archive.skipped.join(' ')}` });
+            if (archive.skipped.length > 0) setExportNote(`Exported ${archive.count}. ${archive.skipped.join(' ')}`);
           } catch (e) {
-            setExportNote({ error: true, text: `The export failed: ${e instanceof Error ? e.message : String(e)}` });
+            setExportNote(`The export failed: ${e instanceof Error ? e.message : String(e)}`);
           }
         }}
       >
@@ -113,7 +113,7 @@ function TransferBar({ records }: { readonly records: readonly ResultRecord[] })
       />
       {exportNote ? (
         <p className="error-text" role="alert">
-          {exportNote.text}
+          {exportNote}
         </p>
       ) : null}
       {importer.error ? (
@@ -139,14 +139,13 @@ function TransferBar({ records }: { readonly records: readonly ResultRecord[] })
   );
 }
 
-/** The picked results, the Compare button, and why a fifth pick was refused. */
-function CompareBar({ records }: { readonly records: readonly ResultRecord[] }) {
+/** The picked results (`picked`: those of them History holds), the Compare button, and why a fifth pick was refused. */
+function CompareBar({ picked }: { readonly picked: readonly ResultRecord[] }) {
   const selected = useCompare((s) => s.selected);
   const refused = useCompare((s) => s.refused);
   if (selected.length === 0 && !refused) {
     return <p className="muted small">Tick "Compare" on two to {MAX_COMPARED} results to see them side by side.</p>;
   }
-  const picked = selected.flatMap((id) => records.filter((r) => r.id === id));
   return (
     <div className="compare-bar" data-testid="compare-bar">
       <span>
@@ -184,7 +183,7 @@ export function HistoryView() {
     return (
       <SectionBoundary
         name="comparison"
-        resetKey={selected.join(",")}
+        resetKey={selected.join(',')}
         fallback={(error) => (
           <section className="panel" role="alert" data-testid="compare-failed">
             <h2>Compare</h2>
@@ -227,7 +226,7 @@ export function HistoryView() {
       {results.error ? <p className="error-text" role="alert">{results.error.message}</p> : null}
       {clear.error ? <p className="error-text" role="alert">{clear.error.message}</p> : null}
       {results.isSuccess && records.length === 0 ? <p data-testid="history-empty">Nothing generated yet.</p> : null}
-      {records.length >= 2 ? <CompareBar records={records} /> : null}
+      {records.length >= 2 ? <CompareBar picked={compared} /> : null}
       <ul className="history-grid">
         {records.map((r) => (
           <SectionBoundary key={r.id} name={`history card ${r.id}`} fallback={(error) => <DamagedCard id={r.id} error={error} />}>

@@ -56,8 +56,6 @@ export function createCompareStore() {
   }));
 }
 
-export type CompareStore = ReturnType<typeof createCompareStore>;
-
 /** The app's one comparison (it outlives a visit to another screen, like the rest of the studio's state). */
 export const compareStore = createCompareStore();
 

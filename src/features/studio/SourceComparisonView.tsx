@@ -6,12 +6,10 @@ import { useQuery } from '@tanstack/react-query';
 import type { Modality } from '../../contracts/modality';
 import { MODALITY_NAMES } from '../../domain/compose-request';
 import { findingName } from '../../domain/labeler';
-import { compareWithSource, type Finding } from '../../domain/result-findings';
+import { FINDING_TEXT, compareWithSource } from '../../domain/result-findings';
 import type { ResultRecord } from '../../domain/result-record';
 import { exampleUrl, examplesQuery } from '../../queries/examples';
 import type { ResultFindings } from './use-result-findings';
-
-const SHOWN: Readonly<Record<Finding, string>> = { present: 'present', absent: 'absent', uncertain: 'uncertain', unknown: '—' };
 
 /** The source case's own phantom radiographs, to set beside the synthetic ones (when the build still bundles the case). */
 function SourceImages({ caseId }: { readonly caseId: string }) {
@@ -64,13 +62,13 @@ export function SourceComparisonView({ record, found }: { readonly record: Resul
           {comparison.rows.map((row) => (
             <tr key={row.label}>
               <th scope="row">{findingName(row.label)}</th>
-              <td className={`finding-${row.source}`}>{SHOWN[row.source]}</td>
+              <td className={`finding-${row.source}`}>{FINDING_TEXT[row.source]}</td>
               {columns.map((m) => {
                 const cell = row.outputs[m];
                 if (!cell) return <td key={m} className="muted">{waiting ? '…' : '—'}</td>;
                 return (
                   <td key={m} className={`finding-${cell.finding} ${cell.agrees ? 'agrees' : 'differs'}`}>
-                    {SHOWN[cell.finding]} <span aria-label={cell.agrees ? 'agrees' : 'differs'}>{cell.agrees ? '✓' : '✗'}</span>
+                    {FINDING_TEXT[cell.finding]} <span aria-label={cell.agrees ? 'agrees' : 'differs'}>{cell.agrees ? '✓' : '✗'}</span>
                   </td>
                 );
               })}
