@@ -54,6 +54,36 @@ test.describe('history', () => {
     await viewer.focus();
     await page.keyboard.press('0');
     await expect(viewer).toHaveAttribute('aria-label', /W 256 L 128/);
+
+    // Pixel readout: the seeded image's pixel (x, y) holds (y + 3x) mod 256.
+    const frontal = page.getByTestId('result-frontal');
+    const probe = frontal.getByTestId('pixel-probe');
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.4);
+    await expect(probe).toHaveText(/^x \d+, y \d+: \d+$/);
+    const [px, py, pv] = ((await probe.textContent()) ?? '').match(/\d+/g)?.map(Number) ?? [];
+    if (px === undefined || py === undefined) throw new Error('no pixel read out');
+    expect(pv).toBe((py + 3 * px) % 256);
+    const shownAt = (x: number, y: number) =>
+      frontal.locator('canvas.viewer-canvas').evaluate((c, [cx, cy]) => (c as HTMLCanvasElement).getContext('2d')?.getImageData(cx ?? 0, cy ?? 0, 1, 1).data[0], [x, y]);
+    expect(await shownAt(px, py)).toBe(pv);
+    await page.mouse.move(box.x - 20, box.y - 20);
+    await expect(probe).toHaveText('');
+
+    // Invert (I or the button) shows the negative; auto W/L spans the image's 1st to 99th percentile.
+    await viewer.focus();
+    await page.keyboard.press('i');
+    await expect(viewer).toHaveAttribute('aria-label', /W 256 L 128 · inverted/);
+    await expect(frontal.getByRole('button', { name: 'Invert' })).toHaveAttribute('aria-pressed', 'true');
+    expect(await shownAt(px, py)).toBe(255 - (pv ?? 0));
+    const values = Array.from({ length: 64 * 64 }, (_, i) => (Math.floor(i / 64) + (i % 64) * 3) % 256).sort((a, b) => a - b);
+    const [low, high] = [values[40] ?? 0, values[4095 - 40] ?? 0];
+    await frontal.getByRole('button', { name: 'Auto W/L' }).click();
+    await expect(viewer).toHaveAttribute('aria-label', new RegExp(`W ${high - low + 1} L ${Math.round((low + high) / 2)} · inverted`));
+    await frontal.getByRole('button', { name: 'Invert' }).click();
+    await expect(frontal.getByRole('button', { name: 'Invert' })).toHaveAttribute('aria-pressed', 'false');
+    await expect(viewer).not.toHaveAttribute('aria-label', /inverted/);
+    await frontal.getByRole('button', { name: 'Reset view' }).click();
+    await expect(viewer).toHaveAttribute('aria-label', /W 256 L 128 · \d+%/);
     const before = (await viewer.getAttribute('aria-label')) ?? '';
     const zoomOf = (label: string) => Number(/· (\d+)%/.exec(label)?.[1]);
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);

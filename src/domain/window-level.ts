@@ -9,6 +9,8 @@ export interface WindowLevel {
   readonly window: number;
   /** Centre of the displayed value range, 0…255. */
   readonly level: number;
+  /** Shows the image as a negative (bone dark, air light), as PACS viewers' "invert"; absent = not inverted. */
+  readonly invert?: boolean;
 }
 
 export interface ViewTransform {
@@ -30,15 +32,20 @@ export const DRAG_SENSITIVITY = 1;
 const clamp = (value: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, value));
 
 export function clampWindowLevel(wl: WindowLevel): WindowLevel {
-  return { window: clamp(wl.window, MIN_WINDOW, MAX_WINDOW), level: clamp(wl.level, 0, 255) };
+  const clamped = { window: clamp(wl.window, MIN_WINDOW, MAX_WINDOW), level: clamp(wl.level, 0, 255) };
+  return wl.invert === true ? { ...clamped, invert: true } : clamped;
 }
 
 /** 256-entry lookup table for a window/level. */
 export function windowLevelLut(wl: WindowLevel): Uint8ClampedArray {
-  const { window, level } = clampWindowLevel(wl);
+  const { window, level, invert } = clampWindowLevel(wl);
   const low = level - window / 2;
   const lut = new Uint8ClampedArray(256);
-  for (let v = 0; v < 256; v += 1) lut[v] = Math.round(((v - low) / window) * 255);
+  for (let v = 0; v < 256; v += 1) {
+    const shown = Math.round(((v - low) / window) * 255);
+    // Inverting after windowing (on the clamped value) keeps the window's meaning: what was black becomes white.
+    lut[v] = invert === true ? 255 - Math.min(255, Math.max(0, shown)) : shown;
+  }
   return lut;
 }
 
@@ -55,7 +62,58 @@ export function applyWindowLevel(pixels: ArrayLike<number>, wl: WindowLevel): Ui
  * the level (darker image), as in most PACS viewers.
  */
 export function dragWindowLevel(start: WindowLevel, dx: number, dy: number, sensitivity = DRAG_SENSITIVITY): WindowLevel {
-  return clampWindowLevel({ window: start.window + dx * sensitivity, level: start.level + dy * sensitivity });
+  return clampWindowLevel({ ...start, window: start.window + dx * sensitivity, level: start.level + dy * sensitivity });
+}
+
+export function toggleInvert(wl: WindowLevel): WindowLevel {
+  return clampWindowLevel({ ...wl, invert: wl.invert !== true });
+}
+
+/** Share of pixels the automatic window leaves black, and white: the darkest and brightest 1 %. */
+export const AUTO_WINDOW_CLIP = 0.01;
+
+/**
+ * The window that spans the image's own values from its 1st to its 99th percentile, as PACS viewers' "auto W/L":
+ * a low-contrast image fills the grey scale, and a few extreme pixels (the SYNTHETIC band, a marker) do not set it.
+ * Keeps the inversion. An image of one value gets the narrowest window, centred on it.
+ */
+export function autoWindowLevel(pixels: ArrayLike<number>, current: WindowLevel = IDENTITY_WL): WindowLevel {
+  if (pixels.length === 0) return clampWindowLevel({ ...current, window: IDENTITY_WL.window, level: IDENTITY_WL.level });
+  const histogram = new Uint32Array(256);
+  for (let i = 0; i < pixels.length; i += 1) {
+    const v = clamp(Math.round(pixels[i] ?? 0), 0, 255);
+    histogram[v] = (histogram[v] ?? 0) + 1;
+  }
+  const clip = Math.floor(pixels.length * AUTO_WINDOW_CLIP);
+  const valueAtRank = (rank: number): number => {
+    let seen = 0;
+    for (let v = 0; v < 256; v += 1) {
+      seen += histogram[v] ?? 0;
+      if (seen > rank) return v;
+    }
+    return 255;
+  };
+  const low = valueAtRank(clip);
+  const high = valueAtRank(pixels.length - 1 - clip);
+  // The window runs from the low value's bottom edge to the high value's top edge, so both stay inside it.
+  return clampWindowLevel({ ...current, window: high - low + 1, level: (low + high) / 2 });
+}
+
+/**
+ * The image pixel under a viewport point (viewport pixels from its top-left corner), or null off the image. Used
+ * for the viewer's pixel readout.
+ */
+export function imagePointAt(
+  view: ViewTransform,
+  x: number,
+  y: number,
+  imageWidth: number,
+  imageHeight: number,
+): { readonly x: number; readonly y: number } | null {
+  const ix = Math.floor((x - view.panX) / view.zoom);
+  const iy = Math.floor((y - view.panY) / view.zoom);
+  if (ix < 0 || iy < 0 || ix >= imageWidth || iy >= imageHeight) return null;
+  return { x: ix, y: iy };
 }
 
 /** Zoom that fits an image of `imageSize` pixels into a square viewport of `viewportSize` screen pixels. */
@@ -80,7 +138,8 @@ export function wheelZoomFactor(deltaY: number): number {
   return Math.exp(-clamp(deltaY, -500, 500) / 1000);
 }
 
-/** A short label for the viewer's status line, e.g. "W 256 L 128 · 400%". */
+/** A short label for the viewer's status line, e.g. "W 256 L 128 · 400%" or "W 120 L 90 · inverted · 100%". */
 export function describeView(wl: WindowLevel, view: ViewTransform): string {
-  return `W ${Math.round(wl.window)} L ${Math.round(wl.level)} · ${Math.round(view.zoom * 100)}%`;
+  const inverted = wl.invert === true ? ' · inverted' : '';
+  return `W ${Math.round(wl.window)} L ${Math.round(wl.level)}${inverted} · ${Math.round(view.zoom * 100)}%`;
 }

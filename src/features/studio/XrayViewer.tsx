@@ -1,6 +1,6 @@
 /**
  * X-ray style viewer for one output image: drag = window/level, Shift-drag or middle-drag = pan, wheel = zoom,
- * keys: + / − zoom, arrows W/L, 0 reset. The maths lives in domain/window-level.ts; the SYNTHETIC band is burned
+ * keys: + / − zoom, arrows W/L, I invert, A automatic W/L, 0 reset; the pointer's pixel and its value are read out. The maths lives in domain/window-level.ts; the SYNTHETIC band is burned
  * into the displayed pixels after W/L so it stays readable at any setting.
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type Dispatch, type KeyboardEvent, type PointerEvent, type SetStateAction } from 'react';
@@ -9,10 +9,13 @@ import { burnSyntheticWatermark } from '../../domain/synthetic-watermark';
 import {
   IDENTITY_WL,
   applyWindowLevel,
+  autoWindowLevel,
   describeView,
   dragWindowLevel,
   fitTransform,
+  imagePointAt,
   panBy,
+  toggleInvert,
   wheelZoomFactor,
   zoomAt,
   type ViewTransform,
@@ -30,6 +33,13 @@ interface Drag {
 }
 
 const KEY_STEP = 8;
+
+/** The stored value (0–255, before W/L) of the image pixel under the pointer. */
+interface PixelProbe {
+  readonly x: number;
+  readonly y: number;
+  readonly value: number;
+}
 
 /**
  * Window/level and view held outside the viewer, so several viewers move together (History → Compare). The
@@ -61,6 +71,7 @@ export function XrayViewer({
   const drag = useRef<Drag | null>(null);
   const [ownWl, setOwnWl] = useState<WindowLevel>(IDENTITY_WL);
   const [ownView, setOwnView] = useState<ViewTransform>(INITIAL_VIEW);
+  const [probe, setProbe] = useState<PixelProbe | null>(null);
   const wl = link ? link.wl : ownWl;
   const setWl = link ? link.setWl : setOwnWl;
   const view = link ? link.view : ownView;
@@ -75,6 +86,8 @@ export function XrayViewer({
     setWl(IDENTITY_WL);
     fit();
   }, [fit, setWl]);
+  const invert = useCallback(() => setWl(toggleInvert), [setWl]);
+  const autoWindow = useCallback(() => setWl((w) => autoWindowLevel(image.pixels, w)), [image.pixels, setWl]);
 
   // Through refs, so that linking or unlinking (new setters) and a refetch of the same result (a new image object
   // with the same key) keep the view instead of resetting it.
@@ -129,9 +142,17 @@ export function XrayViewer({
     e.currentTarget.setPointerCapture(e.pointerId);
     drag.current = { mode: e.button === 1 || e.shiftKey ? 'pan' : 'wl', x: e.clientX, y: e.clientY, wl, view };
   };
+  const readPixel = (e: PointerEvent<HTMLDivElement>) => {
+    const rect = e.currentTarget.getBoundingClientRect();
+    const point = imagePointAt(view, e.clientX - rect.left, e.clientY - rect.top, image.width, image.height);
+    setProbe(point ? { ...point, value: image.pixels[point.y * image.width + point.x] ?? 0 } : null);
+  };
   const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
     const d = drag.current;
-    if (!d) return;
+    if (!d) {
+      readPixel(e);
+      return;
+    }
     const dx = e.clientX - d.x;
     const dy = e.clientY - d.y;
     if (d.mode === 'wl') setWl(dragWindowLevel(d.wl, dx, dy));
@@ -153,6 +174,10 @@ export function XrayViewer({
       ArrowLeft: () => setWl((w) => dragWindowLevel(w, -KEY_STEP, 0)),
       ArrowDown: () => setWl((w) => dragWindowLevel(w, 0, KEY_STEP)),
       ArrowUp: () => setWl((w) => dragWindowLevel(w, 0, -KEY_STEP)),
+      i: invert,
+      I: invert,
+      a: autoWindow,
+      A: autoWindow,
       '0': reset,
     };
     const action = actions[e.key];
@@ -174,11 +199,12 @@ export function XrayViewer({
         className="viewer-viewport"
         tabIndex={0}
         role="img"
-        aria-label={`${title}, synthetic. ${status}. Drag to change window and level, Shift-drag to pan, wheel or plus/minus to zoom, arrow keys for window and level, 0 to reset.`}
+        aria-label={`${title}, synthetic. ${status}. Drag to change window and level, Shift-drag to pan, wheel or plus/minus to zoom, arrow keys for window and level, I to invert, A for an automatic window, 0 to reset.`}
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}
         onPointerUp={endDrag}
         onPointerCancel={endDrag}
+        onPointerLeave={() => setProbe(null)}
         onKeyDown={onKeyDown}
         onDoubleClick={reset}
       >
@@ -192,9 +218,20 @@ export function XrayViewer({
       </div>
       <div className="viewer-status">
         <span aria-hidden="true">{status}</span>
-        <button type="button" className="link-button" onClick={reset}>
-          Reset view
-        </button>
+        <span className="viewer-probe" data-testid="pixel-probe" aria-hidden="true">
+          {probe ? `x ${probe.x}, y ${probe.y}: ${probe.value}` : ''}
+        </span>
+        <span className="viewer-tools">
+          <button type="button" className="link-button" aria-pressed={wl.invert === true} onClick={invert} title="Invert (I)">
+            Invert
+          </button>
+          <button type="button" className="link-button" onClick={autoWindow} title="Window from the image's 1st to 99th percentile (A)">
+            Auto W/L
+          </button>
+          <button type="button" className="link-button" onClick={reset} title="Reset view (0, or double-click)">
+            Reset view
+          </button>
+        </span>
       </div>
     </figure>
   );
