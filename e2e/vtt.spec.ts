@@ -52,6 +52,16 @@ const ANSWERS: Record<'R1' | 'R2', Record<string, Scripted>> = {
   },
 };
 
+/** Cue keys (1 lines or devices, 2 ribs or bones, 3 texture or noise, 4 markers or text, 5 anatomy) and comments, as scenario.ts's SCENARIO_CUES. */
+const CUE_KEYS: Record<'R1' | 'R2', Record<string, { keys: string[]; cues: string[]; comment?: string }>> = {
+  R1: { h2: { keys: ['3'], cues: ['Texture or noise'] }, h3: { keys: ['3', '2'], cues: ['Ribs or bones', 'Texture or noise'] }, h4: { keys: ['2'], cues: ['Ribs or bones'] } },
+  R2: {
+    h1: { keys: ['3'], cues: ['Texture or noise'] },
+    h3: { keys: ['5'], cues: ['Anatomy'] },
+    'phantom-00': { keys: ['3'], cues: ['Texture or noise'], comment: 'Grainy lung fields, "too smooth" ribs' },
+  },
+};
+
 interface StoredKey {
   caseId: string;
   truth: Call;
@@ -61,7 +71,7 @@ interface StoredSession {
   readerId: string;
   label: string;
   order: string[];
-  answers: { caseId: string; call: Call | null; rating: number | null }[];
+  answers: { caseId: string; call: Call | null; rating: number | null; cues?: string[] | undefined; comment?: string | null | undefined }[];
 }
 
 /** The study's hidden key and every reader session, read straight from the studio's IndexedDB store. */
@@ -88,7 +98,7 @@ async function readVttStore(page: Page): Promise<{ studyId: string; key: StoredK
       .filter(([k]) => k.startsWith('session/'))
       .map(([, v]) => {
         const s = v as Session;
-        return { readerId: s.reader.readerId, label: s.reader.label, order: s.order, answers: s.answers.map((x) => ({ caseId: x.caseId, call: x.call, rating: x.rating })) };
+        return { readerId: s.reader.readerId, label: s.reader.label, order: s.order, answers: s.answers.map((x) => ({ caseId: x.caseId, call: x.call, rating: x.rating, cues: x.cues, comment: x.comment })) };
       });
     return { studyId: study.studyId, key: study.key, sessions };
   });
@@ -185,13 +195,21 @@ async function answerCurrentCase(page: Page, label: 'R1' | 'R2', caseNumber: num
   for (const k of [answer.call === 'real' ? 'r' : 's', String(answer.confidence), String(answer.realism), answer.plausible ? 'y' : 'n']) {
     await page.keyboard.press(k);
   }
-  await page.keyboard.press('Enter');
+  // The highlight is now on the cues: their digits tick them; a comment is typed, and Enter in it saves the case.
+  const cues = CUE_KEYS[label][sourceName(key)];
+  for (const k of cues?.keys ?? []) await page.keyboard.press(k);
+  if (cues?.comment) {
+    await page.getByTestId('vtt-comment').fill(cues.comment);
+    await page.getByTestId('vtt-comment').press('Enter');
+  } else {
+    await page.keyboard.press('Enter');
+  }
   if (caseNumber < 8) await expect(page.getByTestId('vtt-progress')).toHaveText(`Case ${caseNumber + 1} of 8`);
   else await expect(page.getByTestId('vtt-done')).toBeVisible();
   // The answer was in IndexedDB by the time the next case appeared.
   const after = (await readVttStore(page)).sessions.find((s) => s.label === label);
   expect(after?.answers).toHaveLength(caseNumber);
-  expect(after?.answers[caseNumber - 1]).toMatchObject({ caseId, call: answer.call });
+  expect(after?.answers[caseNumber - 1]).toMatchObject({ caseId, call: answer.call, cues: cues?.cues ?? [], comment: cues?.comment ?? null });
 }
 
 test.describe('reader study (visual Turing test)', () => {
@@ -214,6 +232,7 @@ test.describe('reader study (visual Turing test)', () => {
     await page.getByTestId('vtt-real-files').setInputFiles({ name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]) });
     await page.screenshot({ path: test.info().outputPath('vtt-builder.png'), fullPage: true });
     await expect(page.getByTestId('vtt-chosen')).toContainText('Chosen: 5 real and 4 synthetic images; the study draws 4 real and 4 synthetic.');
+    await expect(page.getByTestId('vtt-ask-cues')).toBeChecked(); // cues are asked by default
     await page.getByTestId('vtt-build').click();
     // The unreadable file is named and left out; the study is still built.
     await expect(page.getByTestId('vtt-notice')).toContainText('Study created.');
@@ -280,6 +299,16 @@ test.describe('reader study (visual Turing test)', () => {
     await expect(r1Matrix.getByTestId('cm-tp')).toHaveText('3');
     await expect(page.getByTestId('vtt-roc').locator('path')).toHaveCount(3);
     await expect(page.getByTestId('vtt-analysis')).toContainText('answer log intact for every reader');
+    // Cues (CUE_KEYS): texture named 4 times (3 synthetic spotted, 1 false alarm), ribs twice, anatomy once with a "real" call.
+    const cue = (name: string) => page.getByTestId(`vtt-cue-${name}`).locator('td');
+    await expect(cue('Texture or noise')).toHaveText(['4', '3', '1', '0', '75.0% (3/4; 30.1–95.4%)']);
+    await expect(cue('Ribs or bones')).toHaveText(['2', '2', '0', '0', /^100\.0% \(2\/2/]);
+    await expect(cue('Anatomy')).toHaveText(['1', '0', '0', '1', /^0\.0% \(0\/1/]);
+    await expect(cue('Lines or devices')).toHaveText(['0', '0', '0', '0', '—']);
+    await expect(page.getByTestId('vtt-analysis')).toContainText('6 of 16 readings named at least one cue.');
+    await page.getByTestId('vtt-comments').locator('summary').click();
+    await expect(page.getByTestId('vtt-comments')).toContainText('R2, case');
+    await expect(page.getByTestId('vtt-comments')).toContainText('(real, called synthetic): Grainy lung fields, "too smooth" ribs');
     await page.screenshot({ path: test.info().outputPath('vtt-analysis.png'), fullPage: true });
 
     // ---- Exports.
@@ -297,6 +326,12 @@ test.describe('reader study (visual Turing test)', () => {
     expect(data).toContain(`1,${caseNumber('h1')},1,3`); // R1 called h1 real, confidence 1 → rating 3
     expect(data).toContain(`2,${caseNumber('phantom-00')},1,4`); // R2 called phantom-00 synthetic, confidence 1 → 4
 
+    const answersCsv = await downloadText(page, () => page.getByTestId('vtt-export-answers-csv').click());
+    const csvLines = answersCsv.text.trimEnd().split('\n');
+    expect(csvLines).toHaveLength(17);
+    expect(csvLines[0]?.split(',').slice(-1)).toEqual(['comment']);
+    expect(csvLines.filter((l) => l.endsWith(',"Grainy lung fields, ""too smooth"" ribs"'))).toHaveLength(1);
+    expect(csvLines.filter((l) => l.includes(',Ribs or bones; Texture or noise,'))).toHaveLength(1);
     const long = await downloadText(page, () => page.getByTestId('vtt-export-long-csv').click());
     expect(long.text.split('\n')[0]).toBe('reader,treatment,case,truth,rating');
     expect(long.text.trimEnd().split('\n')).toContain(`1,1,${caseNumber('h2')},1,6`);

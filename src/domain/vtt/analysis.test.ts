@@ -10,6 +10,28 @@ async function scenario() {
 }
 
 describe('analyseStudy on the worked scenario (see __fixtures__/scenario.ts)', () => {
+  it('counts the cues each call rested on, by call and truth', async () => {
+    const { analysis } = await scenario();
+    expect(analysis.cues).toMatchObject({ readings: 16, withCues: 6 });
+    expect(analysis.cues?.comments).toEqual([
+      { readerLabel: 'R2', caseId: expect.any(String), truth: 'real', call: 'synthetic', comment: 'Grainy lung fields, "too smooth" ribs' },
+    ]);
+    const byCue = Object.fromEntries((analysis.cues?.byCue ?? []).map((c) => [c.cue, c]));
+    expect(Object.keys(byCue)).toEqual(['Lines or devices', 'Ribs or bones', 'Texture or noise', 'Markers or text', 'Anatomy']);
+    expect(byCue['Texture or noise']).toMatchObject({ cited: 4, syntheticCalledSynthetic: 3, realCalledSynthetic: 1, calledReal: 0 });
+    expect(byCue['Texture or noise']?.correct).toMatchObject({ successes: 3, n: 4 });
+    expect(byCue['Ribs or bones']).toMatchObject({ cited: 2, syntheticCalledSynthetic: 2, realCalledSynthetic: 0, calledReal: 0 });
+    expect(byCue['Anatomy']).toMatchObject({ cited: 1, syntheticCalledSynthetic: 0, calledReal: 1 });
+    expect(byCue['Anatomy']?.correct).toMatchObject({ successes: 0, n: 1 });
+    expect(byCue['Lines or devices']).toMatchObject({ cited: 0, correct: { successes: 0, n: 0 } });
+  });
+
+  it('has no cue analysis for a study that did not ask for cues', async () => {
+    const { study, sessions } = await scenario();
+    const older = { ...study, settings: { ...study.settings, questions: { ...study.settings.questions, askCues: false } } };
+    expect(analyseStudy(older, sessions).cues).toBeNull();
+  });
+
   it('computes per-reader accuracy, sensitivity, specificity and AUC', async () => {
     const { analysis } = await scenario();
     const [r1, r2] = analysis.readers;

@@ -2,7 +2,8 @@
  * @file From a study and its reader sessions to the numbers a VTT report needs (pure): per reader and pooled
  * accuracy, sensitivity and specificity for spotting synthetic images (Wilson CIs, exact binomial test vs 50%),
  * ROC AUC from the ordinal rating (DeLong CI), d′, realism and plausibility by truth, time per case, and
- * agreement between readers on the real/synthetic call (Cohen's κ for two readers, Fleiss' κ for more).
+ * agreement between readers on the real/synthetic call (Cohen's κ for two readers, Fleiss' κ for more), and which
+ * cues the calls rested on.
  *
  * Skipped (unreadable) cases are left out. "Pooled" treats every reading as one sample; it ignores the
  * correlation between readers, so the MRMC confidence interval should come from iMRMC / RJafroc on the export.
@@ -10,7 +11,7 @@
 import { keyByCase } from './build-study';
 import type { ReaderSession } from './reader-session';
 import { sortSessions } from './reader-session';
-import type { CaseSource, Study, Truth } from './study';
+import { CUES, type CaseSource, type Study, type Truth } from './study';
 import {
   binomialTestTwoSided,
   cohenKappa,
@@ -45,8 +46,44 @@ export interface Reading {
   readonly realism: number;
   readonly plausible: boolean | null;
   readonly findings: readonly string[];
+  /** Cues ticked; empty when none were ticked or the study did not ask. */
+  readonly cues: readonly string[];
+  readonly comment: string | null;
   readonly answerMs: number;
   readonly orderIndex: number;
+}
+
+/** How often one cue was cited, by what the call and the truth were. */
+export interface CueCount {
+  readonly cue: string;
+  /** Readings that ticked it. */
+  readonly cited: number;
+  /** Ticked on synthetic images called synthetic: the cue gave a real artefact away. */
+  readonly syntheticCalledSynthetic: number;
+  /** Ticked on real images called synthetic: the cue misled. */
+  readonly realCalledSynthetic: number;
+  /** Ticked with a "real" call (the cue looked right). */
+  readonly calledReal: number;
+  /** Share of the readings that ticked it whose call was right. */
+  readonly correct: Proportion;
+}
+
+export interface CueAnalysis {
+  /** Readings in which the cue question was asked. */
+  readonly readings: number;
+  /** Of those, readings with at least one cue ticked. */
+  readonly withCues: number;
+  readonly byCue: readonly CueCount[];
+  /** The readers' comments, with what each was about, in reader then reading order. */
+  readonly comments: readonly ReaderComment[];
+}
+
+export interface ReaderComment {
+  readonly readerLabel: string;
+  readonly caseId: string;
+  readonly truth: Truth;
+  readonly call: Truth;
+  readonly comment: string;
 }
 
 export interface ReaderMetrics {
@@ -108,6 +145,8 @@ export interface StudyAnalysis {
   /** Realism of synthetic vs real cases, pooled readings (U for synthetic over real). */
   readonly realismTest: MannWhitneyResult | null;
   readonly bySource: readonly SourceGroupMetrics[];
+  /** Cue counts; null when the study did not ask for cues. */
+  readonly cues: CueAnalysis | null;
 }
 
 /** Answered readings joined with the key, plus the number of skipped (unreadable) cases. */
@@ -135,6 +174,8 @@ export function collectReadings(study: Study, sessions: readonly ReaderSession[]
         realism: answer.realism,
         plausible: answer.plausible,
         findings: answer.findings,
+        cues: answer.cues ?? [],
+        comment: answer.comment ?? null,
         answerMs: answer.timing.answerMs,
         orderIndex: answer.orderIndex,
       });
@@ -223,6 +264,29 @@ function sourceGroup(source: CaseSource, truth: Truth): string {
   }
 }
 
+/** Cue counts over the readings, in `CUES` order (cues no reading ticked included, as zeros). */
+export function analyseCues(readings: readonly Reading[]): CueAnalysis {
+  const byCue = CUES.map((cue): CueCount => {
+    const citing = readings.filter((r) => r.cues.includes(cue));
+    return {
+      cue,
+      cited: citing.length,
+      syntheticCalledSynthetic: citing.filter((r) => r.truth === 'synthetic' && r.call === 'synthetic').length,
+      realCalledSynthetic: citing.filter((r) => r.truth === 'real' && r.call === 'synthetic').length,
+      calledReal: citing.filter((r) => r.call === 'real').length,
+      correct: proportion(citing.filter((r) => r.call === r.truth).length, citing.length),
+    };
+  });
+  return {
+    readings: readings.length,
+    withCues: readings.filter((r) => r.cues.length > 0).length,
+    byCue,
+    comments: readings.flatMap((r) =>
+      r.comment === null ? [] : [{ readerLabel: r.readerLabel, caseId: r.caseId, truth: r.truth, call: r.call, comment: r.comment }],
+    ),
+  };
+}
+
 export function analyseStudy(study: Study, sessions: readonly ReaderSession[]): StudyAnalysis {
   const { readings, unreadable } = collectReadings(study, sessions);
   const ordered = sortSessions(sessions.filter((s) => s.studyId === study.studyId));
@@ -267,6 +331,7 @@ export function analyseStudy(study: Study, sessions: readonly ReaderSession[]): 
       readings.filter((r) => r.truth === 'real').map((r) => r.realism),
     ),
     bySource,
+    cues: study.settings.questions.askCues === true ? analyseCues(readings) : null,
   };
 }
 

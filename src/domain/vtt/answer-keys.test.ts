@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyKey, emptyDraft, keyLegend, missingAnswers, questionsFor, ratingFor, type AnswerDraft, type KeyOutcome } from './answer-keys';
 import { activeMs, markInput, pauseClock, resumeClock, startClock } from './case-clock';
-import type { StudyQuestions } from './study';
+import { CUES, type StudyQuestions } from './study';
 
 const questions: StudyQuestions = { confidenceLevels: 3, askPlausibility: true, findings: ['Cardiomegaly', 'Pleural effusion'] };
 
@@ -66,6 +66,33 @@ describe('applyKey', () => {
     expect(press(['y'], q).last.kind).toBe('ignored');
     expect(press(['s', '2', '3', 'Enter'], q).last.kind).toBe('submit');
     expect(missingAnswers(emptyDraft(), q)).toEqual(['call', 'confidence', 'realism']);
+  });
+});
+
+describe('cues', () => {
+  const withCues: StudyQuestions = { ...questions, askCues: true };
+
+  it('are asked after plausibility and before findings, and the highlight lands on them once the rest is answered', () => {
+    expect(questionsFor(withCues)).toEqual(['call', 'confidence', 'realism', 'plausible', 'cues', 'findings']);
+    expect(press(['s', '3', '2', 'n'], withCues).draft.active).toBe('cues');
+    // Optional: a case with no cue ticked is complete.
+    expect(press(['s', '3', '2', 'n', 'Enter'], withCues).last.kind).toBe('submit');
+  });
+
+  it('toggle in CUES order with their digits, 0 clears, and findings keep their own digits', () => {
+    const typed = press(['s', '3', '2', 'n', '5', '3', '1', '1'], withCues).draft;
+    expect(typed.cues).toEqual([CUES[2], CUES[4]]);
+    expect(press(['s', '3', '2', 'n', '2', '0'], withCues).draft.cues).toEqual([]);
+    expect(press(['s', '3', '2', 'n', '6'], withCues).last.kind).toBe('ignored'); // 5 cues only
+    const findings = press(['s', '3', '2', 'n', '2', 'ArrowDown', '2'], withCues).draft;
+    expect(findings).toMatchObject({ cues: [CUES[1]], findings: ['Pleural effusion'], active: 'findings' });
+  });
+
+  it('are not asked in studies made before they existed', () => {
+    expect(questionsFor(questions)).not.toContain('cues');
+    expect(press(['s', '3', '2', 'n', '1'], questions).draft).toMatchObject({ cues: [], findings: ['Cardiomegaly'] });
+    expect(keyLegend(questions).map((r) => r.action)).not.toContain('tick cues (when highlighted), clear');
+    expect(keyLegend(withCues)).toContainEqual({ keys: '1–5, 0', action: 'tick cues (when highlighted), clear' });
   });
 });
 

@@ -3,14 +3,15 @@
  *
  * Key map (shown on screen by the reader view from `keyLegend`):
  * - R / S: real / synthetic (any time);
- * - digits answer the highlighted question: confidence 1…L, realism 1…5, findings 1…9 toggle (0 clears);
+ * - digits answer the highlighted question: confidence 1…L, realism 1…5, findings 1…9 and cues 1…5 toggle
+ *   (0 clears);
  * - Y / N: clinically plausible yes / no (when asked);
  * - ↑ / ↓: move the highlight;  Enter: next case once every required answer is given;  P: pause / resume.
  * After an answer the highlight moves to the next unanswered question, so a reader types e.g. `S 3 4 Y Enter`.
  */
-import { REALISM_LEVELS, type StudyQuestions, type Truth } from './study';
+import { CUES, REALISM_LEVELS, type StudyQuestions, type Truth } from './study';
 
-export type QuestionId = 'call' | 'confidence' | 'realism' | 'plausible' | 'findings';
+export type QuestionId = 'call' | 'confidence' | 'realism' | 'plausible' | 'cues' | 'findings';
 
 export interface AnswerDraft {
   readonly call: Truth | null;
@@ -18,6 +19,10 @@ export interface AnswerDraft {
   readonly realism: number | null;
   readonly plausible: boolean | null;
   readonly findings: readonly string[];
+  /** Ticked cues, in `CUES` order. */
+  readonly cues: readonly string[];
+  /** The reader's free-text comment (typed in a text field, not through keys); '' when none. */
+  readonly comment: string;
   /** The highlighted question, which digit keys answer. */
   readonly active: QuestionId;
 }
@@ -34,19 +39,35 @@ export const QUESTION_TITLES: Readonly<Record<QuestionId, string>> = {
   confidence: 'How sure are you?',
   realism: 'How realistic does it look?',
   plausible: 'Clinically plausible?',
+  cues: 'What did you base the call on?',
   findings: 'Findings you see',
 };
 
 export function emptyDraft(): AnswerDraft {
-  return { call: null, confidence: null, realism: null, plausible: null, findings: [], active: 'call' };
+  return { call: null, confidence: null, realism: null, plausible: null, findings: [], cues: [], comment: '', active: 'call' };
 }
 
 /** The questions this study asks, in screen order. */
 export function questionsFor(questions: StudyQuestions): QuestionId[] {
   const list: QuestionId[] = ['call', 'confidence', 'realism'];
   if (questions.askPlausibility) list.push('plausible');
+  if (questions.askCues === true) list.push('cues');
   if (questions.findings.length > 0) list.push('findings');
   return list;
+}
+
+/** The optional checklists (any number ticked, digits toggle, 0 clears), in screen order. */
+const CHECKLISTS: readonly QuestionId[] = ['cues', 'findings'];
+
+/** The items of a checklist question. */
+export function checklistItems(id: 'cues' | 'findings', questions: StudyQuestions): readonly string[] {
+  return id === 'cues' ? CUES : questions.findings;
+}
+
+/** Toggles one item, keeping the checklist's order so exports do not depend on the order of key presses. */
+function toggleItem(items: readonly string[], ticked: readonly string[], item: string): string[] {
+  const on = ticked.includes(item);
+  return items.filter((i) => (i === item ? !on : ticked.includes(i)));
 }
 
 function isAnswered(draft: AnswerDraft, id: QuestionId): boolean {
@@ -59,6 +80,7 @@ function isAnswered(draft: AnswerDraft, id: QuestionId): boolean {
       return draft.realism !== null;
     case 'plausible':
       return draft.plausible !== null;
+    case 'cues':
     case 'findings':
       return true; // optional: ticking nothing means "none of these"
   }
@@ -69,7 +91,7 @@ export function missingAnswers(draft: AnswerDraft, questions: StudyQuestions): Q
   return questionsFor(questions).filter((id) => !isAnswered(draft, id));
 }
 
-/** After answering `from`: the next unanswered question (wrapping), else the findings list, else stay. */
+/** After answering `from`: the next unanswered question (wrapping), else the first checklist, else stay. */
 function nextActive(draft: AnswerDraft, from: QuestionId, questions: StudyQuestions): QuestionId {
   const list = questionsFor(questions);
   const start = list.indexOf(from);
@@ -77,7 +99,7 @@ function nextActive(draft: AnswerDraft, from: QuestionId, questions: StudyQuesti
     const id = list[(start + step) % list.length] as QuestionId;
     if (!isAnswered(draft, id)) return id;
   }
-  return list.includes('findings') ? 'findings' : from;
+  return list.find((id) => CHECKLISTS.includes(id)) ?? from;
 }
 
 function answered(draft: AnswerDraft, from: QuestionId, questions: StudyQuestions): KeyOutcome {
@@ -110,14 +132,14 @@ export function applyKey(draft: AnswerDraft, key: string, questions: StudyQuesti
     case 'realism':
       if (digit < 1 || digit > REALISM_LEVELS) return { kind: 'ignored' };
       return answered({ ...draft, realism: digit }, 'realism', questions);
+    case 'cues':
     case 'findings': {
-      if (digit === 0) return { kind: 'update', draft: { ...draft, findings: [] } };
-      const finding = questions.findings[digit - 1];
-      if (finding === undefined) return { kind: 'ignored' };
-      const ticked = draft.findings.includes(finding);
-      // Keep the checklist's order so exports do not depend on the order of key presses.
-      const findings = questions.findings.filter((f) => (f === finding ? !ticked : draft.findings.includes(f)));
-      return { kind: 'update', draft: { ...draft, findings } };
+      const field = draft.active;
+      if (digit === 0) return { kind: 'update', draft: { ...draft, [field]: [] } };
+      const items = checklistItems(field, questions);
+      const item = items[digit - 1];
+      if (item === undefined) return { kind: 'ignored' };
+      return { kind: 'update', draft: { ...draft, [field]: toggleItem(items, draft[field], item) } };
     }
     default:
       return { kind: 'ignored' };
@@ -155,6 +177,7 @@ export function keyLegend(questions: StudyQuestions): LegendRow[] {
     { keys: `1–${REALISM_LEVELS}`, action: 'realism (when highlighted)' },
   ];
   if (questions.askPlausibility) rows.push({ keys: 'Y / N', action: 'clinically plausible' });
+  if (questions.askCues === true) rows.push({ keys: `1–${CUES.length}, 0`, action: 'tick cues (when highlighted), clear' });
   if (questions.findings.length > 0) rows.push({ keys: `1–${questions.findings.length}, 0`, action: 'tick findings (when highlighted), clear' });
   rows.push({ keys: '↑ / ↓', action: 'move highlight' }, { keys: 'Enter', action: 'save and next case' }, { keys: 'P', action: 'pause / resume' });
   return rows;

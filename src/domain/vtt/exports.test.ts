@@ -65,6 +65,32 @@ describe('answers CSV and JSON', () => {
     expect(csvField('a, "b"')).toBe('"a, ""b"""');
   });
 
+  it('writes the cues and the comment, quoted where needed', async () => {
+    const { study, sessions } = await scenario();
+    const text = toAnswersCsv(study, sessions);
+    const header = (text.split('\n')[0] ?? '').split(',');
+    expect(header.slice(header.indexOf('findings'), header.indexOf('findings') + 2)).toEqual(['findings', 'cues']);
+    expect(header[header.length - 1]).toBe('comment');
+    const ids = numbering(study, sessions);
+    const rowOf = (reader: string, source: string) => {
+      const entry = study.key.find((k) => sourceName(k.source) === source);
+      return text.split('\n').find((l) => l.startsWith(`study-scenario,${reader === 'R1' ? 1 : 2},${reader},reader-${reader === 'R1' ? 1 : 2},radiologist,${ids.cases.get(entry?.caseId ?? '')},`));
+    };
+    const r2p0 = rowOf('R2', 'phantom-00');
+    expect(r2p0).toContain(',Texture or noise,');
+    expect(r2p0?.endsWith(',"Grainy lung fields, ""too smooth"" ribs"')).toBe(true);
+    expect(rowOf('R1', 'h3')).toContain(',Ribs or bones; Texture or noise,');
+    expect(rowOf('R1', 'phantom-01')?.endsWith(',')).toBe(true); // no comment: an empty last field
+  });
+
+  it('keeps free text that starts like a spreadsheet formula from running', () => {
+    expect(csvField('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
+    expect(csvField('+1 looks odd')).toBe("'+1 looks odd");
+    expect(csvField('@cmd')).toBe("'@cmd");
+    expect(csvField(-1)).toBe('-1');
+    expect(csvField('plain')).toBe('plain');
+  });
+
   it('carries the key, the answers and the analysis, with undefined statistics as null', async () => {
     const { study, sessions } = await scenario();
     const json = JSON.parse(toResultsJson(study, sessions, analyseStudy(study, sessions), { exportedAt: 'then', studyDigest: 'abc' })) as {

@@ -93,7 +93,9 @@ export function toLongCsv(study: Study, sessions: readonly ReaderSession[]): str
 /** RFC 4180 field: quoted when it holds a comma, quote or line break. */
 export function csvField(value: string | number | boolean | null): string {
   if (value === null) return '';
-  const text = String(value);
+  // Free text (a comment, a role) that starts like a formula is prefixed with ', so a spreadsheet shows it as text
+  // instead of running it (OWASP "CSV injection"); numbers are written as they are.
+  const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -117,6 +119,7 @@ export const ANSWER_COLUMNS = [
   'realism',
   'plausible',
   'findings',
+  'cues',
   'order_index',
   'shown_at',
   'first_input_ms',
@@ -125,6 +128,7 @@ export const ANSWER_COLUMNS = [
   'source_kind',
   'source',
   'note',
+  'comment',
 ] as const;
 
 /** One row per recorded answer (skipped cases included, with status `unreadable`). */
@@ -156,6 +160,7 @@ export function toAnswersCsv(study: Study, sessions: readonly ReaderSession[]): 
         a.realism,
         a.plausible === null ? null : a.plausible ? 1 : 0,
         a.findings.join('; '),
+        (a.cues ?? []).join('; '),
         a.orderIndex,
         a.timing.shownAt,
         a.timing.firstInputMs === null ? null : Math.round(a.timing.firstInputMs),
@@ -164,6 +169,7 @@ export function toAnswersCsv(study: Study, sessions: readonly ReaderSession[]): 
         k.source.kind,
         describeSource(k.source),
         a.note,
+        a.comment ?? null,
       ];
       lines.push(values.map(csvField).join(','));
     }

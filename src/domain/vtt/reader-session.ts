@@ -54,6 +54,10 @@ export interface CaseAnswer {
   readonly realism: number | null;
   readonly plausible: boolean | null;
   readonly findings: readonly string[];
+  /** The cues the call rested on, in `CUES` order (absent in answers recorded before cues were asked). */
+  readonly cues?: readonly string[] | undefined;
+  /** The reader's comment on the case; null when none (absent in older answers). */
+  readonly comment?: string | null | undefined;
   readonly timing: CaseTiming;
   /** Why the case was skipped (unreadable image); null otherwise. */
   readonly note: string | null;

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { scenarioStudy, scriptedSession } from './__fixtures__/scenario';
+import { analyseStudy } from './analysis';
+import { appendAnswer, verifyAnswerChain, type ReaderSession } from './reader-session';
 import { TAMPERED_MESSAGE, exportStudyFile, importStudyFile, studyDigest } from './study-file';
+
+/** The session as a studio from before cues were asked would have recorded it (no cues or comment fields). */
+async function withoutCues(session: ReaderSession): Promise<ReaderSession> {
+  let older: ReaderSession = { ...session, answers: [] };
+  for (const answer of session.answers) {
+    const { chain: _chain, cues: _cues, comment: _comment, ...rest } = answer;
+    older = await appendAnswer(older, rest, session.updatedAt);
+  }
+  return older;
+}
 
 const exportedAt = '2026-01-03T00:00:00.000Z';
 
@@ -16,6 +28,31 @@ describe('study files', () => {
     expect(result.study.key).toEqual(study.key);
     expect(result.study.cases.map((c) => Array.from(c.image.pixels))).toEqual(study.cases.map((c) => Array.from(c.image.pixels)));
     expect(await studyDigest(result.study)).toBe(await studyDigest(study));
+  });
+
+  it("keep each answer's cues and comment, so the answer chain still verifies after import", async () => {
+    const study = scenarioStudy();
+    const session = await scriptedSession(study, 'R2', 'reader-2');
+    expect(session.answers.map((a) => a.comment).filter(Boolean)).toEqual(['Grainy lung fields, "too smooth" ribs']);
+    const result = await importStudyFile(await exportStudyFile(study, [session], exportedAt));
+    if (!result.ok) throw new Error(result.message);
+    expect(result.study.settings.questions.askCues).toBe(true);
+    expect(result.sessions).toEqual([session]);
+    expect(await verifyAnswerChain(result.sessions[0] as ReaderSession)).toBe(true);
+  });
+
+  it('import files from before cues were asked: no cue question, no cue analysis, chains intact', async () => {
+    const built = scenarioStudy();
+    const { askCues: _askCues, ...questions } = built.settings.questions;
+    const study = { ...built, settings: { ...built.settings, questions } };
+    const session = await withoutCues(await scriptedSession(study, 'R1', 'reader-1'));
+    expect(session.answers[0]).not.toHaveProperty('cues');
+    const result = await importStudyFile(await exportStudyFile(study, [session], exportedAt));
+    if (!result.ok) throw new Error(result.message);
+    expect(result.study.settings.questions).not.toHaveProperty('askCues');
+    expect(result.sessions).toEqual([session]);
+    expect(await verifyAnswerChain(result.sessions[0] as ReaderSession)).toBe(true);
+    expect(analyseStudy(result.study, result.sessions).cues).toBeNull();
   });
 
   it('refuse a file whose truth was edited after export', async () => {

@@ -56,6 +56,7 @@ const settingsSchema = z.object({
     confidenceLevels: z.number().int().min(2).max(5),
     askPlausibility: z.boolean(),
     findings: z.array(text),
+    askCues: z.boolean().optional(),
   }),
   prevalenceDisclosed: z.boolean(),
 });
@@ -81,6 +82,8 @@ const answerSchema = z.object({
   realism: z.number().int().min(1).max(5).nullable(),
   plausible: z.boolean().nullable(),
   findings: z.array(text),
+  cues: z.array(text).optional(),
+  comment: text.nullable().optional(),
   timing: z.object({ shownAt: text, firstInputMs: z.number().nullable(), answerMs: z.number().nonnegative(), pauses: count }),
   note: text.nullable(),
   chain: text,

@@ -60,6 +60,11 @@ export interface StudyQuestions {
   readonly askPlausibility: boolean;
   /** Findings checklist shown to readers (at most 9, one digit key each); empty = not asked. */
   readonly findings: readonly string[];
+  /**
+   * Ask which cues the call rested on (the fixed `CUES` checklist) and for an optional comment, for a cue analysis
+   * like Schuit's. Absent in studies made before it existed: not asked.
+   */
+  readonly askCues?: boolean | undefined;
 }
 
 export interface StudySettings {
@@ -90,6 +95,13 @@ export interface Study {
 }
 
 export const MAX_FINDINGS = 9;
+/**
+ * What readers of synthetic chest X-rays say gave an image away (evaluation-and-vtt.md §3.3, after RoentGen's
+ * device artefacts and Schuit's cue analysis). Fixed, so that cue counts compare across studies.
+ */
+export const CUES: readonly string[] = ['Lines or devices', 'Ribs or bones', 'Texture or noise', 'Markers or text', 'Anatomy'];
+/** Longest comment a reader may leave on a case (characters). */
+export const MAX_COMMENT_LENGTH = 500;
 export const REALISM_LEVELS = 5;
 export const DEFAULT_RESOLUTION = 64;
 
@@ -111,7 +123,7 @@ export const DEFAULT_SETTINGS: StudySettings = {
   syntheticShare: 0.5,
   seed: 20260101,
   resolution: DEFAULT_RESOLUTION,
-  questions: { confidenceLevels: 3, askPlausibility: true, findings: [] },
+  questions: { confidenceLevels: 3, askPlausibility: true, findings: [], askCues: true },
   prevalenceDisclosed: false,
 };
 

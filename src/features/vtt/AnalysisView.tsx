@@ -1,7 +1,8 @@
 /** Results of a study: per-reader and pooled statistics, agreement, ROC curves, confusion matrices and exports. */
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
-import { analyseStudy, type ReaderMetrics } from '../../domain/vtt/analysis';
+import { analyseStudy, type CueAnalysis, type ReaderMetrics } from '../../domain/vtt/analysis';
+import { numbering } from '../../domain/vtt/exports';
 import { verifyAnswerChain } from '../../domain/vtt/reader-session';
 import { ratingPoints, type Study } from '../../domain/vtt/study';
 import { studyDigest } from '../../domain/vtt/study-file';
@@ -32,6 +33,57 @@ function MetricsRow({ m }: { readonly m: ReaderMetrics }) {
   );
 }
 
+/**
+ * Which cues the calls rested on. A cue ticked mostly on synthetic images called synthetic points at a real
+ * artefact of the generator; one ticked on real images called synthetic misled the readers.
+ */
+function CueTable({ cues, caseNumbers }: { readonly cues: CueAnalysis; readonly caseNumbers: ReadonlyMap<string, number> }) {
+  return (
+    <>
+      <h4>Cues</h4>
+      <p className="muted small">
+        {cues.withCues} of {cues.readings} readings named at least one cue.
+      </p>
+      <table className="files" data-testid="vtt-cues">
+        <thead>
+          <tr>
+            <th scope="col">Cue</th>
+            <th scope="col">Named</th>
+            <th scope="col">Synthetic image, called synthetic</th>
+            <th scope="col">Real image, called synthetic</th>
+            <th scope="col">Called real</th>
+            <th scope="col">Call right when named (95% CI)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {cues.byCue.map((c) => (
+            <tr key={c.cue} data-testid={`vtt-cue-${c.cue}`}>
+              <th scope="row">{c.cue}</th>
+              <td className="num">{c.cited}</td>
+              <td className="num">{c.syntheticCalledSynthetic}</td>
+              <td className="num">{c.realCalledSynthetic}</td>
+              <td className="num">{c.calledReal}</td>
+              <td>{c.cited > 0 ? proportionText(c.correct) : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {cues.comments.length > 0 ? (
+        <details className="vtt-comments" data-testid="vtt-comments">
+          <summary>Comments ({cues.comments.length})</summary>
+          <ul className="small">
+            {cues.comments.map((c) => (
+              <li key={`${c.readerLabel}-${c.caseId}`}>
+                {c.readerLabel}, case {caseNumbers.get(c.caseId) ?? '?'} ({c.truth}, called {c.call}): {c.comment}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </>
+  );
+}
+
 const EXPORTS: readonly { format: ResultsFormat; label: string; hint: string }[] = [
   { format: 'imrmc', label: 'iMRMC / RJafroc (.imrmc)', hint: 'iMRMC input; RJafroc DfReadDataFile(format = "iMRMC")' },
   { format: 'long-csv', label: 'MRMC long CSV', hint: 'reader,treatment,case,truth,rating (MRMCaov; RJafroc "MRMC")' },
@@ -42,6 +94,8 @@ const EXPORTS: readonly { format: ResultsFormat; label: string; hint: string }[]
 export function AnalysisView({ study }: { readonly study: Study }) {
   const sessions = useQuery(sessionsQuery(study.studyId));
   const analysis = useMemo(() => (sessions.data ? analyseStudy(study, sessions.data) : null), [study, sessions.data]);
+  // The case numbers of the exports, so a comment can be found in the CSV.
+  const caseNumbers = useMemo(() => (sessions.data ? numbering(study, sessions.data).cases : new Map<string, number>()), [study, sessions.data]);
   const [digest, setDigest] = useState<string | null>(null);
   const [chains, setChains] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -153,6 +207,7 @@ export function AnalysisView({ study }: { readonly study: Study }) {
               ))}
             </tbody>
           </table>
+          {analysis.cues ? <CueTable cues={analysis.cues} caseNumbers={caseNumbers} /> : null}
         </>
       ) : null}
 

@@ -2,8 +2,8 @@
  * The blinded reading screen: full screen, dark, one image and the questions, keyboard first (the key map is on
  * screen), progress, pause. Shows nothing that could give the answer away (no file name, source or case id).
  */
-import { confidenceLabels, keyLegend, QUESTION_TITLES, questionsFor, REALISM_LABELS, type QuestionId } from '../../domain/vtt/answer-keys';
-import { caseMix, type StudyQuestions } from '../../domain/vtt/study';
+import { checklistItems, confidenceLabels, keyLegend, QUESTION_TITLES, questionsFor, REALISM_LABELS, type QuestionId } from '../../domain/vtt/answer-keys';
+import { caseMix, MAX_COMMENT_LENGTH, type StudyQuestions } from '../../domain/vtt/study';
 import { ProgressBar } from '../../ui/ProgressBar';
 import { StudyCanvas } from './StudyCanvas';
 import { useReading, type Reading } from './use-reading';
@@ -32,9 +32,42 @@ function optionsFor(id: QuestionId, reading: Reading, questions: StudyQuestions)
         { key: 'Y', label: 'Yes', selected: draft.plausible === true },
         { key: 'N', label: 'No', selected: draft.plausible === false },
       ];
-    case 'findings':
-      return questions.findings.map((label, i) => ({ key: String(i + 1), label, selected: draft.findings.includes(label) }));
+    case 'cues':
+    case 'findings': {
+      const ticked = draft[id];
+      return checklistItems(id, questions).map((label, i) => ({ key: String(i + 1), label, selected: ticked.includes(label) }));
+    }
   }
+}
+
+/**
+ * The optional comment. Keys typed here stay in the field (the reader's key handler ignores text fields); Enter
+ * saves the case as it does elsewhere, and Escape leaves the field so the answer keys work again.
+ */
+function CommentField({ reading }: { readonly reading: Reading }) {
+  return (
+    <label className="vtt-comment">
+      <span>
+        Comment <span className="muted small">(optional; Enter saves, Esc leaves the field)</span>
+      </span>
+      <input
+        type="text"
+        value={reading.draft.comment}
+        maxLength={MAX_COMMENT_LENGTH}
+        data-testid="vtt-comment"
+        onChange={(e) => reading.setComment(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            e.currentTarget.blur();
+            reading.press('Enter');
+          } else if (e.key === 'Escape') {
+            e.currentTarget.blur();
+          }
+        }}
+      />
+    </label>
+  );
 }
 
 function Questions({ reading, questions }: { readonly reading: Reading; readonly questions: StudyQuestions }) {
@@ -46,7 +79,7 @@ function Questions({ reading, questions }: { readonly reading: Reading; readonly
           <fieldset key={id} className={active ? 'vtt-question active' : 'vtt-question'} data-testid={`vtt-q-${id}`} aria-current={active ? 'step' : undefined}>
             <legend>
               {QUESTION_TITLES[id]}
-              {id === 'findings' ? <span className="muted small"> (optional; 0 clears)</span> : null}
+              {id === 'findings' || id === 'cues' ? <span className="muted small"> (optional; 0 clears)</span> : null}
             </legend>
             <div className="vtt-options">
               {optionsFor(id, reading, questions).map((option) => (
@@ -65,6 +98,7 @@ function Questions({ reading, questions }: { readonly reading: Reading; readonly
           </fieldset>
         );
       })}
+      {questions.askCues === true ? <CommentField reading={reading} /> : null}
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import type { ImageModality } from '../../contracts/modality';
 import { recordCaption } from '../../domain/result-record';
-import { DEFAULT_FINDINGS, DEFAULT_SETTINGS, caseMix, checkSettings, type StudySettings } from '../../domain/vtt/study';
+import { CUES, DEFAULT_FINDINGS, DEFAULT_SETTINGS, caseMix, checkSettings, type StudySettings } from '../../domain/vtt/study';
 import { examplesQuery } from '../../queries/examples';
 import { resultsQuery } from '../../queries/results';
 import { NumberField } from '../../ui/NumberField';
@@ -128,6 +128,12 @@ export function StudyBuilder() {
           </select>
         </div>
         <Checkbox label="Ask “clinically plausible?”" checked={settings.questions.askPlausibility} onChange={(v) => update({ questions: { ...settings.questions, askPlausibility: v } })} />
+        <Checkbox
+          label={`Ask which cues the call rested on (${CUES.join(', ').toLowerCase()}), with an optional comment`}
+          checked={settings.questions.askCues === true}
+          onChange={(v) => update({ questions: { ...settings.questions, askCues: v } })}
+          testId="vtt-ask-cues"
+        />
         <Checkbox label="Findings checklist" checked={askFindings} onChange={setAskFindings} />
         {askFindings ? (
           <div className="field">

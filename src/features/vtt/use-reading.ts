@@ -7,7 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { applyKey, emptyDraft, QUESTION_TITLES, ratingFor, type AnswerDraft, type QuestionId } from '../../domain/vtt/answer-keys';
 import { activeMs, markInput, pauseClock, resumeClock, startClock, type CaseClock } from '../../domain/vtt/case-clock';
 import { appendAnswer, currentCaseId, sessionProgress, type CaseAnswer, type ReaderSession } from '../../domain/vtt/reader-session';
-import { imageProblem, type Study, type StudyCase } from '../../domain/vtt/study';
+import { imageProblem, MAX_COMMENT_LENGTH, type Study, type StudyCase } from '../../domain/vtt/study';
 import { vttDb } from '../../storage/vtt-db';
 import { invalidateVtt } from './vtt-queries';
 
@@ -26,6 +26,8 @@ export interface Reading {
   readonly message: string | null;
   /** Feeds a key as if typed; with `question`, that question is highlighted first (on-screen buttons). */
   press(key: string, question?: QuestionId): void;
+  /** The comment field's text (cut to MAX_COMMENT_LENGTH). */
+  setComment(text: string): void;
 }
 
 /** Keys the reader screen owns; anything else (browser shortcuts, Tab) is left alone. */
@@ -117,6 +119,8 @@ export function useReading(studyId: string, readerId: string): Reading {
       realism: answered ? answerDraft.realism : null,
       plausible: answered && s.settings.questions.askPlausibility ? answerDraft.plausible : null,
       findings: answered ? answerDraft.findings : [],
+      cues: answered ? answerDraft.cues : [],
+      comment: answered && answerDraft.comment.trim() !== '' ? answerDraft.comment.trim() : null,
       timing: { shownAt: shownAt.current, firstInputMs: clock.current.firstInputMs, answerMs: activeMs(clock.current, now), pauses: clock.current.pauses },
       note: skipReason,
     };
@@ -182,6 +186,12 @@ export function useReading(studyId: string, readerId: string): Reading {
     [submit],
   );
 
+  const setComment = useCallback((text: string) => {
+    if (latest.current.status !== 'reading') return;
+    clock.current = markInput(clock.current, performance.now());
+    setDraft((d) => ({ ...d, comment: text.slice(0, MAX_COMMENT_LENGTH) }));
+  }, []);
+
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
@@ -212,5 +222,6 @@ export function useReading(studyId: string, readerId: string): Reading {
     progress: session ? sessionProgress(session) : { done: 0, total: 0 },
     message,
     press,
+    setComment,
   };
 }

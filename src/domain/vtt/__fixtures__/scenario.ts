@@ -18,6 +18,11 @@
  *   Pooled: accuracy 12/16, sensitivity 5/8, specificity 7/8. Cohen's κ on the calls: p_o = 4/8,
  *   p_e = (3/8)² + (5/8)² = 34/64 → κ = (0.5 − 0.53125)/(1 − 0.53125) = −1/15.
  *   Realism: R1 real 4.75, synthetic 2.5; R2 real 4.5, synthetic 3.
+ *
+ * Cues (SCENARIO_CUES): R1 ticks texture on h2 and h3, ribs on h3 and h4; R2 ticks texture on h1 and on phantom-00
+ * (its false alarm, with a comment) and anatomy on h3 (called real). So texture is cited 4 times (3 synthetic called
+ * synthetic, 1 real called synthetic; 3/4 correct), ribs 2 (both synthetic called synthetic), anatomy 1 (with a
+ * "real" call, wrong); 6 of the 16 readings tick a cue, 1 has a comment.
  */
 import { buildStudy, type StimulusCandidate } from '../build-study';
 import { ratingFor } from '../answer-keys';
@@ -30,6 +35,16 @@ export interface ScriptedAnswer {
   readonly realism: number;
   readonly plausible: boolean;
 }
+
+/** Cues and comments by reader and source (cases not listed: none). */
+export const SCENARIO_CUES: Readonly<Record<'R1' | 'R2', Readonly<Record<string, { readonly cues: readonly string[]; readonly comment?: string }>>>> = {
+  R1: { h2: { cues: ['Texture or noise'] }, h3: { cues: ['Ribs or bones', 'Texture or noise'] }, h4: { cues: ['Ribs or bones'] } },
+  R2: {
+    h1: { cues: ['Texture or noise'] },
+    h3: { cues: ['Anatomy'] },
+    'phantom-00': { cues: ['Texture or noise'], comment: 'Grainy lung fields, "too smooth" ribs' },
+  },
+};
 
 export const SCENARIO_ANSWERS: Readonly<Record<'R1' | 'R2', Readonly<Record<string, ScriptedAnswer>>>> = {
   R1: {
@@ -98,7 +113,9 @@ export async function scriptedSession(study: Study, label: 'R1' | 'R2', readerId
   const key = new Map(study.key.map((k) => [k.caseId, k]));
   for (let index = 0; index < study.cases.length; index += 1) {
     const caseId = currentCaseId(session) as string;
-    const scripted = SCENARIO_ANSWERS[label][sourceName((key.get(caseId) as { source: CaseSource }).source)] as ScriptedAnswer;
+    const name = sourceName((key.get(caseId) as { source: CaseSource }).source);
+    const scripted = SCENARIO_ANSWERS[label][name] as ScriptedAnswer;
+    const cues = SCENARIO_CUES[label][name];
     session = await appendAnswer(
       session,
       {
@@ -111,6 +128,8 @@ export async function scriptedSession(study: Study, label: 'R1' | 'R2', readerId
         realism: scripted.realism,
         plausible: scripted.plausible,
         findings: [],
+        cues: cues?.cues ?? [],
+        comment: cues?.comment ?? null,
         timing: { shownAt: '2026-01-02T00:00:00.000Z', firstInputMs: 500, answerMs: 1000 * (index + 1), pauses: 0 },
         note: null,
       },
