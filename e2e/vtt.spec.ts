@@ -71,7 +71,7 @@ interface StoredSession {
   readerId: string;
   label: string;
   order: string[];
-  answers: { caseId: string; call: Call | null; rating: number | null; cues?: string[] | undefined; comment?: string | null | undefined }[];
+  answers: { caseId: string; call: Call | null; rating: number | null; cues?: string[] | undefined; comment?: string | null | undefined; viewing?: Record<string, number> | undefined }[];
 }
 
 /** The study's hidden key and every reader session, read straight from the studio's IndexedDB store. */
@@ -98,7 +98,7 @@ async function readVttStore(page: Page): Promise<{ studyId: string; key: StoredK
       .filter(([k]) => k.startsWith('session/'))
       .map(([, v]) => {
         const s = v as Session;
-        return { readerId: s.reader.readerId, label: s.reader.label, order: s.order, answers: s.answers.map((x) => ({ caseId: x.caseId, call: x.call, rating: x.rating, cues: x.cues, comment: x.comment })) };
+        return { readerId: s.reader.readerId, label: s.reader.label, order: s.order, answers: s.answers.map((x) => ({ caseId: x.caseId, call: x.call, rating: x.rating, cues: x.cues, comment: x.comment, viewing: x.viewing })) };
       });
     return { studyId: study.studyId, key: study.key, sessions };
   });
@@ -212,6 +212,28 @@ async function answerCurrentCase(page: Page, label: 'R1' | 'R2', caseNumber: num
   expect(after?.answers[caseNumber - 1]).toMatchObject({ caseId, call: answer.call, cues: cues?.cues ?? [], comment: cues?.comment ?? null });
 }
 
+/** Answers the display check every new reader sees first; with `poor`, each warning shows before reading starts. */
+async function passDisplayCheck(page: Page, { poor = false }: { poor?: boolean } = {}) {
+  const check = page.getByTestId('vtt-display-check');
+  await expect(check).toBeVisible();
+  await expect(check.getByRole('img', { name: /Grey-step test pattern/ })).toBeVisible();
+  await expect(page.getByTestId('vtt-check-done')).toBeDisabled();
+  const choose = (question: string, label: string) => page.getByTestId(question).getByLabel(label, { exact: true }).check();
+  await choose('vtt-check-dark', poor ? 'No' : 'Yes');
+  await choose('vtt-check-bright', 'Yes');
+  await choose('vtt-check-monitor', poor ? 'Laptop screen' : 'Diagnostic (calibrated to DICOM GSDF)');
+  await expect(page.getByTestId('vtt-check-done')).toBeDisabled();
+  await choose('vtt-check-room', poor ? 'Bright (daylight, windows)' : 'Dimmed, as a reading room');
+  if (poor) {
+    await expect(page.getByTestId('vtt-check-warnings').locator('li')).toHaveText([/5 % square was not visible/, /Bright room light/]);
+    await page.screenshot({ path: test.info().outputPath('vtt-display-check.png') });
+  } else {
+    await expect(page.getByTestId('vtt-check-warnings')).toHaveCount(0);
+  }
+  await page.getByTestId('vtt-check-done').click();
+  await expect(check).toHaveCount(0);
+}
+
 test.describe('reader study (visual Turing test)', () => {
   test('build from bundled cases, read as two readers with the keyboard, resume after reload, analyse and export', async ({ page, studio, offOrigin }) => {
     test.setTimeout(240_000);
@@ -250,6 +272,7 @@ test.describe('reader study (visual Turing test)', () => {
     // ---- Read as R1; pause, an incomplete Enter, and a reload mid-study.
     await page.getByRole('button', { name: 'Start reading as R1' }).click();
     await expect(page.getByTestId('vtt-reader')).toBeVisible();
+    await passDisplayCheck(page, { poor: true });
     await expect(page.getByRole('img', { name: 'Case 1' })).toBeVisible();
     await page.keyboard.press('s');
     await page.screenshot({ path: test.info().outputPath('vtt-reader.png') });
@@ -261,7 +284,30 @@ test.describe('reader study (visual Turing test)', () => {
     await page.keyboard.press('Enter');
     await expect(page.getByTestId('vtt-message')).toContainText('Still to answer: How sure are you?');
     await page.keyboard.press('r'); // change of mind; the scripted answer below overrides anyway
+    // Viewing tools on the case: a W/L drag, a zoom (one wheel burst), a pan, a reset; each gesture is counted.
+    const viewer = page.getByTestId('vtt-viewer');
+    const vbox = await viewer.boundingBox();
+    if (!vbox) throw new Error('no viewer');
+    const [cx, cy] = [vbox.x + vbox.width / 2, vbox.y + vbox.height / 2];
+    await page.mouse.move(cx, cy);
+    await page.mouse.down();
+    await page.mouse.move(cx - 60, cy + 10, { steps: 4 });
+    await page.mouse.up();
+    await expect(page.getByTestId('vtt-viewer-status')).toContainText('W 196 L 138 · 100%');
+    await page.mouse.wheel(0, -200);
+    await page.mouse.wheel(0, -200);
+    await expect.poll(async () => Number(/· (\d+)%/.exec((await page.getByTestId('vtt-viewer-status').textContent()) ?? '')?.[1])).toBeGreaterThan(100);
+    await page.keyboard.down('Shift');
+    await page.mouse.down();
+    await page.mouse.move(cx + 30, cy + 30, { steps: 3 });
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    await page.mouse.dblclick(cx, cy);
+    await expect(page.getByTestId('vtt-viewer-status')).toContainText('W 256 L 128 · 100%');
     for (let n = 1; n <= 3; n += 1) await answerCurrentCase(page, 'R1', n);
+    const viewed = (await readVttStore(page)).sessions.find((x) => x.label === 'R1')?.answers;
+    expect(viewed?.[0]?.viewing).toEqual({ windowLevel: 1, zoom: 1, pan: 1, resets: 1 });
+    expect(viewed?.[1]?.viewing).toEqual({ windowLevel: 0, zoom: 0, pan: 0, resets: 0 });
     await page.reload();
     await expect(page.getByTestId('vtt-reader')).toBeVisible();
     await expect(page.getByTestId('vtt-progress')).toHaveText('Case 4 of 8');
@@ -271,6 +317,7 @@ test.describe('reader study (visual Turing test)', () => {
 
     // ---- Read as R2.
     await page.getByRole('button', { name: 'Start reading as R2' }).click();
+    await passDisplayCheck(page);
     for (let n = 1; n <= 8; n += 1) await answerCurrentCase(page, 'R2', n);
     await page.getByRole('button', { name: 'Back to the studies' }).click();
 
@@ -299,6 +346,10 @@ test.describe('reader study (visual Turing test)', () => {
     await expect(r1Matrix.getByTestId('cm-tp')).toHaveText('3');
     await expect(page.getByTestId('vtt-roc').locator('path')).toHaveCount(3);
     await expect(page.getByTestId('vtt-analysis')).toContainText('answer log intact for every reader');
+    await expect(page.getByTestId('vtt-viewing')).toHaveText('Viewing tools used in 1 of 16 readings (window/level 1, zoom 1, pan 1).');
+    await expect(page.getByTestId('vtt-displays')).toHaveText(
+      'Displays: R1: 5 % step not seen · Laptop screen · Bright (daylight, windows); R2: both grey steps seen · Diagnostic (calibrated to DICOM GSDF) · Dimmed, as a reading room.',
+    );
     // Cues (CUE_KEYS): texture named 4 times (3 synthetic spotted, 1 false alarm), ribs twice, anatomy once with a "real" call.
     const cue = (name: string) => page.getByTestId(`vtt-cue-${name}`).locator('td');
     await expect(cue('Texture or noise')).toHaveText(['4', '3', '1', '0', '75.0% (3/4; 30.1–95.4%)']);
@@ -394,6 +445,7 @@ test.describe('reader study (visual Turing test)', () => {
     await corruptCaseImage(page, firstCase);
 
     await page.getByRole('button', { name: 'Start reading as R1' }).click();
+    await passDisplayCheck(page);
     await expect(page.getByTestId('vtt-unreadable')).toContainText('This image could not be shown (its pixel data is incomplete)');
     await page.keyboard.press('s'); // answer keys do nothing on an unreadable case
     await page.keyboard.press('Enter');

@@ -26,6 +26,11 @@ describe('analyseStudy on the worked scenario (see __fixtures__/scenario.ts)', (
     expect(byCue['Lines or devices']).toMatchObject({ cited: 0, correct: { successes: 0, n: 0 } });
   });
 
+  it('counts the readings that used the viewing tools', async () => {
+    const { analysis } = await scenario();
+    expect(analysis.viewing).toEqual({ readings: 16, anyTool: 1, windowLevel: 1, zoom: 1, pan: 0 });
+  });
+
   it('has no cue analysis for a study that did not ask for cues', async () => {
     const { study, sessions } = await scenario();
     const older = { ...study, settings: { ...study.settings, questions: { ...study.settings.questions, askCues: false } } };

@@ -10,7 +10,7 @@
  */
 import { keyByCase } from './build-study';
 import type { ReaderSession } from './reader-session';
-import { sortSessions } from './reader-session';
+import { sortSessions, type ViewingCounts } from './reader-session';
 import { CUES, type CaseSource, type Study, type Truth } from './study';
 import {
   binomialTestTwoSided,
@@ -49,6 +49,8 @@ export interface Reading {
   /** Cues ticked; empty when none were ticked or the study did not ask. */
   readonly cues: readonly string[];
   readonly comment: string | null;
+  /** Null in answers recorded before viewing tools were counted. */
+  readonly viewing: ViewingCounts | null;
   readonly answerMs: number;
   readonly orderIndex: number;
 }
@@ -147,6 +149,28 @@ export interface StudyAnalysis {
   readonly bySource: readonly SourceGroupMetrics[];
   /** Cue counts; null when the study did not ask for cues. */
   readonly cues: CueAnalysis | null;
+  readonly viewing: ViewingUse;
+}
+
+/** How many readings used each viewing tool (readings recorded before they were counted are left out). */
+export interface ViewingUse {
+  readonly readings: number;
+  readonly anyTool: number;
+  readonly windowLevel: number;
+  readonly zoom: number;
+  readonly pan: number;
+}
+
+export function viewingUse(readings: readonly Reading[]): ViewingUse {
+  const counted = readings.flatMap((r) => (r.viewing ? [r.viewing] : []));
+  const used = (pick: (v: ViewingCounts) => number) => counted.filter((v) => pick(v) > 0).length;
+  return {
+    readings: counted.length,
+    anyTool: used((v) => v.windowLevel + v.zoom + v.pan),
+    windowLevel: used((v) => v.windowLevel),
+    zoom: used((v) => v.zoom),
+    pan: used((v) => v.pan),
+  };
 }
 
 /** Answered readings joined with the key, plus the number of skipped (unreadable) cases. */
@@ -176,6 +200,7 @@ export function collectReadings(study: Study, sessions: readonly ReaderSession[]
         findings: answer.findings,
         cues: answer.cues ?? [],
         comment: answer.comment ?? null,
+        viewing: answer.viewing ?? null,
         answerMs: answer.timing.answerMs,
         orderIndex: answer.orderIndex,
       });
@@ -332,6 +357,7 @@ export function analyseStudy(study: Study, sessions: readonly ReaderSession[]): 
     ),
     bySource,
     cues: study.settings.questions.askCues === true ? analyseCues(readings) : null,
+    viewing: viewingUse(readings),
   };
 }
 

@@ -81,6 +81,13 @@ describe('answers CSV and JSON', () => {
     expect(r2p0?.endsWith(',"Grainy lung fields, ""too smooth"" ribs"')).toBe(true);
     expect(rowOf('R1', 'h3')).toContain(',Ribs or bones; Texture or noise,');
     expect(rowOf('R1', 'phantom-01')?.endsWith(',')).toBe(true); // no comment: an empty last field
+    // Viewing counts: R1 windowed twice and zoomed once on h1.
+    const cellOf = (row: string | undefined, column: string) => {
+      const fields = (row ?? '').match(/("([^"]|"")*"|[^,]*)(,|$)/g)?.map((f) => f.replace(/,$/, '')) ?? [];
+      return fields[header.indexOf(column)];
+    };
+    expect(['wl_events', 'zoom_events', 'pan_events', 'view_resets'].map((c) => cellOf(rowOf('R1', 'h1'), c))).toEqual(['2', '1', '0', '0']);
+    expect(['wl_events', 'zoom_events'].map((c) => cellOf(rowOf('R2', 'phantom-00'), c))).toEqual(['0', '0']);
   });
 
   it('keeps free text that starts like a spreadsheet formula from running', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scenarioStudy, scriptedSession } from './__fixtures__/scenario';
 import { canonicalJson } from './canonical-json';
-import { appendAnswer, createSession, currentCaseId, sessionProgress, verifyAnswerChain, type CaseAnswer } from './reader-session';
+import { appendAnswer, countViewing, createSession, currentCaseId, NO_VIEWING, sessionProgress, verifyAnswerChain, type CaseAnswer } from './reader-session';
 
 const reader = { readerId: 'r1', label: 'R1', role: '', yearsExperience: null };
 
@@ -57,5 +57,15 @@ describe('reader sessions', () => {
 describe('canonicalJson', () => {
   it('sorts keys at every depth and drops undefined members', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[1,{"y":2,"z":1}]},"b":1}');
+  });
+});
+
+describe('viewing counts', () => {
+  it('count each kind of gesture on its own, without changing the counts given', () => {
+    const once = countViewing(NO_VIEWING, 'windowLevel');
+    const counts = countViewing(countViewing(countViewing(once, 'zoom'), 'windowLevel'), 'resets');
+    expect(counts).toEqual({ windowLevel: 2, zoom: 1, pan: 0, resets: 1 });
+    expect(once).toEqual({ windowLevel: 1, zoom: 0, pan: 0, resets: 0 });
+    expect(NO_VIEWING).toEqual({ windowLevel: 0, zoom: 0, pan: 0, resets: 0 });
   });
 });

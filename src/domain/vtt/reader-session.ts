@@ -7,6 +7,7 @@
  * answer's canonical JSON): an edited or dropped answer shows up in `verifyAnswerChain`.
  */
 import { canonicalJson, sha256Hex } from './canonical-json';
+import type { DisplayCheck } from './display-check';
 import { readerOrder } from './reader-order';
 import type { Study, Truth } from './study';
 
@@ -27,6 +28,8 @@ export interface DisplayContext {
   readonly viewportHeight: number;
   readonly devicePixelRatio: number;
   readonly userAgent: string;
+  /** The reader's grey-step check and monitor and room light; absent until done (and in older sessions). */
+  readonly check?: DisplayCheck | undefined;
 }
 
 export interface CaseTiming {
@@ -37,6 +40,26 @@ export interface CaseTiming {
   /** Active milliseconds (pauses excluded) from showing the case to submitting the answer. */
   readonly answerMs: number;
   readonly pauses: number;
+}
+
+/** How the reader handled the image before answering (evaluation-and-vtt.md §3.3: W/L, zoom and pan counts). */
+export interface ViewingCounts {
+  /** Window/level drags. */
+  readonly windowLevel: number;
+  /** Zoom gestures (a burst of wheel steps counts once). */
+  readonly zoom: number;
+  /** Pan drags. */
+  readonly pan: number;
+  /** Resets to the initial view (double-click). */
+  readonly resets: number;
+}
+
+export type ViewingAction = keyof ViewingCounts;
+
+export const NO_VIEWING: ViewingCounts = { windowLevel: 0, zoom: 0, pan: 0, resets: 0 };
+
+export function countViewing(counts: ViewingCounts, action: ViewingAction): ViewingCounts {
+  return { ...counts, [action]: counts[action] + 1 };
 }
 
 export interface CaseAnswer {
@@ -58,6 +81,8 @@ export interface CaseAnswer {
   readonly cues?: readonly string[] | undefined;
   /** The reader's comment on the case; null when none (absent in older answers). */
   readonly comment?: string | null | undefined;
+  /** Window/level, zoom and pan on this case (absent in older answers). */
+  readonly viewing?: ViewingCounts | undefined;
   readonly timing: CaseTiming;
   /** Why the case was skipped (unreadable image); null otherwise. */
   readonly note: string | null;

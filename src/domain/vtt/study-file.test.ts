@@ -41,6 +41,21 @@ describe('study files', () => {
     expect(await verifyAnswerChain(result.sessions[0] as ReaderSession)).toBe(true);
   });
 
+  it("keep each reader's display check", async () => {
+    const study = scenarioStudy();
+    const scripted = await scriptedSession(study, 'R1', 'reader-1');
+    const check = { darkStepVisible: true, brightStepVisible: false, monitor: 'laptop', roomLight: 'office', checkedAt: '2026-01-02T00:00:00.000Z' } as const;
+    const display = { screenWidth: 1920, screenHeight: 1080, viewportWidth: 1900, viewportHeight: 1000, devicePixelRatio: 2, userAgent: 'test', check };
+    const session: ReaderSession = { ...scripted, display };
+    const result = await importStudyFile(await exportStudyFile(study, [session], exportedAt));
+    if (!result.ok) throw new Error(result.message);
+    expect(result.sessions[0]?.display).toEqual(display);
+    // A check with a value this version does not know is refused with where it is.
+    const odd = JSON.parse(await exportStudyFile(study, [{ ...session, display: { ...display, check: { ...check, monitor: 'crt' as 'laptop' } } }], exportedAt)) as unknown;
+    const refused = await importStudyFile(JSON.stringify(odd));
+    expect(refused).toMatchObject({ ok: false, message: expect.stringContaining('sessions[0].display.check.monitor') });
+  });
+
   it('import files from before cues were asked: no cue question, no cue analysis, chains intact', async () => {
     const built = scenarioStudy();
     const { askCues: _askCues, ...questions } = built.settings.questions;

@@ -84,6 +84,7 @@ const answerSchema = z.object({
   findings: z.array(text),
   cues: z.array(text).optional(),
   comment: text.nullable().optional(),
+  viewing: z.object({ windowLevel: count, zoom: count, pan: count, resets: count }).optional(),
   timing: z.object({ shownAt: text, firstInputMs: z.number().nullable(), answerMs: z.number().nonnegative(), pauses: count }),
   note: text.nullable(),
   chain: text,
@@ -105,6 +106,15 @@ const sessionSchema = z.object({
       viewportHeight: z.number(),
       devicePixelRatio: z.number(),
       userAgent: text,
+      check: z
+        .object({
+          darkStepVisible: z.boolean(),
+          brightStepVisible: z.boolean(),
+          monitor: z.enum(['diagnostic', 'consumer', 'laptop', 'tablet']),
+          roomLight: z.enum(['dim', 'office', 'bright']),
+          checkedAt: text,
+        })
+        .optional(),
     })
     .nullable(),
 });

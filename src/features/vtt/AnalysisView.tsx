@@ -3,7 +3,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { analyseStudy, type CueAnalysis, type ReaderMetrics } from '../../domain/vtt/analysis';
 import { numbering } from '../../domain/vtt/exports';
-import { verifyAnswerChain } from '../../domain/vtt/reader-session';
+import { describeDisplayCheck } from '../../domain/vtt/display-check';
+import { sortSessions, verifyAnswerChain } from '../../domain/vtt/reader-session';
 import { ratingPoints, type Study } from '../../domain/vtt/study';
 import { studyDigest } from '../../domain/vtt/study-file';
 import { ConfusionMatrix, RocPlot } from './charts';
@@ -130,6 +131,21 @@ export function AnalysisView({ study }: { readonly study: Study }) {
         {counts.missing > 0 ? ` · ${counts.missing} still to read` : ' · fully crossed'} · rating {ratingPoints(study.settings.questions)}-point (higher = more sure it is
         synthetic) · study digest <code title={digest ?? ''}>{digest ? digest.slice(0, 16) : '…'}</code> · answer log {chains ?? '…'}
       </p>
+      {sessions.data.length > 0 ? (
+        <p className="muted small" data-testid="vtt-displays">
+          Displays:{' '}
+          {sortSessions(sessions.data)
+            .map((s) => `${s.reader.label}: ${describeDisplayCheck(s.display?.check)}`)
+            .join('; ')}
+          .
+        </p>
+      ) : null}
+      {analysis.viewing.readings > 0 ? (
+        <p className="muted small" data-testid="vtt-viewing">
+          Viewing tools used in {analysis.viewing.anyTool} of {analysis.viewing.readings} readings (window/level {analysis.viewing.windowLevel}, zoom{' '}
+          {analysis.viewing.zoom}, pan {analysis.viewing.pan}).
+        </p>
+      ) : null}
       {counts.readings === 0 ? <p data-testid="vtt-no-readings">No answers yet.</p> : null}
 
       {analysis.pooled ? (

@@ -5,7 +5,8 @@
 import { checklistItems, confidenceLabels, keyLegend, QUESTION_TITLES, questionsFor, REALISM_LABELS, type QuestionId } from '../../domain/vtt/answer-keys';
 import { caseMix, MAX_COMMENT_LENGTH, type StudyQuestions } from '../../domain/vtt/study';
 import { ProgressBar } from '../../ui/ProgressBar';
-import { StudyCanvas } from './StudyCanvas';
+import { DisplayCheckView } from './DisplayCheckView';
+import { ReadingViewer } from './ReadingViewer';
 import { useReading, type Reading } from './use-reading';
 import { useVttNav } from './vtt-nav';
 
@@ -143,6 +144,7 @@ export function ReaderView({ studyId, readerId }: { readonly studyId: string; re
       </header>
 
       {status === 'loading' ? <p className="vtt-centre">Loading…</p> : null}
+      {status === 'display-check' ? <DisplayCheckView onDone={reading.saveDisplayCheck} message={reading.message} /> : null}
       {status === 'missing' ? (
         <p className="vtt-centre" role="alert">
           {reading.message ?? 'This study or reader is no longer on this machine.'}
@@ -176,7 +178,7 @@ export function ReaderView({ studyId, readerId }: { readonly studyId: string; re
                 </p>
               </div>
             ) : reading.current ? (
-              <StudyCanvas image={reading.current.image} label={`Case ${caseNumber}`} className="vtt-image" />
+              <ReadingViewer key={reading.current.caseId} image={reading.current.image} label={`Case ${caseNumber}`} onView={reading.noteViewing} />
             ) : null}
           </div>
           <aside className="vtt-panel">

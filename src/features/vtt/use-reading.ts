@@ -6,12 +6,23 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { applyKey, emptyDraft, QUESTION_TITLES, ratingFor, type AnswerDraft, type QuestionId } from '../../domain/vtt/answer-keys';
 import { activeMs, markInput, pauseClock, resumeClock, startClock, type CaseClock } from '../../domain/vtt/case-clock';
-import { appendAnswer, currentCaseId, sessionProgress, type CaseAnswer, type ReaderSession } from '../../domain/vtt/reader-session';
+import type { DisplayCheck } from '../../domain/vtt/display-check';
+import {
+  appendAnswer,
+  countViewing,
+  currentCaseId,
+  NO_VIEWING,
+  sessionProgress,
+  type CaseAnswer,
+  type ReaderSession,
+  type ViewingAction,
+  type ViewingCounts,
+} from '../../domain/vtt/reader-session';
 import { imageProblem, MAX_COMMENT_LENGTH, type Study, type StudyCase } from '../../domain/vtt/study';
 import { vttDb } from '../../storage/vtt-db';
 import { invalidateVtt } from './vtt-queries';
 
-export type ReadingStatus = 'loading' | 'reading' | 'saving' | 'paused' | 'done' | 'missing';
+export type ReadingStatus = 'loading' | 'display-check' | 'reading' | 'saving' | 'paused' | 'done' | 'missing';
 
 export interface Reading {
   readonly status: ReadingStatus;
@@ -28,6 +39,10 @@ export interface Reading {
   press(key: string, question?: QuestionId): void;
   /** The comment field's text (cut to MAX_COMMENT_LENGTH). */
   setComment(text: string): void;
+  /** Counts one window/level, zoom, pan or reset gesture on the current case (saved with its answer). */
+  noteViewing(action: ViewingAction): void;
+  /** Saves the display check to the session, then shows the first case (its clock starts then). */
+  saveDisplayCheck(check: Omit<DisplayCheck, 'checkedAt'>): void;
 }
 
 /** Keys the reader screen owns; anything else (browser shortcuts, Tab) is left alone. */
@@ -52,6 +67,7 @@ export function useReading(studyId: string, readerId: string): Reading {
   const [message, setMessage] = useState<string | null>(null);
   const clock = useRef<CaseClock>(startClock(performance.now()));
   const shownAt = useRef<string>(new Date().toISOString());
+  const viewing = useRef<ViewingCounts>(NO_VIEWING);
   // Set synchronously, so a second Enter in the same tick cannot submit the case twice.
   const saving = useRef(false);
   // The key handler reads the latest values through this ref, so it can stay attached once.
@@ -62,6 +78,7 @@ export function useReading(studyId: string, readerId: string): Reading {
   const showCase = useCallback(() => {
     clock.current = startClock(performance.now());
     shownAt.current = new Date().toISOString();
+    viewing.current = NO_VIEWING;
     setDraft(emptyDraft());
     setMessage(null);
   }, []);
@@ -85,7 +102,9 @@ export function useReading(studyId: string, readerId: string): Reading {
       setStudy(loadedStudy);
       setSession(ready);
       showCase();
-      setStatus(currentCaseId(ready) === null ? 'done' : 'reading');
+      // A new reader checks the display first; a session already under way (or from before the check) goes on.
+      const fresh = ready.answers.length === 0 && ready.display?.check === undefined;
+      setStatus(currentCaseId(ready) === null ? 'done' : fresh ? 'display-check' : 'reading');
     })().catch((error: unknown) => {
       if (!cancelled) {
         setMessage(error instanceof Error ? error.message : String(error));
@@ -121,6 +140,7 @@ export function useReading(studyId: string, readerId: string): Reading {
       findings: answered ? answerDraft.findings : [],
       cues: answered ? answerDraft.cues : [],
       comment: answered && answerDraft.comment.trim() !== '' ? answerDraft.comment.trim() : null,
+      viewing: viewing.current,
       timing: { shownAt: shownAt.current, firstInputMs: clock.current.firstInputMs, answerMs: activeMs(clock.current, now), pauses: clock.current.pauses },
       note: skipReason,
     };
@@ -186,6 +206,31 @@ export function useReading(studyId: string, readerId: string): Reading {
     [submit],
   );
 
+  const saveDisplayCheck = useCallback(
+    (answers: Omit<DisplayCheck, 'checkedAt'>) => {
+      const { session: current, status: st } = latest.current;
+      if (!current || st !== 'display-check' || saving.current) return;
+      saving.current = true;
+      const next: ReaderSession = { ...current, display: { ...(current.display ?? displayContext()), check: { ...answers, checkedAt: new Date().toISOString() } } };
+      vttDb()
+        .saveSession(next)
+        .then(() => {
+          setSession(next);
+          showCase();
+          setStatus('reading');
+        })
+        .catch((error: unknown) => setMessage(`The display check was not saved: ${error instanceof Error ? error.message : String(error)} Try again.`))
+        .finally(() => {
+          saving.current = false;
+        });
+    },
+    [showCase],
+  );
+
+  const noteViewing = useCallback((action: ViewingAction) => {
+    if (latest.current.status === 'reading') viewing.current = countViewing(viewing.current, action);
+  }, []);
+
   const setComment = useCallback((text: string) => {
     if (latest.current.status !== 'reading') return;
     clock.current = markInput(clock.current, performance.now());
@@ -194,6 +239,8 @@ export function useReading(studyId: string, readerId: string): Reading {
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
+      // The display check is an ordinary form: its buttons and radios keep their keys.
+      if (latest.current.status === 'display-check') return;
       if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
       if (event.target instanceof HTMLElement && event.target.closest('input, textarea, select')) return;
       if (!HANDLED.test(event.key)) return;
@@ -223,5 +270,7 @@ export function useReading(studyId: string, readerId: string): Reading {
     message,
     press,
     setComment,
+    noteViewing,
+    saveDisplayCheck,
   };
 }

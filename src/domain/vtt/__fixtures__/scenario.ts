@@ -130,6 +130,8 @@ export async function scriptedSession(study: Study, label: 'R1' | 'R2', readerId
         findings: [],
         cues: cues?.cues ?? [],
         comment: cues?.comment ?? null,
+        // R1 windowed twice and zoomed once on h1 (the case that fooled R1); every other case was read as shown.
+        viewing: label === 'R1' && name === 'h1' ? { windowLevel: 2, zoom: 1, pan: 0, resets: 0 } : { windowLevel: 0, zoom: 0, pan: 0, resets: 0 },
         timing: { shownAt: '2026-01-02T00:00:00.000Z', firstInputMs: 500, answerMs: 1000 * (index + 1), pauses: 0 },
         note: null,
       },

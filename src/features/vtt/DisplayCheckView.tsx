@@ -1,0 +1,91 @@
+/**
+ * The display check before a reader's first case: the grey-step pattern, whether its two squares are visible,
+ * the monitor and the room light. Warnings appear as the reader answers, so the display can be adjusted first.
+ */
+import { useId, useMemo, useState } from 'react';
+import {
+  displayCheckWarnings,
+  greyStepPattern,
+  MONITOR_LABELS,
+  ROOM_LIGHT_LABELS,
+  type DisplayCheck,
+  type MonitorKind,
+  type RoomLight,
+} from '../../domain/vtt/display-check';
+import { StudyCanvas } from './StudyCanvas';
+
+type Answers = Omit<DisplayCheck, 'checkedAt'>;
+
+function Choice<T extends string | boolean>({
+  legend,
+  options,
+  value,
+  onChange,
+  testId,
+}: {
+  readonly legend: string;
+  readonly options: readonly (readonly [T, string])[];
+  readonly value: T | null;
+  readonly onChange: (value: T) => void;
+  readonly testId: string;
+}) {
+  const name = useId();
+  return (
+    <fieldset className="vtt-check-question" data-testid={testId}>
+      <legend>{legend}</legend>
+      {options.map(([option, label]) => (
+        <label key={String(option)} className="check-row">
+          <input type="radio" name={name} checked={value === option} onChange={() => onChange(option)} /> {label}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+const YES_NO: readonly (readonly [boolean, string])[] = [
+  [true, 'Yes'],
+  [false, 'No'],
+];
+
+export function DisplayCheckView({ onDone, message }: { readonly onDone: (answers: Answers) => void; readonly message: string | null }) {
+  const pattern = useMemo(() => greyStepPattern(), []);
+  const [dark, setDark] = useState<boolean | null>(null);
+  const [bright, setBright] = useState<boolean | null>(null);
+  const [monitor, setMonitor] = useState<MonitorKind | null>(null);
+  const [room, setRoom] = useState<RoomLight | null>(null);
+  const answers: Answers | null = dark !== null && bright !== null && monitor !== null && room !== null ? { darkStepVisible: dark, brightStepVisible: bright, monitor, roomLight: room } : null;
+  const warnings = displayCheckWarnings({ darkStepVisible: dark ?? true, brightStepVisible: bright ?? true, monitor: monitor ?? 'consumer', roomLight: room ?? 'office', checkedAt: '' });
+
+  return (
+    <div className="vtt-display-check" data-testid="vtt-display-check">
+      <h2>Before the first case: check the display</h2>
+      <p className="muted">
+        Read at the screen brightness and room light you will use for the study. Each patch below has a square in its middle that differs from it by
+        5 % of the grey scale.
+      </p>
+      <StudyCanvas image={pattern} label="Grey-step test pattern: a 5 % square in a black patch, a 95 % square in a white patch, and an 11-step ramp" className="vtt-check-pattern" />
+      <div className="vtt-check-questions">
+        <Choice legend="Can you see the dark grey square inside the black patch?" options={YES_NO} value={dark} onChange={setDark} testId="vtt-check-dark" />
+        <Choice legend="Can you see the light grey square inside the white patch?" options={YES_NO} value={bright} onChange={setBright} testId="vtt-check-bright" />
+        <Choice legend="Which screen are you reading on?" options={Object.entries(MONITOR_LABELS) as [MonitorKind, string][]} value={monitor} onChange={setMonitor} testId="vtt-check-monitor" />
+        <Choice legend="The room light" options={Object.entries(ROOM_LIGHT_LABELS) as [RoomLight, string][]} value={room} onChange={setRoom} testId="vtt-check-room" />
+      </div>
+      {warnings.length > 0 ? (
+        <ul className="vtt-check-warnings" role="status" data-testid="vtt-check-warnings">
+          {warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      ) : null}
+      {message ? (
+        <p className="error-text" role="alert">
+          {message}
+        </p>
+      ) : null}
+      <button type="button" className="primary" disabled={answers === null} onClick={() => answers && onDone(answers)} data-testid="vtt-check-done">
+        Start reading
+      </button>
+      {answers === null ? <p className="muted small">Answer the four questions to start. The answers are saved with your session and exported with the study.</p> : null}
+    </div>
+  );
+}
