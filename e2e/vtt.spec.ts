@@ -423,6 +423,50 @@ test.describe('reader study (visual Turing test)', () => {
 
     expect(offOrigin).toEqual([]);
   });
+  test('a case read twice: unannounced, left out of the accuracy numbers, measured as agreement with oneself', async ({ page, studio }) => {
+    await studio.open();
+    await seedHistory(page, ['h1', 'h2', 'h3', 'h4']);
+    await page.reload();
+    await studio.nav('reader-study').click();
+    await page.getByTestId('vtt-new-study').click();
+    await page.getByLabel('Number of cases', { exact: true }).fill('8');
+    await page.getByLabel('Readers (pseudonyms, comma-separated)').fill('R1');
+    await page.getByLabel('Cases read twice', { exact: true }).fill('3');
+    await expect(page.getByTestId('vtt-build-problems')).toContainText('Cases read twice must be a whole number from 0 to 2');
+    await page.getByLabel('Cases read twice', { exact: true }).fill('2');
+    for (const id of ['phantom-00', 'phantom-01', 'phantom-02', 'phantom-03']) await page.getByTestId(`vtt-example-${id}`).check();
+    for (const id of ['h1', 'h2', 'h3', 'h4']) await page.getByTestId(`vtt-history-${id}`).check();
+    await page.getByTestId('vtt-build').click();
+    await expect(page.getByTestId('vtt-study')).toHaveCount(1);
+    const store = await readVttStore(page);
+    const order = store.sessions[0]?.order ?? [];
+    expect(order).toHaveLength(10);
+    expect(new Set(order).size).toBe(8);
+
+    // Read every case; the truth decides the call, so the second readings agree with the first.
+    await page.getByRole('button', { name: 'Start reading as R1' }).click();
+    await passDisplayCheck(page);
+    for (const [index, caseId] of order.entries()) {
+      await expect(page.getByTestId('vtt-progress')).toHaveText(`Case ${index + 1} of 10`);
+      // Nothing on screen says a case is a second reading.
+      await expect(page.getByTestId('vtt-reader')).not.toContainText(/again|repeat|second/i);
+      const truth = store.key.find((k) => k.caseId === caseId)?.truth;
+      for (const k of [truth === 'synthetic' ? 's' : 'r', '2', '3', 'y', 'Enter']) await page.keyboard.press(k);
+    }
+    await expect(page.getByTestId('vtt-done')).toContainText('All 10 cases answered.');
+    await page.getByRole('button', { name: 'Back to the studies' }).click();
+    await page.getByTestId('vtt-open-analysis').click();
+    await expect(page.getByTestId('vtt-analysis')).toContainText('8 cases (4 real, 4 synthetic) · 1 readers · 8 readings');
+    await expect(page.getByTestId('vtt-row-R1').getByTestId('acc')).toContainText('100.0% (8/8;');
+    await expect(page.getByTestId('vtt-intra')).toContainText('R1 κ = 1.000 (2 cases, same call 100.0%, rating moved 0.00 points on average)');
+    const csv = await downloadText(page, () => page.getByTestId('vtt-export-answers-csv').click());
+    const lines = csv.text.trimEnd().split('\n');
+    const repeatAt = (lines[0] ?? '').split(',').indexOf('repeat');
+    expect(lines.slice(1).map((l) => l.split(',')[repeatAt]).filter((v) => v === '1')).toHaveLength(2);
+    const long = await downloadText(page, () => page.getByTestId('vtt-export-long-csv').click());
+    expect(long.text.trimEnd().split('\n')).toHaveLength(1 + 8);
+  });
+
   test('local PNG and DICOM files as real images; an unreadable image is skipped with a clear message', async ({ page, studio }) => {
     await studio.open();
     await seedHistory(page, ['h1', 'h2']);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { scenarioStudy, scriptedSession } from './__fixtures__/scenario';
-import { analyseStudy } from './analysis';
+import { scenarioStudy, scriptedSession, type ScriptedAnswer } from './__fixtures__/scenario';
+import { analyseStudy, collectReadings } from './analysis';
 import { appendAnswer, createSession, currentCaseId } from './reader-session';
 
 async function scenario() {
@@ -29,6 +29,32 @@ describe('analyseStudy on the worked scenario (see __fixtures__/scenario.ts)', (
   it('counts the readings that used the viewing tools', async () => {
     const { analysis } = await scenario();
     expect(analysis.viewing).toEqual({ readings: 16, anyTool: 1, windowLevel: 1, zoom: 1, pan: 0 });
+  });
+
+  it('keeps second readings out of the accuracy numbers and measures each reader against themselves', async () => {
+    const study = scenarioStudy(2);
+    // R1 reads every repeated case the same way again; R2 changes the call on every second reading (same confidence).
+    const flip = (_: string, first: ScriptedAnswer): ScriptedAnswer => ({ ...first, call: first.call === 'real' ? 'synthetic' : 'real' });
+    const sessions = [await scriptedSession(study, 'R1', 'reader-1'), await scriptedSession(study, 'R2', 'reader-2', flip)];
+    expect(sessions.map((s) => s.answers.length)).toEqual([10, 10]);
+    const analysis = analyseStudy(study, sessions);
+    // The same numbers as the scenario without repeats.
+    expect(analysis.counts).toMatchObject({ readings: 16, unreadable: 0, missing: 0 });
+    expect(analysis.readers.map((r) => r.auc?.auc)).toEqual([0.96875, 0.875]);
+    expect(analysis.agreement.result?.kappa).toBeCloseTo(-1 / 15, 12);
+    const [r1, r2, pooled] = analysis.intraReader;
+    expect(r1).toMatchObject({ label: 'R1', ratingDifference: 0, call: { n: 2, observed: 1 } });
+    expect(r2).toMatchObject({ label: 'R2', call: { n: 2, observed: 0 } });
+    // Flipping the call at confidence c moves the rating from 4 − c to 3 + c (or back): |2c − 1|.
+    const repeated = collectReadings(study, sessions).repeats.filter((p) => p.readerId === 'reader-2');
+    expect(repeated.map((p) => p.second.call)).toEqual(repeated.map((p) => (p.first.call === 'real' ? 'synthetic' : 'real')));
+    expect(r2?.ratingDifference).toBe(repeated.reduce((sum, p) => sum + Math.abs(2 * p.first.confidence - 1), 0) / 2);
+    expect(pooled).toMatchObject({ label: 'Pooled', call: { n: 4, observed: 0.5 } });
+  });
+
+  it('has no intra-reader agreement without repeats', async () => {
+    const { analysis } = await scenario();
+    expect(analysis.intraReader).toEqual([]);
   });
 
   it('has no cue analysis for a study that did not ask for cues', async () => {

@@ -10,7 +10,7 @@
  */
 import { keyByCase } from './build-study';
 import type { ReaderSession } from './reader-session';
-import { sortSessions, type ViewingCounts } from './reader-session';
+import { repeatFlags, sortSessions, type ViewingCounts } from './reader-session';
 import { CUES, type CaseSource, type Study, type Truth } from './study';
 import {
   binomialTestTwoSided,
@@ -150,6 +150,8 @@ export interface StudyAnalysis {
   /** Cue counts; null when the study did not ask for cues. */
   readonly cues: CueAnalysis | null;
   readonly viewing: ViewingUse;
+  /** Agreement of each reader with themselves on cases read twice, and pooled; empty when none were. */
+  readonly intraReader: readonly IntraReaderAgreement[];
 }
 
 /** How many readings used each viewing tool (readings recorded before they were counted are left out). */
@@ -173,20 +175,35 @@ export function viewingUse(readings: readonly Reading[]): ViewingUse {
   };
 }
 
-/** Answered readings joined with the key, plus the number of skipped (unreadable) cases. */
-export function collectReadings(study: Study, sessions: readonly ReaderSession[]): { readings: Reading[]; unreadable: number } {
+/** A case the reader answered twice: the first reading and the unannounced second one. */
+export interface RepeatPair {
+  readonly readerId: string;
+  readonly first: Reading;
+  readonly second: Reading;
+}
+
+/**
+ * Answered readings joined with the key, plus the number of skipped (unreadable) cases. Second readings of a case
+ * (study `repeats`) are not readings here: they come back as `repeats`, paired with the first, when both were
+ * answered.
+ */
+export function collectReadings(study: Study, sessions: readonly ReaderSession[]): { readings: Reading[]; unreadable: number; repeats: RepeatPair[] } {
   const key = keyByCase(study);
   const readings: Reading[] = [];
+  const repeats: RepeatPair[] = [];
   let unreadable = 0;
   for (const session of sortSessions(sessions.filter((s) => s.studyId === study.studyId))) {
-    for (const answer of session.answers) {
+    const second = repeatFlags(session.answers);
+    const firstReading = new Map<string, Reading>();
+    session.answers.forEach((answer, index) => {
       const truth = key.get(answer.caseId);
-      if (!truth) continue;
+      if (!truth) return;
+      const repeat = second[index] === true;
       if (answer.status !== 'answered' || answer.call === null || answer.rating === null || answer.realism === null || answer.confidence === null) {
-        unreadable += 1;
-        continue;
+        if (!repeat) unreadable += 1;
+        return;
       }
-      readings.push({
+      const reading: Reading = {
         readerId: session.reader.readerId,
         readerLabel: session.reader.label,
         caseId: answer.caseId,
@@ -203,10 +220,36 @@ export function collectReadings(study: Study, sessions: readonly ReaderSession[]
         viewing: answer.viewing ?? null,
         answerMs: answer.timing.answerMs,
         orderIndex: answer.orderIndex,
-      });
-    }
+      };
+      if (!repeat) {
+        readings.push(reading);
+        firstReading.set(answer.caseId, reading);
+        return;
+      }
+      const first = firstReading.get(answer.caseId);
+      if (first) repeats.push({ readerId: session.reader.readerId, first, second: reading });
+    });
   }
-  return { readings, unreadable };
+  return { readings, unreadable, repeats };
+}
+
+/** One reader's (or the pooled) agreement with themselves on the cases read twice. */
+export interface IntraReaderAgreement {
+  readonly readerId: string;
+  readonly label: string;
+  /** Cohen's κ between the first and second real/synthetic call. */
+  readonly call: KappaResult;
+  /** Mean absolute difference between the two ordinal ratings (0 = identical). */
+  readonly ratingDifference: number;
+}
+
+function intraReaderOf(readerId: string, label: string, pairs: readonly RepeatPair[]): IntraReaderAgreement {
+  return {
+    readerId,
+    label,
+    call: cohenKappa(pairs.map((p) => [p.first.call, p.second.call] as const)),
+    ratingDifference: pairs.length > 0 ? mean(pairs.map((p) => Math.abs(p.first.rating - p.second.rating))) : Number.NaN,
+  };
 }
 
 function metricsFor(readerId: string, label: string, readings: readonly Reading[]): ReaderMetrics {
@@ -313,7 +356,7 @@ export function analyseCues(readings: readonly Reading[]): CueAnalysis {
 }
 
 export function analyseStudy(study: Study, sessions: readonly ReaderSession[]): StudyAnalysis {
-  const { readings, unreadable } = collectReadings(study, sessions);
+  const { readings, unreadable, repeats } = collectReadings(study, sessions);
   const ordered = sortSessions(sessions.filter((s) => s.studyId === study.studyId));
   const readerIds = ordered.map((s) => s.reader.readerId);
   const labels = new Map(ordered.map((s) => [s.reader.readerId, s.reader.label]));
@@ -358,6 +401,15 @@ export function analyseStudy(study: Study, sessions: readonly ReaderSession[]): 
     bySource,
     cues: study.settings.questions.askCues === true ? analyseCues(readings) : null,
     viewing: viewingUse(readings),
+    intraReader:
+      repeats.length === 0
+        ? []
+        : [
+            ...ordered
+              .map((s) => intraReaderOf(s.reader.readerId, s.reader.label, repeats.filter((p) => p.readerId === s.reader.readerId)))
+              .filter((a) => a.call.n > 0),
+            intraReaderOf('pooled', 'Pooled', repeats),
+          ],
   };
 }
 

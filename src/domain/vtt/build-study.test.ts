@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { gradient, scenarioCandidates } from './__fixtures__/scenario';
 import { buildStudy, keyByCase, normaliseStimulus, type StimulusCandidate } from './build-study';
 import { createSeededRandom, hashToSeed, shuffled } from './prng';
-import { readerOrder } from './reader-order';
-import { DEFAULT_SETTINGS, caseMix, checkSettings, imageProblem } from './study';
+import { MIN_REPEAT_GAP, readerOrder } from './reader-order';
+import { DEFAULT_SETTINGS, caseMix, checkSettings, imageProblem, maxRepeats } from './study';
 
 const settings = { ...DEFAULT_SETTINGS, caseCount: 6, syntheticShare: 0.5, seed: 7, resolution: 16 };
 const input = (candidates: StimulusCandidate[] = scenarioCandidates(), seed = 7) => ({
@@ -111,6 +111,40 @@ describe('readerOrder', () => {
     expect([...r1].sort()).toEqual([...ids].sort());
     expect(readerOrder(ids, 42, 'reader-b')).not.toEqual(r1);
     expect(readerOrder(ids, 43, 'reader-a')).not.toEqual(r1);
+  });
+
+  it('shows repeated cases a second time in the second half, well after the first reading, and no case three times', () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `c${i}`);
+    const plain = readerOrder(ids, 42, 'reader-a');
+    // No repeats: the same order as before repeats existed (older sessions keep theirs).
+    expect(readerOrder(ids, 42, 'reader-a', 0)).toEqual(plain);
+    expect(plain).toEqual(shuffled(ids, createSeededRandom(hashToSeed('42:reader-a'))));
+    for (const reader of ['reader-a', 'reader-b', 'reader-c', 'reader-d']) {
+      const order = readerOrder(ids, 42, reader, 4);
+      expect(readerOrder(ids, 42, reader, 4)).toEqual(order);
+      expect(order).toHaveLength(24);
+      expect(new Set(order).size).toBe(20);
+      const twice = ids.filter((id) => order.filter((o) => o === id).length === 2);
+      expect(twice).toHaveLength(4);
+      for (const id of twice) {
+        const first = order.indexOf(id);
+        const second = order.lastIndexOf(id);
+        expect(first).toBeLessThan(10);
+        expect(second).toBeGreaterThanOrEqual(10);
+        expect(second - first).toBeGreaterThan(MIN_REPEAT_GAP);
+      }
+      // Without the repeats, the reader's cases keep their plain order.
+      expect(order.filter((id, i) => order.indexOf(id) === i)).toEqual(readerOrder(ids, 42, reader));
+    }
+  });
+
+  it('limits repeats to a quarter of the cases and 50', () => {
+    expect([maxRepeats(8), maxRepeats(10), maxRepeats(400), maxRepeats(0)]).toEqual([2, 2, 50, 0]);
+    const settings = { ...DEFAULT_SETTINGS, caseCount: 8 };
+    expect(checkSettings({ ...settings, repeats: 2 })).toEqual([]);
+    expect(checkSettings({ ...settings, repeats: 3 })[0]).toMatch(/Cases read twice must be a whole number from 0 to 2/);
+    expect(checkSettings({ ...settings, repeats: 1.5 })).toHaveLength(1);
+    expect(checkSettings({ ...settings, repeats: -1 })).toHaveLength(1);
   });
 });
 

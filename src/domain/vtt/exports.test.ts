@@ -90,6 +90,20 @@ describe('answers CSV and JSON', () => {
     expect(['wl_events', 'zoom_events'].map((c) => cellOf(rowOf('R2', 'phantom-00'), c))).toEqual(['0', '0']);
   });
 
+  it('gives MRMC tools one rating per reader and case, and flags second readings in the answers CSV', async () => {
+    const study = scenarioStudy(2);
+    const sessions = [await scriptedSession(study, 'R1', 'reader-1'), await scriptedSession(study, 'R2', 'reader-2')];
+    const long = toLongCsv(study, sessions).trimEnd().split('\n').slice(1);
+    expect(long).toHaveLength(16);
+    expect(new Set(long.map((l) => l.split(',').slice(0, 3).join(','))).size).toBe(16);
+    expect(toImrmc(study, sessions).trimEnd().split('\n').filter((l) => /^[12],/.test(l))).toHaveLength(16);
+    const answers = toAnswersCsv(study, sessions).trimEnd().split('\n');
+    const header = (answers[0] ?? '').split(',');
+    expect(answers).toHaveLength(1 + 20);
+    const repeatColumn = answers.slice(1).map((l) => l.split(',')[header.indexOf('repeat')]);
+    expect(repeatColumn.filter((v) => v === '1')).toHaveLength(4);
+  });
+
   it('keeps free text that starts like a spreadsheet formula from running', () => {
     expect(csvField('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
     expect(csvField('+1 looks odd')).toBe("'+1 looks odd");

@@ -13,7 +13,7 @@
  */
 import type { StudyAnalysis } from './analysis';
 import type { ReaderSession } from './reader-session';
-import { sortSessions } from './reader-session';
+import { repeatFlags, sortSessions } from './reader-session';
 import { describeSource, ratingPoints, type Study } from './study';
 
 /** The one "modality" of a VTT (the readers' condition), for MRMC tools that compare several. */
@@ -46,9 +46,11 @@ function ratingRows(study: Study, sessions: readonly ReaderSession[]): Row[] {
   const rows: Row[] = [];
   for (const session of sortSessions(sessions.filter((s) => s.studyId === study.studyId))) {
     const reader = ids.readers.get(session.reader.readerId) ?? 0;
-    for (const answer of session.answers) {
+    // One rating per reader and case, as MRMC tools require: second readings (study repeats) stay out.
+    const repeat = repeatFlags(session.answers);
+    for (const [index, answer] of session.answers.entries()) {
       const caseNumber = ids.cases.get(answer.caseId);
-      if (caseNumber === undefined || answer.status !== 'answered' || answer.rating === null) continue;
+      if (caseNumber === undefined || repeat[index] === true || answer.status !== 'answered' || answer.rating === null) continue;
       rows.push({ reader, caseNumber, truth01: truth.get(answer.caseId) === 'synthetic' ? 1 : 0, rating: answer.rating });
     }
   }
@@ -121,6 +123,7 @@ export const ANSWER_COLUMNS = [
   'findings',
   'cues',
   'order_index',
+  'repeat',
   'shown_at',
   'first_input_ms',
   'answer_ms',
@@ -141,7 +144,8 @@ export function toAnswersCsv(study: Study, sessions: readonly ReaderSession[]): 
   const key = new Map(study.key.map((k) => [k.caseId, k]));
   const lines = [ANSWER_COLUMNS.join(',')];
   for (const session of sortSessions(sessions.filter((s) => s.studyId === study.studyId))) {
-    for (const a of session.answers) {
+    const repeat = repeatFlags(session.answers);
+    for (const [index, a] of session.answers.entries()) {
       const k = key.get(a.caseId);
       if (!k) continue;
       const values: (string | number | boolean | null)[] = [
@@ -166,6 +170,7 @@ export function toAnswersCsv(study: Study, sessions: readonly ReaderSession[]): 
         a.findings.join('; '),
         (a.cues ?? []).join('; '),
         a.orderIndex,
+        repeat[index] === true ? 1 : 0,
         a.timing.shownAt,
         a.timing.firstInputMs === null ? null : Math.round(a.timing.firstInputMs),
         Math.round(a.timing.answerMs),

@@ -116,6 +116,7 @@ export function createSession(study: Pick<Study, 'studyId' | 'settings' | 'cases
       study.cases.map((c) => c.caseId),
       study.settings.seed,
       reader.readerId,
+      study.settings.repeats ?? 0,
     ),
     answers: [],
     createdAt: now,
@@ -123,6 +124,19 @@ export function createSession(study: Pick<Study, 'studyId' | 'settings' | 'cases
     completedAt: null,
     display: null,
   };
+}
+
+/**
+ * For each answer, whether it is a second reading of its case (an earlier answer of the session has the same
+ * case). Second readings feed intra-reader agreement only, never the accuracy or ROC numbers.
+ */
+export function repeatFlags(answers: readonly Pick<CaseAnswer, 'caseId'>[]): boolean[] {
+  const seen = new Set<string>();
+  return answers.map((a) => {
+    const repeat = seen.has(a.caseId);
+    seen.add(a.caseId);
+    return repeat;
+  });
 }
 
 /** The case id to show now, or null when the reader has finished. */

@@ -70,6 +70,23 @@ describe('study files', () => {
     expect(analyseStudy(result.study, result.sessions).cues).toBeNull();
   });
 
+  it('round-trip a study with repeats, and refuse an order that shows a case three times', async () => {
+    const study = scenarioStudy(2);
+    const session = await scriptedSession(study, 'R1', 'reader-1');
+    expect(session.order).toHaveLength(10);
+    const result = await importStudyFile(await exportStudyFile(study, [session], exportedAt));
+    if (!result.ok) throw new Error(result.message);
+    expect(result.study.settings.repeats).toBe(2);
+    expect(result.sessions).toEqual([session]);
+    const repeated = session.order.find((id, i) => session.order.indexOf(id) !== i) as string;
+    const other = session.order.find((id) => id !== repeated && session.order.filter((o) => o === id).length === 2) as string;
+    const secondOfOther = session.order.lastIndexOf(other);
+    const thrice = { ...session, answers: [], order: session.order.map((id, i) => (i === secondOfOther ? repeated : id)) };
+    expect(thrice.order.filter((id) => id === repeated)).toHaveLength(3);
+    const refused = await importStudyFile(await exportStudyFile(study, [thrice], exportedAt));
+    expect(refused).toMatchObject({ ok: false, message: expect.stringContaining("reader R1's case order does not match the cases") });
+  });
+
   it('refuse a file whose truth was edited after export', async () => {
     const study = scenarioStudy();
     const file = JSON.parse(await exportStudyFile(study, [], exportedAt)) as { content: { study: { key: { truth: string }[] } } };

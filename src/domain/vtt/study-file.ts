@@ -59,6 +59,7 @@ const settingsSchema = z.object({
     askCues: z.boolean().optional(),
   }),
   prevalenceDisclosed: z.boolean(),
+  repeats: count.optional(),
 });
 
 const serializedStudySchema = z.object({
@@ -171,7 +172,17 @@ function completenessProblem(study: Study, sessions: readonly ReaderSession[]): 
   }
   for (const s of sessions) {
     if (s.studyId !== study.studyId) return `reader ${s.reader.label} belongs to another study`;
-    if (s.order.length !== caseIds.size || new Set(s.order).size !== s.order.length || s.order.some((id) => !caseIds.has(id))) {
+    // Every case once, plus the study's repeats: each a case read a second time, never a third.
+    const times = new Map<string, number>();
+    for (const id of s.order) times.set(id, (times.get(id) ?? 0) + 1);
+    const twice = [...times.values()].filter((n) => n === 2).length;
+    if (
+      s.order.length !== caseIds.size + (settings.repeats ?? 0) ||
+      times.size !== caseIds.size ||
+      s.order.some((id) => !caseIds.has(id)) ||
+      [...times.values()].some((n) => n > 2) ||
+      twice !== (settings.repeats ?? 0)
+    ) {
       return `reader ${s.reader.label}'s case order does not match the cases`;
     }
     if (s.answers.length > s.order.length || s.answers.some((a, i) => a.caseId !== s.order[i] || a.orderIndex !== i)) {

@@ -79,6 +79,11 @@ export interface StudySettings {
   readonly questions: StudyQuestions;
   /** Whether readers are told the share of synthetic cases (recorded because it changes reader behaviour). */
   readonly prevalenceDisclosed: boolean;
+  /**
+   * Cases each reader reads a second time, later in their order and unannounced, for intra-reader agreement
+   * (evaluation-and-vtt.md §3.3 "duplicate flag"). 0 or absent (older studies): none.
+   */
+  readonly repeats?: number | undefined;
 }
 
 export interface Study {
@@ -127,6 +132,11 @@ export const DEFAULT_SETTINGS: StudySettings = {
   prevalenceDisclosed: false,
 };
 
+/** The most cases a reader may read twice: a quarter of the study, at most 50 (repeats lengthen every session). */
+export function maxRepeats(caseCount: number): number {
+  return Math.min(50, Math.floor(Math.max(0, caseCount) / 4));
+}
+
 /** Number of points of the ordinal ROC rating (call × confidence). */
 export function ratingPoints(questions: Pick<StudyQuestions, 'confidenceLevels'>): number {
   return 2 * questions.confidenceLevels;
@@ -144,6 +154,10 @@ export function checkSettings(settings: StudySettings): string[] {
   if (!Number.isInteger(resolution) || resolution < 16 || resolution > 1024) problems.push('The study resolution must be a whole number of pixels from 16 to 1024.');
   if (!Number.isInteger(questions.confidenceLevels) || questions.confidenceLevels < 2 || questions.confidenceLevels > 5) {
     problems.push('Confidence needs 2 to 5 levels.');
+  }
+  const repeats = settings.repeats ?? 0;
+  if (!Number.isInteger(repeats) || repeats < 0 || repeats > maxRepeats(caseCount)) {
+    problems.push(`Cases read twice must be a whole number from 0 to ${maxRepeats(caseCount)} (at most a quarter of the cases, and 50).`);
   }
   if (questions.findings.length > MAX_FINDINGS) problems.push(`The findings checklist can have at most ${MAX_FINDINGS} items (one digit key each).`);
   if (new Set(questions.findings).size !== questions.findings.length) problems.push('The findings checklist has the same item twice.');

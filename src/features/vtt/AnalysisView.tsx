@@ -192,6 +192,15 @@ export function AnalysisView({ study }: { readonly study: Study }) {
               ))}
             </ul>
           ) : null}
+          {analysis.intraReader.length > 0 ? (
+            <p data-testid="vtt-intra">
+              Agreement with themselves on the cases read twice:{' '}
+              {analysis.intraReader
+                .map((a) => `${a.label} κ = ${fixed(a.call.kappa)} (${a.call.n} cases, same call ${percent(a.call.observed)}, rating moved ${fixed(a.ratingDifference, 2)} points on average)`)
+                .join('; ')}
+              .
+            </p>
+          ) : null}
           <p className="small">
             Realism, synthetic vs real (Mann–Whitney, pooled readings): {analysis.realismTest ? `U = ${analysis.realismTest.u}, p = ${pValue(analysis.realismTest.p)}` : '—'}.
             Plausible: real {proportionText(analysis.pooled.plausible.real)}, synthetic {proportionText(analysis.pooled.plausible.synthetic)}.

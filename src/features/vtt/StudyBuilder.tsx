@@ -6,7 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import type { ImageModality } from '../../contracts/modality';
 import { recordCaption } from '../../domain/result-record';
-import { CUES, DEFAULT_FINDINGS, DEFAULT_SETTINGS, caseMix, checkSettings, type StudySettings } from '../../domain/vtt/study';
+import { CUES, DEFAULT_FINDINGS, DEFAULT_SETTINGS, caseMix, checkSettings, maxRepeats, type StudySettings } from '../../domain/vtt/study';
 import { examplesQuery } from '../../queries/examples';
 import { resultsQuery } from '../../queries/results';
 import { NumberField } from '../../ui/NumberField';
@@ -106,6 +106,14 @@ export function StudyBuilder() {
           />
           <NumberField label="Seed" value={settings.seed} min={0} max={4294967295} onChange={(v) => update({ seed: v })} hint="case draw, ids and reader orders" />
           <NumberField label="Resolution (px)" value={settings.resolution} min={16} max={1024} onChange={(v) => update({ resolution: v })} hint="every image is resampled to this square; 64 = the bundled model" />
+          <NumberField
+            label="Cases read twice"
+            value={settings.repeats ?? 0}
+            min={0}
+            max={maxRepeats(settings.caseCount)}
+            onChange={(v) => update({ repeats: v })}
+            hint={`unannounced, later in each reader's order, for intra-reader agreement; at most ${maxRepeats(settings.caseCount)}`}
+          />
         </div>
         <div className="field">
           <label htmlFor={ids.readers}>Readers (pseudonyms, comma-separated)</label>

@@ -90,9 +90,10 @@ export function scenarioCandidates(): StimulusCandidate[] {
   return [...real, ...synthetic];
 }
 
-export function scenarioStudy(): Study {
+/** The scenario's study; `repeats` makes every reader read that many cases twice. */
+export function scenarioStudy(repeats = 0): Study {
   const result = buildStudy({
-    settings: { ...DEFAULT_SETTINGS, caseCount: 8, syntheticShare: 0.5, seed: 42, resolution: 32 },
+    settings: { ...DEFAULT_SETTINGS, caseCount: 8, syntheticShare: 0.5, seed: 42, resolution: 32, ...(repeats > 0 ? { repeats } : {}) },
     candidates: scenarioCandidates(),
     studyId: 'study-scenario',
     createdAt: '2026-01-01T00:00:00.000Z',
@@ -107,14 +108,25 @@ export function sourceName(source: CaseSource): string {
   return source.kind === 'history' ? source.resultId : source.kind === 'bundled-example' ? source.exampleId : source.fileName;
 }
 
-/** A session for `label` with every scripted answer appended in the reader's order. */
-export async function scriptedSession(study: Study, label: 'R1' | 'R2', readerId: string): Promise<ReaderSession> {
+/**
+ * A session for `label` with every scripted answer appended in the reader's order. A case the order shows twice
+ * (study repeats) gets the same answer again, or `secondReading`'s when given.
+ */
+export async function scriptedSession(
+  study: Study,
+  label: 'R1' | 'R2',
+  readerId: string,
+  secondReading?: (source: string, first: ScriptedAnswer) => ScriptedAnswer,
+): Promise<ReaderSession> {
   let session = createSession(study, { readerId, label, role: 'radiologist', yearsExperience: 5 }, '2026-01-02T00:00:00.000Z');
   const key = new Map(study.key.map((k) => [k.caseId, k]));
-  for (let index = 0; index < study.cases.length; index += 1) {
+  const read = new Set<string>();
+  for (let index = 0; index < session.order.length; index += 1) {
     const caseId = currentCaseId(session) as string;
     const name = sourceName((key.get(caseId) as { source: CaseSource }).source);
-    const scripted = SCENARIO_ANSWERS[label][name] as ScriptedAnswer;
+    const first = SCENARIO_ANSWERS[label][name] as ScriptedAnswer;
+    const scripted = read.has(caseId) && secondReading ? secondReading(name, first) : first;
+    read.add(caseId);
     const cues = SCENARIO_CUES[label][name];
     session = await appendAnswer(
       session,
