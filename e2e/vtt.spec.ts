@@ -294,7 +294,8 @@ test.describe('reader study (visual Turing test)', () => {
     await page.mouse.move(cx - 60, cy + 10, { steps: 4 });
     await page.mouse.up();
     await expect(page.getByTestId('vtt-viewer-status')).toContainText('W 196 L 138 · 100%');
-    await page.mouse.wheel(0, -200);
+    await page.mouse.wheel(0, 200); // out, at 100 % already: nothing changes, so no zoom is counted
+    await expect(page.getByTestId('vtt-viewer-status')).toContainText('· 100%');
     await page.mouse.wheel(0, -200);
     await expect.poll(async () => Number(/· (\d+)%/.exec((await page.getByTestId('vtt-viewer-status').textContent()) ?? '')?.[1])).toBeGreaterThan(100);
     await page.keyboard.down('Shift');
@@ -465,6 +466,55 @@ test.describe('reader study (visual Turing test)', () => {
     expect(lines.slice(1).map((l) => l.split(',')[repeatAt]).filter((v) => v === '1')).toHaveLength(2);
     const long = await downloadText(page, () => page.getByTestId('vtt-export-long-csv').click());
     expect(long.text.trimEnd().split('\n')).toHaveLength(1 + 8);
+  });
+
+  test('the same reader in two tabs: a stale tab never writes over answers saved in the other', async ({ page, studio }) => {
+    await studio.open();
+    await seedHistory(page, ['h1', 'h2']);
+    await page.reload();
+    await studio.nav('reader-study').click();
+    await page.getByTestId('vtt-new-study').click();
+    await page.getByLabel('Number of cases', { exact: true }).fill('4');
+    await page.getByLabel('Readers (pseudonyms, comma-separated)').fill('R1');
+    for (const id of ['phantom-00', 'phantom-01']) await page.getByTestId(`vtt-example-${id}`).check();
+    for (const id of ['h1', 'h2']) await page.getByTestId(`vtt-history-${id}`).check();
+    await page.getByTestId('vtt-build').click();
+    await expect(page.getByTestId('vtt-study')).toHaveCount(1);
+
+    // Tab A opens the reader and stays on the display check; tab B passes it and answers two cases.
+    await page.getByRole('button', { name: 'Start reading as R1' }).click();
+    await expect(page.getByTestId('vtt-display-check')).toBeVisible();
+    const other = await page.context().newPage();
+    await other.goto('/');
+    await other.getByTestId('nav-reader-study').click();
+    await other.getByRole('button', { name: 'Start reading as R1' }).click();
+    await passDisplayCheck(other);
+    for (const n of [1, 2]) {
+      await expect(other.getByTestId('vtt-progress')).toHaveText(`Case ${n} of 4`);
+      for (const k of ['r', '2', '3', 'y', 'Enter']) await other.keyboard.press(k);
+    }
+    await expect(other.getByTestId('vtt-progress')).toHaveText('Case 3 of 4');
+
+    // Tab A finishes its (stale) display check: it goes on from tab B's answers instead of saving over them.
+    const choose = (question: string, label: string) => page.getByTestId(question).getByLabel(label, { exact: true }).check();
+    await choose('vtt-check-dark', 'Yes');
+    await choose('vtt-check-bright', 'Yes');
+    await choose('vtt-check-monitor', 'Desktop monitor');
+    await choose('vtt-check-room', 'Office light');
+    await page.getByTestId('vtt-check-done').click();
+    await expect(page.getByTestId('vtt-progress')).toHaveText('Case 3 of 4');
+    await expect(page.getByTestId('vtt-message')).toContainText('This reader went on in another tab or window.');
+    expect((await readVttStore(page)).sessions[0]?.answers).toHaveLength(2);
+
+    // Tab A answers case 3; tab B, still showing case 3, answers it too: B reloads A's answer instead of saving twice.
+    for (const k of ['s', '2', '3', 'n', 'Enter']) await page.keyboard.press(k);
+    await expect(page.getByTestId('vtt-progress')).toHaveText('Case 4 of 4');
+    for (const k of ['r', '2', '3', 'y', 'Enter']) await other.keyboard.press(k);
+    await expect(other.getByTestId('vtt-message')).toContainText('This reader went on in another tab or window.');
+    await expect(other.getByTestId('vtt-progress')).toHaveText('Case 4 of 4');
+    const answers = (await readVttStore(page)).sessions[0]?.answers ?? [];
+    expect(answers.map((a) => a.call)).toEqual(['real', 'real', 'synthetic']);
+    await other.close();
   });
 
   test('local PNG and DICOM files as real images; an unreadable image is skipped with a clear message', async ({ page, studio }) => {

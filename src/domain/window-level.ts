@@ -74,7 +74,7 @@ export const AUTO_WINDOW_CLIP = 0.01;
 
 /**
  * The window that spans the image's own values from its 1st to its 99th percentile, as PACS viewers' "auto W/L":
- * a low-contrast image fills the grey scale, and a few extreme pixels (the SYNTHETIC band, a marker) do not set it.
+ * a low-contrast image fills the grey scale, and a few extreme pixels (a marker, a saturated corner) do not set it.
  * Keeps the inversion. An image of one value gets the narrowest window, centred on it.
  */
 export function autoWindowLevel(pixels: ArrayLike<number>, current: WindowLevel = IDENTITY_WL): WindowLevel {

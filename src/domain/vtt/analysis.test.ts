@@ -11,10 +11,11 @@ async function scenario() {
 
 describe('analyseStudy on the worked scenario (see __fixtures__/scenario.ts)', () => {
   it('counts the cues each call rested on, by call and truth', async () => {
-    const { analysis } = await scenario();
+    const { study, analysis } = await scenario();
     expect(analysis.cues).toMatchObject({ readings: 16, withCues: 6 });
+    const phantom00 = study.key.find((k) => k.source.kind === 'bundled-example' && k.source.exampleId === 'phantom-00')?.caseId;
     expect(analysis.cues?.comments).toEqual([
-      { readerLabel: 'R2', caseId: expect.any(String), truth: 'real', call: 'synthetic', comment: 'Grainy lung fields, "too smooth" ribs' },
+      { readerId: 'reader-2', readerLabel: 'R2', caseId: phantom00, truth: 'real', call: 'synthetic', comment: 'Grainy lung fields, "too smooth" ribs' },
     ]);
     const byCue = Object.fromEntries((analysis.cues?.byCue ?? []).map((c) => [c.cue, c]));
     expect(Object.keys(byCue)).toEqual(['Lines or devices', 'Ribs or bones', 'Texture or noise', 'Markers or text', 'Anatomy']);

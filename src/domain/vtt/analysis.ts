@@ -81,6 +81,7 @@ export interface CueAnalysis {
 }
 
 export interface ReaderComment {
+  readonly readerId: string;
   readonly readerLabel: string;
   readonly caseId: string;
   readonly truth: Truth;
@@ -350,7 +351,7 @@ export function analyseCues(readings: readonly Reading[]): CueAnalysis {
     withCues: readings.filter((r) => r.cues.length > 0).length,
     byCue,
     comments: readings.flatMap((r) =>
-      r.comment === null ? [] : [{ readerLabel: r.readerLabel, caseId: r.caseId, truth: r.truth, call: r.call, comment: r.comment }],
+      r.comment === null ? [] : [{ readerId: r.readerId, readerLabel: r.readerLabel, caseId: r.caseId, truth: r.truth, call: r.call, comment: r.comment }],
     ),
   };
 }

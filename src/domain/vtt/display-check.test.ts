@@ -33,8 +33,9 @@ describe('displayCheckWarnings', () => {
     expect(warnings[0]).toMatch(/5 % square was not visible/);
     expect(warnings[1]).toMatch(/95 % square was not visible/);
     expect(warnings[2]).toMatch(/Bright room light/);
-    expect(describeDisplayCheck(poor)).toBe('5 % and 95 % step not seen · Laptop screen · Bright (daylight, windows)');
-    expect(describeDisplayCheck({ ...fit, darkStepVisible: false })).toMatch(/^5 % step not seen/);
+    expect(describeDisplayCheck(poor)).toBe('5 % and 95 % steps not seen · Laptop screen · Bright (daylight, windows)');
+    expect(describeDisplayCheck({ ...fit, darkStepVisible: false })).toMatch(/^5 % step not seen · /);
+    expect(describeDisplayCheck({ ...fit, brightStepVisible: false })).toMatch(/^95 % step not seen · /);
     expect(describeDisplayCheck(undefined)).toBe('no display check');
   });
 });

@@ -83,6 +83,8 @@ export function describeDisplayCheck(check: DisplayCheck | undefined): string {
   const steps =
     check.darkStepVisible && check.brightStepVisible
       ? 'both grey steps seen'
-      : `${[check.darkStepVisible ? null : '5 %', check.brightStepVisible ? null : '95 %'].filter(Boolean).join(' and ')} step not seen`;
+      : check.darkStepVisible || check.brightStepVisible
+        ? `${check.darkStepVisible ? '95 %' : '5 %'} step not seen`
+        : '5 % and 95 % steps not seen';
   return `${steps} · ${MONITOR_LABELS[check.monitor]} · ${ROOM_LIGHT_LABELS[check.roomLight]}`;
 }

@@ -108,6 +108,8 @@ describe('answers CSV and JSON', () => {
     expect(csvField('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
     expect(csvField('+1 looks odd')).toBe("'+1 looks odd");
     expect(csvField('@cmd')).toBe("'@cmd");
+    expect(csvField('-2+3')).toBe("'-2+3");
+    expect(csvField('\tx')).toBe("'\tx");
     expect(csvField(-1)).toBe('-1');
     expect(csvField('plain')).toBe('plain');
   });

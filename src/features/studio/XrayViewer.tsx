@@ -118,6 +118,9 @@ export function XrayViewer({
     previousLink.current = link;
   });
 
+  // Zoom, pan or a new image move the pixels under the pointer: the readout waits for the next pointer move.
+  useEffect(() => setProbe(null), [view, image]);
+
   const shown = useMemo(
     () => burnSyntheticWatermark({ ...image, pixels: applyWindowLevel(image.pixels, wl) }),
     [image, wl],

@@ -74,7 +74,7 @@ function CueTable({ cues, caseNumbers }: { readonly cues: CueAnalysis; readonly 
           <summary>Comments ({cues.comments.length})</summary>
           <ul className="small">
             {cues.comments.map((c) => (
-              <li key={`${c.readerLabel}-${c.caseId}`}>
+              <li key={`${c.readerId}-${c.caseId}`}>
                 {c.readerLabel}, case {caseNumbers.get(c.caseId) ?? '?'} ({c.truth}, called {c.call}): {c.comment}
               </li>
             ))}

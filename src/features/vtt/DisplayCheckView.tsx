@@ -70,13 +70,16 @@ export function DisplayCheckView({ onDone, message }: { readonly onDone: (answer
         <Choice legend="Which screen are you reading on?" options={Object.entries(MONITOR_LABELS) as [MonitorKind, string][]} value={monitor} onChange={setMonitor} testId="vtt-check-monitor" />
         <Choice legend="The room light" options={Object.entries(ROOM_LIGHT_LABELS) as [RoomLight, string][]} value={room} onChange={setRoom} testId="vtt-check-room" />
       </div>
-      {warnings.length > 0 ? (
-        <ul className="vtt-check-warnings" role="status" data-testid="vtt-check-warnings">
-          {warnings.map((w) => (
-            <li key={w}>{w}</li>
-          ))}
-        </ul>
-      ) : null}
+      {/* Always mounted, so that screen readers announce the first warning too. */}
+      <div role="status">
+        {warnings.length > 0 ? (
+          <ul className="vtt-check-warnings" data-testid="vtt-check-warnings">
+            {warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
       {message ? (
         <p className="error-text" role="alert">
           {message}

@@ -58,11 +58,15 @@ function CommentField({ reading }: { readonly reading: Reading }) {
         data-testid="vtt-comment"
         onChange={(e) => reading.setComment(e.target.value)}
         onKeyDown={(e) => {
+          // Enter that confirms an input method's composition (Japanese, Chinese…) is not a submit.
+          if (e.nativeEvent.isComposing || e.keyCode === 229) return;
           if (e.key === 'Enter') {
             e.preventDefault();
             e.currentTarget.blur();
             reading.press('Enter');
           } else if (e.key === 'Escape') {
+            // Only leaves the field: the studio's global Escape (cancel a running job) is not for this key press.
+            e.stopPropagation();
             e.currentTarget.blur();
           }
         }}
@@ -177,8 +181,12 @@ export function ReaderView({ studyId, readerId }: { readonly studyId: string; re
                   Press <kbd>Enter</kbd> to skip it; it will be left out of the analysis and the study goes on.
                 </p>
               </div>
-            ) : reading.current ? (
-              <ReadingViewer key={reading.current.caseId} image={reading.current.image} label={`Case ${caseNumber}`} onView={reading.noteViewing} />
+            ) : null}
+            {reading.current && reading.imageProblem === null ? (
+              // Hidden, not unmounted, while paused: the reader's window/level and zoom survive the pause.
+              <div hidden={status === 'paused'}>
+                <ReadingViewer key={progress.done} image={reading.current.image} label={`Case ${caseNumber}`} onView={reading.noteViewing} />
+              </div>
             ) : null}
           </div>
           <aside className="vtt-panel">

@@ -33,6 +33,9 @@ export function ReadingViewer({ image, label, onView }: { readonly image: StudyI
   const [wl, setWl] = useState<WindowLevel>(IDENTITY_WL);
   const [view, setView] = useState<ViewTransform>(FITTED);
 
+  // The latest view for the native wheel handler, which is attached once.
+  const viewRef = useRef(view);
+  viewRef.current = view;
   const shown = useMemo(() => ({ width: image.width, height: image.height, pixels: applyWindowLevel(image.pixels, wl) }), [image, wl]);
   useEffect(() => drawGrey(canvas.current, shown), [shown]);
 
@@ -45,11 +48,14 @@ export function ReadingViewer({ image, label, onView }: { readonly image: StudyI
     const onWheel = (e: WheelEvent) => {
       e.preventDefault();
       const rect = el.getBoundingClientRect();
+      const before = viewRef.current;
+      const zoomed = zoomAt(before, wheelZoomFactor(e.deltaY), e.clientX - rect.left, e.clientY - rect.top);
       // Never smaller than the fitted image: there is nothing to see around it.
-      setView((v) => {
-        const next = zoomAt(v, wheelZoomFactor(e.deltaY), e.clientX - rect.left, e.clientY - rect.top);
-        return next.zoom <= 1 ? FITTED : next;
-      });
+      const next = zoomed.zoom <= 1 ? FITTED : zoomed;
+      // A wheel turn that changes nothing (out at 100 %, in at the limit) is not a zoom.
+      if (next.zoom === before.zoom && next.panX === before.panX && next.panY === before.panY) return;
+      viewRef.current = next;
+      setView(next);
       if (e.timeStamp - lastWheel.current > WHEEL_GESTURE_GAP_MS) onViewRef.current('zoom');
       lastWheel.current = e.timeStamp;
     };
@@ -78,6 +84,8 @@ export function ReadingViewer({ image, label, onView }: { readonly image: StudyI
     if (d?.moved) onView(d.mode);
   };
   const reset = () => {
+    const changed = wl.window !== IDENTITY_WL.window || wl.level !== IDENTITY_WL.level || view.zoom !== FITTED.zoom || view.panX !== 0 || view.panY !== 0;
+    if (!changed) return;
     setWl(IDENTITY_WL);
     setView(FITTED);
     onView('resets');

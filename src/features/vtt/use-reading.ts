@@ -48,6 +48,13 @@ export interface Reading {
 /** Keys the reader screen owns; anything else (browser shortcuts, Tab) is left alone. */
 const HANDLED = /^(?:[rsynp0-9]|Enter|ArrowUp|ArrowDown)$/i;
 
+export const ELSEWHERE_MESSAGE = 'This reader went on in another tab or window. Their saved answers are loaded here; nothing was written over them.';
+
+/** Whether the stored session moved on since this tab read it (another tab of the same reader saved). */
+function changedElsewhere(mine: ReaderSession, stored: ReaderSession | undefined): boolean {
+  return stored !== undefined && (stored.answers.length !== mine.answers.length || stored.updatedAt !== mine.updatedAt);
+}
+
 function displayContext() {
   return {
     screenWidth: window.screen.width,
@@ -146,7 +153,17 @@ export function useReading(studyId: string, readerId: string): Reading {
     };
     setStatus('saving');
     try {
-      const next = await appendAnswer(current, answer, new Date().toISOString());
+      // The same reader open in another tab may have gone on: never write over answers saved there.
+      const stored = await vttDb().getSession(current.studyId, current.reader.readerId);
+      const base = stored ?? current;
+      if (changedElsewhere(current, stored) && currentCaseId(base) !== id) {
+        setSession(base);
+        showCase();
+        setStatus(currentCaseId(base) === null ? 'done' : 'reading');
+        setMessage(ELSEWHERE_MESSAGE);
+        return;
+      }
+      const next = await appendAnswer(base, answer, new Date().toISOString());
       // Durable first, then the next case: a reload can never skip or repeat an answer.
       await vttDb().saveSession(next);
       setSession(next);
@@ -211,14 +228,25 @@ export function useReading(studyId: string, readerId: string): Reading {
       const { session: current, status: st } = latest.current;
       if (!current || st !== 'display-check' || saving.current) return;
       saving.current = true;
-      const next: ReaderSession = { ...current, display: { ...(current.display ?? displayContext()), check: { ...answers, checkedAt: new Date().toISOString() } } };
-      vttDb()
-        .saveSession(next)
-        .then(() => {
-          setSession(next);
+      const db = vttDb();
+      void (async () => {
+        const stored = await db.getSession(current.studyId, current.reader.readerId);
+        const base = stored ?? current;
+        // Done in another tab already (or reading began there): go on from there rather than write over it.
+        if (changedElsewhere(current, stored) && (base.answers.length > 0 || base.display?.check !== undefined)) {
+          setSession(base);
           showCase();
-          setStatus('reading');
-        })
+          setStatus(currentCaseId(base) === null ? 'done' : 'reading');
+          setMessage(ELSEWHERE_MESSAGE);
+          return;
+        }
+        const now = new Date().toISOString();
+        const next: ReaderSession = { ...base, updatedAt: now, display: { ...(base.display ?? displayContext()), check: { ...answers, checkedAt: now } } };
+        await db.saveSession(next);
+        setSession(next);
+        showCase();
+        setStatus('reading');
+      })()
         .catch((error: unknown) => setMessage(`The display check was not saved: ${error instanceof Error ? error.message : String(error)} Try again.`))
         .finally(() => {
           saving.current = false;
