@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scenarioStudy, scriptedSession, type ScriptedAnswer } from './__fixtures__/scenario';
 import { analyseStudy, collectReadings } from './analysis';
-import { appendAnswer, createSession, currentCaseId } from './reader-session';
+import { appendAnswer, createSession, currentCaseId, type ReaderSession } from './reader-session';
 
 async function scenario() {
   const study = scenarioStudy();
@@ -15,7 +15,7 @@ describe('analyseStudy on the worked scenario (see __fixtures__/scenario.ts)', (
     expect(analysis.cues).toMatchObject({ readings: 16, withCues: 6 });
     const phantom00 = study.key.find((k) => k.source.kind === 'bundled-example' && k.source.exampleId === 'phantom-00')?.caseId;
     expect(analysis.cues?.comments).toEqual([
-      { readerId: 'reader-2', readerLabel: 'R2', caseId: phantom00, truth: 'real', call: 'synthetic', comment: 'Grainy lung fields, "too smooth" ribs' },
+      { secondReading: false, readerId: 'reader-2', readerLabel: 'R2', caseId: phantom00, truth: 'real', call: 'synthetic', comment: 'Grainy lung fields, "too smooth" ribs' },
     ]);
     const byCue = Object.fromEntries((analysis.cues?.byCue ?? []).map((c) => [c.cue, c]));
     expect(Object.keys(byCue)).toEqual(['Lines or devices', 'Ribs or bones', 'Texture or noise', 'Markers or text', 'Anatomy']);
@@ -51,6 +51,17 @@ describe('analyseStudy on the worked scenario (see __fixtures__/scenario.ts)', (
     expect(repeated.map((p) => p.second.call)).toEqual(repeated.map((p) => (p.first.call === 'real' ? 'synthetic' : 'real')));
     expect(r2?.ratingDifference).toBe(repeated.reduce((sum, p) => sum + Math.abs(2 * p.first.confidence - 1), 0) / 2);
     expect(pooled).toMatchObject({ label: 'Pooled', call: { n: 4, observed: 0.5 } });
+    expect(analysis.counts.remaining).toBe(0);
+    // One reader with repeats: no pooled line that would only repeat theirs.
+    expect(analyseStudy(study, [sessions[0] as ReaderSession]).intraReader.map((a) => a.label)).toEqual(['R1']);
+    // Second readings still to do keep the study from being complete.
+    const unfinished = { ...(sessions[0] as ReaderSession), answers: (sessions[0] as ReaderSession).answers.slice(0, 8) };
+    expect(analyseStudy(study, [unfinished]).counts).toMatchObject({ missing: 0, remaining: 2 });
+    // A comment on a second reading is listed too, marked as such.
+    const firstReader = sessions[0] as ReaderSession;
+    const second = firstReader.answers.findIndex((a, i) => firstReader.answers.findIndex((b) => b.caseId === a.caseId) !== i);
+    const commented = { ...firstReader, answers: firstReader.answers.map((a, i) => (i === second ? { ...a, comment: 'Seen this one before?' } : a)) };
+    expect(analyseStudy(study, [commented]).cues?.comments).toEqual([expect.objectContaining({ secondReading: true, readerLabel: 'R1', comment: 'Seen this one before?' })]);
   });
 
   it('has no intra-reader agreement without repeats', async () => {

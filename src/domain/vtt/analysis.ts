@@ -81,6 +81,8 @@ export interface CueAnalysis {
 }
 
 export interface ReaderComment {
+  /** True for a comment left on a case's second reading (study repeats). */
+  readonly secondReading: boolean;
   readonly readerId: string;
   readonly readerLabel: string;
   readonly caseId: string;
@@ -139,6 +141,8 @@ export interface StudyAnalysis {
     readonly unreadable: number;
     /** Readings still to do for a fully crossed design (every reader reads every case). */
     readonly missing: number;
+    /** Cases still to show across all readers, second readings included (0 when every reader has finished). */
+    readonly remaining: number;
   };
   readonly readers: readonly ReaderMetrics[];
   readonly pooled: ReaderMetrics | null;
@@ -234,6 +238,14 @@ export function collectReadings(study: Study, sessions: readonly ReaderSession[]
   return { readings, unreadable, repeats };
 }
 
+/** The cue analysis with the comments left on second readings added, marked, after each reader's first ones. */
+function withSecondReadingComments(cues: CueAnalysis, repeats: readonly RepeatPair[]): CueAnalysis {
+  const second = repeats.flatMap(({ second: r }) =>
+    r.comment === null ? [] : [{ secondReading: true, readerId: r.readerId, readerLabel: r.readerLabel, caseId: r.caseId, truth: r.truth, call: r.call, comment: r.comment }],
+  );
+  return second.length === 0 ? cues : { ...cues, comments: [...cues.comments, ...second] };
+}
+
 /** One reader's (or the pooled) agreement with themselves on the cases read twice. */
 export interface IntraReaderAgreement {
   readonly readerId: string;
@@ -242,6 +254,14 @@ export interface IntraReaderAgreement {
   readonly call: KappaResult;
   /** Mean absolute difference between the two ordinal ratings (0 = identical). */
   readonly ratingDifference: number;
+}
+
+/** Per reader with pairs, then pooled when more than one reader has them. */
+function intraReaderAll(ordered: readonly ReaderSession[], repeats: readonly RepeatPair[]): IntraReaderAgreement[] {
+  const perReader = ordered
+    .map((s) => intraReaderOf(s.reader.readerId, s.reader.label, repeats.filter((p) => p.readerId === s.reader.readerId)))
+    .filter((a) => a.call.n > 0);
+  return perReader.length > 1 ? [...perReader, intraReaderOf('pooled', 'Pooled', repeats)] : perReader;
 }
 
 function intraReaderOf(readerId: string, label: string, pairs: readonly RepeatPair[]): IntraReaderAgreement {
@@ -351,7 +371,7 @@ export function analyseCues(readings: readonly Reading[]): CueAnalysis {
     withCues: readings.filter((r) => r.cues.length > 0).length,
     byCue,
     comments: readings.flatMap((r) =>
-      r.comment === null ? [] : [{ readerId: r.readerId, readerLabel: r.readerLabel, caseId: r.caseId, truth: r.truth, call: r.call, comment: r.comment }],
+      r.comment === null ? [] : [{ secondReading: false, readerId: r.readerId, readerLabel: r.readerLabel, caseId: r.caseId, truth: r.truth, call: r.call, comment: r.comment }],
     ),
   };
 }
@@ -390,6 +410,7 @@ export function analyseStudy(study: Study, sessions: readonly ReaderSession[]): 
       readings: readings.length,
       unreadable,
       missing: ordered.length * study.cases.length - readings.length - unreadable,
+      remaining: ordered.reduce((sum, s) => sum + Math.max(0, s.order.length - s.answers.length), 0),
     },
     readers,
     pooled: readings.length > 0 ? metricsFor('pooled', 'Pooled', readings) : null,
@@ -400,17 +421,9 @@ export function analyseStudy(study: Study, sessions: readonly ReaderSession[]): 
       readings.filter((r) => r.truth === 'real').map((r) => r.realism),
     ),
     bySource,
-    cues: study.settings.questions.askCues === true ? analyseCues(readings) : null,
+    cues: study.settings.questions.askCues === true ? withSecondReadingComments(analyseCues(readings), repeats) : null,
     viewing: viewingUse(readings),
-    intraReader:
-      repeats.length === 0
-        ? []
-        : [
-            ...ordered
-              .map((s) => intraReaderOf(s.reader.readerId, s.reader.label, repeats.filter((p) => p.readerId === s.reader.readerId)))
-              .filter((a) => a.call.n > 0),
-            intraReaderOf('pooled', 'Pooled', repeats),
-          ],
+    intraReader: intraReaderAll(ordered, repeats),
   };
 }
 

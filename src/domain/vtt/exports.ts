@@ -7,7 +7,8 @@
  *   `DfReadDataFile(format = "iMRMC")` requires that; iMRMC itself accepts them as well.
  * - long CSV `reader,treatment,case,truth,rating` (integers): MRMCaov's long layout and, by column position,
  *   RJafroc's `format = "MRMC"` .csv reader.
- * - answers CSV: every recorded field per reading (also the MRMCbinary layout: reader, case, truth01, call01).
+ * - answers CSV: every recorded field per reading (also the MRMCbinary layout: reader, case, truth01, call01, after
+ *   keeping the rows with `repeat` 0: second readings of a case have their own rows).
  * - JSON: study settings, the key, every answer and the computed analysis.
  * The rating is the ordinal call × confidence score, higher = more confident "synthetic" (the positive class).
  */

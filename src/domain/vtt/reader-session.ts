@@ -18,6 +18,10 @@ export interface ReaderProfile {
   /** Free text such as "thoracic radiologist", "resident"; may be empty. */
   readonly role: string;
   readonly yearsExperience: number | null;
+  /** Free text, e.g. "thoracic"; absent when not asked (older sessions) or left empty. */
+  readonly subspecialty?: string | undefined;
+  /** Whether the reader had looked at synthetic chest X-rays before; absent in older sessions. */
+  readonly priorSyntheticExposure?: boolean | undefined;
 }
 
 /** What the reader's screen was like when the session started (the doc's "display context"). */

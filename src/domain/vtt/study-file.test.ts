@@ -41,15 +41,18 @@ describe('study files', () => {
     expect(await verifyAnswerChain(result.sessions[0] as ReaderSession)).toBe(true);
   });
 
-  it("keep each reader's display check", async () => {
+  it("keep each reader's profile and display check", async () => {
     const study = scenarioStudy();
     const scripted = await scriptedSession(study, 'R1', 'reader-1');
     const check = { darkStepVisible: true, brightStepVisible: false, monitor: 'laptop', roomLight: 'office', checkedAt: '2026-01-02T00:00:00.000Z' } as const;
     const display = { screenWidth: 1920, screenHeight: 1080, viewportWidth: 1900, viewportHeight: 1000, devicePixelRatio: 2, userAgent: 'test', check };
-    const session: ReaderSession = { ...scripted, display };
+    const reader = { ...scripted.reader, role: 'Radiologist', yearsExperience: 12, subspecialty: 'Thoracic', priorSyntheticExposure: false };
+    const session: ReaderSession = { ...scripted, reader, display };
     const result = await importStudyFile(await exportStudyFile(study, [session], exportedAt));
     if (!result.ok) throw new Error(result.message);
     expect(result.sessions[0]?.display).toEqual(display);
+    expect(result.sessions[0]?.reader).toEqual(reader);
+    expect(await verifyAnswerChain(result.sessions[0] as ReaderSession)).toBe(true);
     // A check with a value this version does not know is refused with where it is.
     const odd = JSON.parse(await exportStudyFile(study, [{ ...session, display: { ...display, check: { ...check, monitor: 'crt' as 'laptop' } } }], exportedAt)) as unknown;
     const refused = await importStudyFile(JSON.stringify(odd));
@@ -78,6 +81,9 @@ describe('study files', () => {
     if (!result.ok) throw new Error(result.message);
     expect(result.study.settings.repeats).toBe(2);
     expect(result.sessions).toEqual([session]);
+    // A file asking for more repeats than the study size allows is refused (new readers could not get them).
+    const greedy = { ...study, settings: { ...study.settings, repeats: 3 } };
+    expect(await importStudyFile(await exportStudyFile(greedy, [], exportedAt))).toMatchObject({ ok: false, message: expect.stringContaining('asks for 3 cases read twice') });
     const repeated = session.order.find((id, i) => session.order.indexOf(id) !== i) as string;
     const other = session.order.find((id) => id !== repeated && session.order.filter((o) => o === id).length === 2) as string;
     const secondOfOther = session.order.lastIndexOf(other);

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { base64ToBytes, bytesToBase64, canonicalJson, sha256Hex } from './canonical-json';
 import type { ReaderSession } from './reader-session';
-import { STUDY_FORMAT, STUDY_FORMAT_VERSION, imageProblem, type Study } from './study';
+import { STUDY_FORMAT, STUDY_FORMAT_VERSION, imageProblem, maxRepeats, type Study } from './study';
 
 export const STUDY_FILE_FORMAT = 'medcodi-vtt-study-file';
 export const STUDY_FILE_VERSION = 1;
@@ -93,7 +93,14 @@ const answerSchema = z.object({
 
 const sessionSchema = z.object({
   studyId: text,
-  reader: z.object({ readerId: text.min(1), label: text, role: text, yearsExperience: z.number().nullable() }),
+  reader: z.object({
+    readerId: text.min(1),
+    label: text,
+    role: text,
+    yearsExperience: z.number().nullable(),
+    subspecialty: text.optional(),
+    priorSyntheticExposure: z.boolean().optional(),
+  }),
   order: z.array(text),
   answers: z.array(answerSchema),
   createdAt: text,
@@ -159,6 +166,7 @@ function firstIssue(error: z.ZodError): string {
 function completenessProblem(study: Study, sessions: readonly ReaderSession[]): string | null {
   const { settings } = study;
   if (study.cases.length === 0) return 'it has no cases';
+  if ((settings.repeats ?? 0) > maxRepeats(settings.caseCount)) return `it asks for ${settings.repeats} cases read twice, more than a study of ${settings.caseCount} allows (${maxRepeats(settings.caseCount)})`;
   if (study.cases.length !== settings.caseCount) return `it has ${study.cases.length} cases but its settings say ${settings.caseCount}`;
   const caseIds = new Set(study.cases.map((c) => c.caseId));
   if (caseIds.size !== study.cases.length) return 'a case id appears twice';

@@ -134,7 +134,7 @@ export const DEFAULT_SETTINGS: StudySettings = {
 
 /** The most cases a reader may read twice: a quarter of the study, at most 50 (repeats lengthen every session). */
 export function maxRepeats(caseCount: number): number {
-  return Math.min(50, Math.floor(Math.max(0, caseCount) / 4));
+  return Number.isFinite(caseCount) ? Math.min(50, Math.floor(Math.max(0, caseCount) / 4)) : 0;
 }
 
 /** Number of points of the ordinal ROC rating (call × confidence). */

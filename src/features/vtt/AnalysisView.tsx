@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { analyseStudy, type CueAnalysis, type ReaderMetrics } from '../../domain/vtt/analysis';
 import { numbering } from '../../domain/vtt/exports';
 import { describeDisplayCheck } from '../../domain/vtt/display-check';
+import { describeReader } from '../../domain/vtt/reader-profile';
 import { sortSessions, verifyAnswerChain } from '../../domain/vtt/reader-session';
 import { ratingPoints, type Study } from '../../domain/vtt/study';
 import { studyDigest } from '../../domain/vtt/study-file';
@@ -74,8 +75,9 @@ function CueTable({ cues, caseNumbers }: { readonly cues: CueAnalysis; readonly 
           <summary>Comments ({cues.comments.length})</summary>
           <ul className="small">
             {cues.comments.map((c) => (
-              <li key={`${c.readerId}-${c.caseId}`}>
-                {c.readerLabel}, case {caseNumbers.get(c.caseId) ?? '?'} ({c.truth}, called {c.call}): {c.comment}
+              <li key={`${c.readerId}-${c.caseId}-${c.secondReading ? 2 : 1}`}>
+                {c.readerLabel}, case {caseNumbers.get(c.caseId) ?? '?'}
+                {c.secondReading ? ', second reading' : ''} ({c.truth}, called {c.call}): {c.comment}
               </li>
             ))}
           </ul>
@@ -128,17 +130,17 @@ export function AnalysisView({ study }: { readonly study: Study }) {
       <p className="muted small">
         {counts.cases} cases ({counts.real} real, {counts.synthetic} synthetic) · {counts.readers} readers · {counts.readings} readings
         {counts.unreadable > 0 ? ` · ${counts.unreadable} skipped (unreadable)` : ''}
-        {counts.missing > 0 ? ` · ${counts.missing} still to read` : ' · fully crossed'} · rating {ratingPoints(study.settings.questions)}-point (higher = more sure it is
+        {counts.missing > 0 ? ` · ${counts.missing} still to read` : counts.remaining > 0 ? ` · ${counts.remaining} second readings still to do` : ' · fully crossed'} · rating {ratingPoints(study.settings.questions)}-point (higher = more sure it is
         synthetic) · study digest <code title={digest ?? ''}>{digest ? digest.slice(0, 16) : '…'}</code> · answer log {chains ?? '…'}
       </p>
       {sessions.data.length > 0 ? (
-        <p className="muted small" data-testid="vtt-displays">
-          Displays:{' '}
-          {sortSessions(sessions.data)
-            .map((s) => `${s.reader.label}: ${describeDisplayCheck(s.display?.check)}`)
-            .join('; ')}
-          .
-        </p>
+        <ul className="muted small" data-testid="vtt-readers" aria-label="Readers and their displays">
+          {sortSessions(sessions.data).map((s) => (
+            <li key={s.reader.readerId}>
+              {s.reader.label}: {describeReader(s.reader)}. Display: {describeDisplayCheck(s.display?.check)}.
+            </li>
+          ))}
+        </ul>
       ) : null}
       {analysis.viewing.readings > 0 ? (
         <p className="muted small" data-testid="vtt-viewing">
@@ -196,7 +198,11 @@ export function AnalysisView({ study }: { readonly study: Study }) {
             <p data-testid="vtt-intra">
               Agreement with themselves on the cases read twice:{' '}
               {analysis.intraReader
-                .map((a) => `${a.label} κ = ${fixed(a.call.kappa)} (${a.call.n} cases, same call ${percent(a.call.observed)}, rating moved ${fixed(a.ratingDifference, 2)} points on average)`)
+                .map(
+                  (a) =>
+                    // κ is undefined when every reading made the same call (no chance agreement to correct for).
+                    `${a.label} ${Number.isFinite(a.call.kappa) ? `κ = ${fixed(a.call.kappa)}` : 'κ undefined (one call throughout)'} (${a.call.n} cases, same call ${percent(a.call.observed)}, rating moved ${fixed(a.ratingDifference, 2)} points on average)`,
+                )
                 .join('; ')}
               .
             </p>

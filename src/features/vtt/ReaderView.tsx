@@ -5,7 +5,7 @@
 import { checklistItems, confidenceLabels, keyLegend, QUESTION_TITLES, questionsFor, REALISM_LABELS, type QuestionId } from '../../domain/vtt/answer-keys';
 import { caseMix, MAX_COMMENT_LENGTH, type StudyQuestions } from '../../domain/vtt/study';
 import { ProgressBar } from '../../ui/ProgressBar';
-import { DisplayCheckView } from './DisplayCheckView';
+import { BeforeReadingView } from './BeforeReadingView';
 import { ReadingViewer } from './ReadingViewer';
 import { useReading, type Reading } from './use-reading';
 import { useVttNav } from './vtt-nav';
@@ -125,7 +125,8 @@ export function ReaderView({ studyId, readerId }: { readonly studyId: string; re
         <span>Reader {session?.reader.label ?? ''}</span>
         {study?.settings.prevalenceDisclosed ? (
           <span className="muted">
-            {caseMix(study.settings).synthetic} of {study.cases.length} cases are synthetic
+            {/* A share, not "k of n": with cases read twice the reader reads more than n images. */}
+            {Math.round((caseMix(study.settings).synthetic / study.cases.length) * 100)} % of the study's cases are synthetic
           </span>
         ) : null}
         {status !== 'done' && progress.total > 0 ? (
@@ -148,7 +149,7 @@ export function ReaderView({ studyId, readerId }: { readonly studyId: string; re
       </header>
 
       {status === 'loading' ? <p className="vtt-centre">Loading…</p> : null}
-      {status === 'display-check' ? <DisplayCheckView onDone={reading.saveDisplayCheck} message={reading.message} /> : null}
+      {status === 'display-check' ? <BeforeReadingView onDone={reading.saveStart} message={reading.message} /> : null}
       {status === 'missing' ? (
         <p className="vtt-centre" role="alert">
           {reading.message ?? 'This study or reader is no longer on this machine.'}

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { applyKey, emptyDraft, QUESTION_TITLES, ratingFor, type AnswerDraft, type QuestionId } from '../../domain/vtt/answer-keys';
 import { activeMs, markInput, pauseClock, resumeClock, startClock, type CaseClock } from '../../domain/vtt/case-clock';
 import type { DisplayCheck } from '../../domain/vtt/display-check';
+import type { ProfileAnswers } from '../../domain/vtt/reader-profile';
 import {
   appendAnswer,
   countViewing,
@@ -41,8 +42,8 @@ export interface Reading {
   setComment(text: string): void;
   /** Counts one window/level, zoom, pan or reset gesture on the current case (saved with its answer). */
   noteViewing(action: ViewingAction): void;
-  /** Saves the display check to the session, then shows the first case (its clock starts then). */
-  saveDisplayCheck(check: Omit<DisplayCheck, 'checkedAt'>): void;
+  /** Saves the reader's profile and display check to the session, then shows the first case (its clock starts then). */
+  saveStart(profile: ProfileAnswers, check: Omit<DisplayCheck, 'checkedAt'>): void;
 }
 
 /** Keys the reader screen owns; anything else (browser shortcuts, Tab) is left alone. */
@@ -50,7 +51,7 @@ const HANDLED = /^(?:[rsynp0-9]|Enter|ArrowUp|ArrowDown)$/i;
 
 export const ELSEWHERE_MESSAGE = 'This reader went on in another tab or window. Their saved answers are loaded here; nothing was written over them.';
 
-/** Whether the stored session moved on since this tab read it (another tab of the same reader saved). */
+/** Whether the stored session moved on since this tab read it (another tab of the same reader saved) — used by the start screen. */
 function changedElsewhere(mine: ReaderSession, stored: ReaderSession | undefined): boolean {
   return stored !== undefined && (stored.answers.length !== mine.answers.length || stored.updatedAt !== mine.updatedAt);
 }
@@ -155,15 +156,24 @@ export function useReading(studyId: string, readerId: string): Reading {
     try {
       // The same reader open in another tab may have gone on: never write over answers saved there.
       const stored = await vttDb().getSession(current.studyId, current.reader.readerId);
-      const base = stored ?? current;
-      if (changedElsewhere(current, stored) && currentCaseId(base) !== id) {
-        setSession(base);
-        showCase();
-        setStatus(currentCaseId(base) === null ? 'done' : 'reading');
-        setMessage(ELSEWHERE_MESSAGE);
+      if (!stored) {
+        // Deleted in another tab or window: do not bring it back as an orphan.
+        setStatus('missing');
+        setMessage('This reader is no longer on this machine (removed in another tab or window); the answer was not saved.');
         return;
       }
-      const next = await appendAnswer(base, answer, new Date().toISOString());
+      // Answered further in another tab (even if that tab now shows this case again, as a second reading): go on
+      // from there. Same answers but a newer save (the display check done there): append to the stored session.
+      if (stored.answers.length !== current.answers.length) {
+        setSession(stored);
+        showCase();
+        const finished = currentCaseId(stored) === null;
+        setStatus(finished ? 'done' : 'reading');
+        setMessage(ELSEWHERE_MESSAGE);
+        if (finished) void invalidateVtt();
+        return;
+      }
+      const next = await appendAnswer(stored, answer, new Date().toISOString());
       // Durable first, then the next case: a reload can never skip or repeat an answer.
       await vttDb().saveSession(next);
       setSession(next);
@@ -223,8 +233,8 @@ export function useReading(studyId: string, readerId: string): Reading {
     [submit],
   );
 
-  const saveDisplayCheck = useCallback(
-    (answers: Omit<DisplayCheck, 'checkedAt'>) => {
+  const saveStart = useCallback(
+    (profile: ProfileAnswers, answers: Omit<DisplayCheck, 'checkedAt'>) => {
       const { session: current, status: st } = latest.current;
       if (!current || st !== 'display-check' || saving.current) return;
       saving.current = true;
@@ -241,7 +251,9 @@ export function useReading(studyId: string, readerId: string): Reading {
           return;
         }
         const now = new Date().toISOString();
-        const next: ReaderSession = { ...base, updatedAt: now, display: { ...(base.display ?? displayContext()), check: { ...answers, checkedAt: now } } };
+        const { subspecialty, ...rest } = profile;
+        const reader = { ...base.reader, ...rest, ...(subspecialty.trim() === '' ? {} : { subspecialty: subspecialty.trim() }) };
+        const next: ReaderSession = { ...base, reader, updatedAt: now, display: { ...(base.display ?? displayContext()), check: { ...answers, checkedAt: now } } };
         await db.saveSession(next);
         setSession(next);
         showCase();
@@ -299,6 +311,6 @@ export function useReading(studyId: string, readerId: string): Reading {
     press,
     setComment,
     noteViewing,
-    saveDisplayCheck,
+    saveStart,
   };
 }

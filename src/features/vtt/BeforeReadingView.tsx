@@ -1,6 +1,8 @@
 /**
- * The display check before a reader's first case: the grey-step pattern, whether its two squares are visible,
- * the monitor and the room light. Warnings appear as the reader answers, so the display can be adjusted first.
+ * What a new reader answers before the first case: a few questions about themselves (role, experience,
+ * subspecialty, prior exposure to synthetic X-rays), then the display check (the grey-step pattern, whether its two
+ * squares are visible, the monitor and the room light). Display warnings appear as the reader answers, so the
+ * display can be adjusted first.
  */
 import { useId, useMemo, useState } from 'react';
 import {
@@ -12,6 +14,7 @@ import {
   type MonitorKind,
   type RoomLight,
 } from '../../domain/vtt/display-check';
+import { MAX_SUBSPECIALTY_LENGTH, parseYears, READER_ROLES, type ProfileAnswers } from '../../domain/vtt/reader-profile';
 import { StudyCanvas } from './StudyCanvas';
 
 type Answers = Omit<DisplayCheck, 'checkedAt'>;
@@ -47,18 +50,55 @@ const YES_NO: readonly (readonly [boolean, string])[] = [
   [false, 'No'],
 ];
 
-export function DisplayCheckView({ onDone, message }: { readonly onDone: (answers: Answers) => void; readonly message: string | null }) {
+export function BeforeReadingView({
+  onDone,
+  message,
+}: {
+  readonly onDone: (profile: ProfileAnswers, check: Answers) => void;
+  readonly message: string | null;
+}) {
+  const ids = { years: useId(), subspecialty: useId() };
   const pattern = useMemo(() => greyStepPattern(), []);
+  const [role, setRole] = useState<string | null>(null);
+  const [yearsText, setYearsText] = useState('');
+  const [subspecialty, setSubspecialty] = useState('');
+  const [exposure, setExposure] = useState<boolean | null>(null);
   const [dark, setDark] = useState<boolean | null>(null);
   const [bright, setBright] = useState<boolean | null>(null);
   const [monitor, setMonitor] = useState<MonitorKind | null>(null);
   const [room, setRoom] = useState<RoomLight | null>(null);
+  const years = parseYears(yearsText);
+  const yearsProblem = years !== null && typeof years === 'object' ? years.problem : null;
+  const profile: ProfileAnswers | null =
+    role !== null && exposure !== null && yearsProblem === null ? { role, yearsExperience: typeof years === 'number' ? years : null, subspecialty, priorSyntheticExposure: exposure } : null;
   const answers: Answers | null = dark !== null && bright !== null && monitor !== null && room !== null ? { darkStepVisible: dark, brightStepVisible: bright, monitor, roomLight: room } : null;
   const warnings = displayCheckWarnings({ darkStepVisible: dark ?? true, brightStepVisible: bright ?? true, monitor: monitor ?? 'consumer', roomLight: room ?? 'office', checkedAt: '' });
 
   return (
     <div className="vtt-display-check" data-testid="vtt-display-check">
-      <h2>Before the first case: check the display</h2>
+      <h2>Before the first case</h2>
+      <h3>About you</h3>
+      <p className="muted small">Pseudonymous: your name is not asked. These answers go with your reading session into the study's exports.</p>
+      <div className="vtt-check-questions">
+        <Choice legend="Your role" options={READER_ROLES.map((r) => [r, r] as const)} value={role} onChange={setRole} testId="vtt-profile-role" />
+        <div>
+          <div className="field">
+            <label htmlFor={ids.years}>Years reading chest X-rays (optional)</label>
+            <input id={ids.years} type="text" inputMode="numeric" value={yearsText} onChange={(e) => setYearsText(e.target.value)} aria-invalid={yearsProblem !== null} />
+            {yearsProblem ? (
+              <span className="error-text small" role="alert">
+                {yearsProblem}
+              </span>
+            ) : null}
+          </div>
+          <div className="field">
+            <label htmlFor={ids.subspecialty}>Subspecialty (optional)</label>
+            <input id={ids.subspecialty} type="text" maxLength={MAX_SUBSPECIALTY_LENGTH} value={subspecialty} onChange={(e) => setSubspecialty(e.target.value)} />
+          </div>
+          <Choice legend="Have you looked at synthetic (AI-generated) chest X-rays before?" options={YES_NO} value={exposure} onChange={setExposure} testId="vtt-profile-exposure" />
+        </div>
+      </div>
+      <h3>Your display</h3>
       <p className="muted">
         Read at the screen brightness and room light you will use for the study. Each patch below has a square in its middle that differs from it by
         5 % of the grey scale.
@@ -85,10 +125,12 @@ export function DisplayCheckView({ onDone, message }: { readonly onDone: (answer
           {message}
         </p>
       ) : null}
-      <button type="button" className="primary" disabled={answers === null} onClick={() => answers && onDone(answers)} data-testid="vtt-check-done">
+      <button type="button" className="primary" disabled={answers === null || profile === null} onClick={() => answers && profile && onDone(profile, answers)} data-testid="vtt-check-done">
         Start reading
       </button>
-      {answers === null ? <p className="muted small">Answer the four questions to start. The answers are saved with your session and exported with the study.</p> : null}
+      {answers === null || profile === null ? (
+        <p className="muted small">Give your role, whether you have seen synthetic X-rays before, and the four display answers to start.</p>
+      ) : null}
     </div>
   );
 }

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { describeReader, parseYears } from './reader-profile';
+
+describe('parseYears', () => {
+  it('reads a whole number of years, empty as not given, and refuses the rest in words', () => {
+    expect(parseYears(' 12 ')).toBe(12);
+    expect(parseYears('0')).toBe(0);
+    expect(parseYears('')).toBeNull();
+    expect(parseYears('   ')).toBeNull();
+    for (const bad of ['twelve', '-1', '2.5', '61', '1e1']) expect(parseYears(bad)).toEqual({ problem: 'Years of experience must be a whole number from 0 to 60, or empty.' });
+  });
+});
+
+describe('describeReader', () => {
+  it('says what the reader gave, and only that', () => {
+    const base = { readerId: 'r1', label: 'R1', role: 'Radiologist', yearsExperience: 12 };
+    expect(describeReader({ ...base, subspecialty: 'Thoracic', priorSyntheticExposure: false })).toBe('Radiologist, 12 years, Thoracic; new to synthetic X-rays');
+    expect(describeReader({ ...base, yearsExperience: 1, priorSyntheticExposure: true })).toBe('Radiologist, 1 year; has seen synthetic X-rays before');
+    // Sessions from before the questions existed.
+    expect(describeReader({ ...base, role: '', yearsExperience: null })).toBe('role not given');
+  });
+});

@@ -1,0 +1,36 @@
+/**
+ * @file What a reader says about themselves before the first case (evaluation-and-vtt.md §3.3: "role, years of
+ * experience, subspecialty, prior exposure to synthetic CXRs"). Pseudonymous: no name, and nothing here is asked
+ * again once reading has begun.
+ */
+import type { ReaderProfile } from './reader-session';
+
+export const READER_ROLES: readonly string[] = ['Radiologist', 'Radiology resident', 'Radiographer', 'Other clinician', 'Medical student', 'Non-clinical'];
+
+export const MAX_YEARS = 60;
+export const MAX_SUBSPECIALTY_LENGTH = 80;
+
+/** The profile fields a reader fills in (the label and id come from the study). */
+export type ProfileAnswers = Pick<ReaderProfile, 'role' | 'yearsExperience'> & {
+  readonly subspecialty: string;
+  readonly priorSyntheticExposure: boolean;
+};
+
+/** Years of experience from the form's text: null when left empty, a sentence when it is not a whole number 0–60. */
+export function parseYears(text: string): number | null | { readonly problem: string } {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  const years = Number(trimmed);
+  if (!/^\d+$/.test(trimmed) || years > MAX_YEARS) return { problem: `Years of experience must be a whole number from 0 to ${MAX_YEARS}, or empty.` };
+  return years;
+}
+
+/** One line about a reader for the analysis, e.g. "Radiologist, 12 years, thoracic; has seen synthetic X-rays". */
+export function describeReader(reader: ReaderProfile): string {
+  const parts = [reader.role.trim() || 'role not given'];
+  if (reader.yearsExperience !== null) parts.push(`${reader.yearsExperience} year${reader.yearsExperience === 1 ? '' : 's'}`);
+  if (reader.subspecialty) parts.push(reader.subspecialty);
+  const exposure =
+    reader.priorSyntheticExposure === undefined ? '' : reader.priorSyntheticExposure ? '; has seen synthetic X-rays before' : '; new to synthetic X-rays';
+  return `${parts.join(', ')}${exposure}`;
+}
