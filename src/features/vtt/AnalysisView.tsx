@@ -152,7 +152,8 @@ export function AnalysisView({ study }: { readonly study: Study }) {
 
       {analysis.pooled ? (
         <>
-          <div className="table-scroll">
+          {/* Focusable, so that keyboard users can scroll the wide table (axe: scrollable-region-focusable). */}
+          <div className="table-scroll" tabIndex={0} role="region" aria-label="Per-reader results (scrolls sideways)">
             <table className="files vtt-metrics">
               <thead>
                 <tr>
