@@ -68,6 +68,7 @@ test('the reader-study screens pass too: builder, before reading, reading, analy
   await choose('vtt-check-bright', 'Yes');
   await choose('vtt-check-monitor', 'Laptop screen');
   await choose('vtt-check-room', 'Office light');
+  await page.getByTestId('vtt-consent').check();
   expect(await violations(page), 'before reading').toEqual([]);
   await page.getByTestId('vtt-check-done').click();
   await expect(page.getByRole('img', { name: 'Case 1' })).toBeVisible();

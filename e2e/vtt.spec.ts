@@ -8,6 +8,7 @@
  * The test knows which case is on screen by reading the hidden key and the reader's saved order from IndexedDB,
  * exactly as an organiser with the answer key could; the screen itself shows nothing but the image.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Download, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
@@ -218,6 +219,7 @@ async function passDisplayCheck(page: Page, { poor = false }: { poor?: boolean }
   await expect(check).toBeVisible();
   await expect(check.getByRole('img', { name: /Grey-step test pattern/ })).toBeVisible();
   await expect(page.getByTestId('vtt-check-done')).toBeDisabled();
+  await expect(page.getByTestId('vtt-instructions')).toContainText('You will see chest X-rays one at a time.');
   const choose = (question: string, label: string) => page.getByTestId(question).getByLabel(label, { exact: true }).check();
   // About the reader: a bad number of years is refused in words and holds the start back.
   await choose('vtt-profile-role', poor ? 'Radiologist' : 'Radiology resident');
@@ -233,6 +235,9 @@ async function passDisplayCheck(page: Page, { poor = false }: { poor?: boolean }
   await choose('vtt-check-monitor', poor ? 'Laptop screen' : 'Diagnostic (calibrated to DICOM GSDF)');
   await expect(page.getByTestId('vtt-check-done')).toBeDisabled();
   await choose('vtt-check-room', poor ? 'Bright (daylight, windows)' : 'Dimmed, as a reading room');
+  // Every question answered, but the instructions not yet agreed to: the start waits.
+  await expect(page.getByTestId('vtt-check-done')).toBeDisabled();
+  await page.getByTestId('vtt-consent').check();
   if (poor) {
     await expect(page.getByTestId('vtt-check-warnings').locator('li')).toHaveText([/5 % square was not visible/, /Bright room light/]);
     await page.screenshot({ path: test.info().outputPath('vtt-display-check.png') });
@@ -358,8 +363,8 @@ test.describe('reader study (visual Turing test)', () => {
     await expect(page.getByTestId('vtt-analysis')).toContainText('answer log intact for every reader');
     await expect(page.getByTestId('vtt-viewing')).toHaveText('Viewing tools used in 1 of 16 readings (window/level 1, zoom 1, pan 1).');
     await expect(page.getByTestId('vtt-readers').locator('li')).toHaveText([
-      'R1: Radiologist, 12 years, Thoracic; new to synthetic X-rays. Display: 5 % step not seen · Laptop screen · Bright (daylight, windows).',
-      'R2: Radiology resident; has seen synthetic X-rays before. Display: both grey steps seen · Diagnostic (calibrated to DICOM GSDF) · Dimmed, as a reading room.',
+      /^R1: Radiologist, 12 years, Thoracic; new to synthetic X-rays\. Display: 5 % step not seen · Laptop screen · Bright \(daylight, windows\)\. Consent: agreed to the instructions on \d{4}-\d\d-\d\d\.$/,
+      /^R2: Radiology resident; has seen synthetic X-rays before\. Display: both grey steps seen · Diagnostic \(calibrated to DICOM GSDF\) · Dimmed, as a reading room\. Consent: agreed to the instructions on \d{4}-\d\d-\d\d\.$/,
     ]);
     // Cues (CUE_KEYS): texture named 4 times (3 synthetic spotted, 1 false alarm), ribs twice, anatomy once with a "real" call.
     const cue = (name: string) => page.getByTestId(`vtt-cue-${name}`).locator('td');
@@ -411,6 +416,11 @@ test.describe('reader study (visual Turing test)', () => {
       ['R1', 8],
       ['R2', 8],
     ]);
+    // The consent records which instructions text each reader agreed to, by its SHA-256.
+    const instructions = (json.study.settings as { instructions?: string }).instructions ?? '';
+    expect(instructions).toContain('You will see chest X-rays one at a time.');
+    const agreedTo = createHash('sha256').update(instructions, 'utf8').digest('hex');
+    expect((json.readers as unknown as { consent: { instructionsSha256: string } }[]).map((r) => r.consent.instructionsSha256)).toEqual([agreedTo, agreedTo]);
     expect(json.readers[0]).toMatchObject({ label: 'R1', role: 'Radiologist', yearsExperience: 12, subspecialty: 'Thoracic', priorSyntheticExposure: false });
     expect(json.readers[1]).toMatchObject({ label: 'R2', role: 'Radiology resident', yearsExperience: null, priorSyntheticExposure: true });
     expect(json.readers[1]).not.toHaveProperty('subspecialty');
@@ -522,6 +532,7 @@ test.describe('reader study (visual Turing test)', () => {
     await choose('vtt-check-bright', 'Yes');
     await choose('vtt-check-monitor', 'Desktop monitor');
     await choose('vtt-check-room', 'Office light');
+    await page.getByTestId('vtt-consent').check();
     await page.getByTestId('vtt-check-done').click();
     await expect(page.getByTestId('vtt-progress')).toHaveText('Case 3 of 4');
     await expect(page.getByTestId('vtt-message')).toContainText('This reader went on in another tab or window.');

@@ -145,6 +145,8 @@ describe('readerOrder', () => {
     expect(checkSettings({ ...settings, repeats: 3 })[0]).toMatch(/Cases read twice must be a whole number from 0 to 2/);
     expect(checkSettings({ ...settings, repeats: 1.5 })).toHaveLength(1);
     expect(checkSettings({ ...settings, repeats: -1 })).toHaveLength(1);
+    expect(checkSettings({ ...settings, instructions: 'x'.repeat(4001) })).toEqual(['The instructions can be at most 4000 characters long.']);
+    expect(checkSettings({ ...settings, instructions: 'x'.repeat(4000) })).toEqual([]);
   });
 });
 

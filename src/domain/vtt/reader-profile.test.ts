@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeReader, parseYears } from './reader-profile';
+import { describeConsent, describeReader, parseYears } from './reader-profile';
 
 describe('parseYears', () => {
   it('reads a whole number of years, empty as not given, and refuses the rest in words', () => {
@@ -18,5 +18,15 @@ describe('describeReader', () => {
     expect(describeReader({ ...base, yearsExperience: 1, priorSyntheticExposure: true })).toBe('Radiologist, 1 year; has seen synthetic X-rays before');
     // Sessions from before the questions existed.
     expect(describeReader({ ...base, role: '', yearsExperience: null })).toBe('role not given');
+  });
+});
+
+describe('describeConsent', () => {
+  it("says whether the reader agreed to the study's current instructions", () => {
+    const consent = { instructionsSha256: 'a'.repeat(64), agreedAt: '2026-12-07T10:00:00.000Z' };
+    expect(describeConsent(consent, 'a'.repeat(64))).toBe('agreed to the instructions on 2026-12-07');
+    expect(describeConsent(consent, 'b'.repeat(64))).toBe(`agreed on 2026-12-07 to other instructions (SHA-256 ${'a'.repeat(12)}…), not the study's current text`);
+    expect(describeConsent(undefined, 'a'.repeat(64))).toBe('no consent recorded');
+    expect(describeConsent(undefined, null)).toBe('no instructions in this study');
   });
 });

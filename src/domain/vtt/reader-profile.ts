@@ -3,7 +3,7 @@
  * experience, subspecialty, prior exposure to synthetic CXRs"). Pseudonymous: no name, and nothing here is asked
  * again once reading has begun.
  */
-import type { ReaderProfile } from './reader-session';
+import type { ReaderConsent, ReaderProfile } from './reader-session';
 
 export const READER_ROLES: readonly string[] = ['Radiologist', 'Radiology resident', 'Radiographer', 'Other clinician', 'Medical student', 'Non-clinical'];
 
@@ -33,4 +33,17 @@ export function describeReader(reader: ReaderProfile): string {
   const exposure =
     reader.priorSyntheticExposure === undefined ? '' : reader.priorSyntheticExposure ? '; has seen synthetic X-rays before' : '; new to synthetic X-rays';
   return `${parts.join(', ')}${exposure}`;
+}
+
+/**
+ * Whether the reader agreed to the study's instructions, and to which text: `instructionsSha256` is the hash of
+ * the study's current instructions (null when the study has none).
+ */
+export function describeConsent(consent: ReaderConsent | undefined, instructionsSha256: string | null): string {
+  if (instructionsSha256 === null) return 'no instructions in this study';
+  if (!consent) return 'no consent recorded';
+  const day = consent.agreedAt.slice(0, 10);
+  return consent.instructionsSha256 === instructionsSha256
+    ? `agreed to the instructions on ${day}`
+    : `agreed on ${day} to other instructions (SHA-256 ${consent.instructionsSha256.slice(0, 12)}…), not the study's current text`;
 }

@@ -96,9 +96,17 @@ export interface ChainedAnswer extends CaseAnswer {
   readonly chain: string;
 }
 
+/** The reader's agreement to the study's instructions (which text: its SHA-256). */
+export interface ReaderConsent {
+  readonly instructionsSha256: string;
+  readonly agreedAt: string;
+}
+
 export interface ReaderSession {
   readonly studyId: string;
   readonly reader: ReaderProfile;
+  /** Absent until the reader agrees (and in sessions of studies without instructions, or from older versions). */
+  readonly consent?: ReaderConsent | undefined;
   readonly order: readonly string[];
   readonly answers: readonly ChainedAnswer[];
   readonly createdAt: string;

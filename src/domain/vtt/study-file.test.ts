@@ -47,11 +47,14 @@ describe('study files', () => {
     const check = { darkStepVisible: true, brightStepVisible: false, monitor: 'laptop', roomLight: 'office', checkedAt: '2026-01-02T00:00:00.000Z' } as const;
     const display = { screenWidth: 1920, screenHeight: 1080, viewportWidth: 1900, viewportHeight: 1000, devicePixelRatio: 2, userAgent: 'test', check };
     const reader = { ...scripted.reader, role: 'Radiologist', yearsExperience: 12, subspecialty: 'Thoracic', priorSyntheticExposure: false };
-    const session: ReaderSession = { ...scripted, reader, display };
+    const consent = { instructionsSha256: 'c'.repeat(64), agreedAt: '2026-01-02T00:00:00.000Z' };
+    const session: ReaderSession = { ...scripted, reader, display, consent };
     const result = await importStudyFile(await exportStudyFile(study, [session], exportedAt));
     if (!result.ok) throw new Error(result.message);
     expect(result.sessions[0]?.display).toEqual(display);
     expect(result.sessions[0]?.reader).toEqual(reader);
+    expect(result.sessions[0]?.consent).toEqual(consent);
+    expect(result.study.settings.instructions).toBe(study.settings.instructions);
     expect(await verifyAnswerChain(result.sessions[0] as ReaderSession)).toBe(true);
     // A check with a value this version does not know is refused with where it is.
     const odd = JSON.parse(await exportStudyFile(study, [{ ...session, display: { ...display, check: { ...check, monitor: 'crt' as 'laptop' } } }], exportedAt)) as unknown;

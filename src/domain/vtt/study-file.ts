@@ -60,6 +60,7 @@ const settingsSchema = z.object({
   }),
   prevalenceDisclosed: z.boolean(),
   repeats: count.optional(),
+  instructions: text.optional(),
 });
 
 const serializedStudySchema = z.object({
@@ -101,6 +102,7 @@ const sessionSchema = z.object({
     subspecialty: text.optional(),
     priorSyntheticExposure: z.boolean().optional(),
   }),
+  consent: z.object({ instructionsSha256: text, agreedAt: text }).optional(),
   order: z.array(text),
   answers: z.array(answerSchema),
   createdAt: text,

@@ -4,7 +4,8 @@ import { useEffect, useMemo, useState } from 'react';
 import { analyseStudy, type CueAnalysis, type ReaderMetrics } from '../../domain/vtt/analysis';
 import { numbering } from '../../domain/vtt/exports';
 import { describeDisplayCheck } from '../../domain/vtt/display-check';
-import { describeReader } from '../../domain/vtt/reader-profile';
+import { sha256Hex } from '../../domain/vtt/canonical-json';
+import { describeConsent, describeReader } from '../../domain/vtt/reader-profile';
 import { sortSessions, verifyAnswerChain } from '../../domain/vtt/reader-session';
 import { ratingPoints, type Study } from '../../domain/vtt/study';
 import { studyDigest } from '../../domain/vtt/study-file';
@@ -106,6 +107,13 @@ export function AnalysisView({ study }: { readonly study: Study }) {
   useEffect(() => {
     void studyDigest(study).then(setDigest);
   }, [study]);
+  // undefined while hashing; null for a study without instructions.
+  const [instructionsHash, setInstructionsHash] = useState<string | null | undefined>(undefined);
+  useEffect(() => {
+    const text = study.settings.instructions;
+    if (!text) setInstructionsHash(null);
+    else void sha256Hex(text).then(setInstructionsHash);
+  }, [study]);
   useEffect(() => {
     if (!sessions.data) return;
     void Promise.all(sessions.data.map(async (s) => ((await verifyAnswerChain(s)) ? null : s.reader.label))).then((broken) => {
@@ -138,6 +146,7 @@ export function AnalysisView({ study }: { readonly study: Study }) {
           {sortSessions(sessions.data).map((s) => (
             <li key={s.reader.readerId}>
               {s.reader.label}: {describeReader(s.reader)}. Display: {describeDisplayCheck(s.display?.check)}.
+              {instructionsHash !== undefined ? ` Consent: ${describeConsent(s.consent, instructionsHash)}.` : ''}
             </li>
           ))}
         </ul>

@@ -51,12 +51,17 @@ const YES_NO: readonly (readonly [boolean, string])[] = [
 ];
 
 export function BeforeReadingView({
+  instructions,
   onDone,
   message,
 }: {
+  /** The study's instructions, which the reader must agree to; undefined in studies without them. */
+  readonly instructions: string | undefined;
   readonly onDone: (profile: ProfileAnswers, check: Answers) => void;
   readonly message: string | null;
 }) {
+  const [agreed, setAgreed] = useState(false);
+  const needsConsent = instructions !== undefined && instructions.trim() !== '';
   const ids = { years: useId(), subspecialty: useId() };
   const pattern = useMemo(() => greyStepPattern(), []);
   const [role, setRole] = useState<string | null>(null);
@@ -77,6 +82,16 @@ export function BeforeReadingView({
   return (
     <div className="vtt-display-check" data-testid="vtt-display-check">
       <h2>Before the first case</h2>
+      {needsConsent ? (
+        <section aria-labelledby="vtt-instructions-title" data-testid="vtt-instructions">
+          <h3 id="vtt-instructions-title">Instructions</h3>
+          <div className="vtt-instructions-text">{instructions}</div>
+          <label className="check-row">
+            <input type="checkbox" checked={agreed} onChange={(e) => setAgreed(e.target.checked)} data-testid="vtt-consent" /> I have read these instructions and agree
+            to take part.
+          </label>
+        </section>
+      ) : null}
       <h3>About you</h3>
       <p className="muted small">Pseudonymous: your name is not asked. These answers go with your reading session into the study's exports.</p>
       <div className="vtt-check-questions">
@@ -125,11 +140,13 @@ export function BeforeReadingView({
           {message}
         </p>
       ) : null}
-      <button type="button" className="primary" disabled={answers === null || profile === null} onClick={() => answers && profile && onDone(profile, answers)} data-testid="vtt-check-done">
+      <button type="button" className="primary" disabled={answers === null || profile === null || (needsConsent && !agreed)} onClick={() => answers && profile && onDone(profile, answers)} data-testid="vtt-check-done">
         Start reading
       </button>
-      {answers === null || profile === null ? (
-        <p className="muted small">Give your role, whether you have seen synthetic X-rays before, and the four display answers to start.</p>
+      {answers === null || profile === null || (needsConsent && !agreed) ? (
+        <p className="muted small">
+          {needsConsent ? 'Agree to the instructions, give' : 'Give'} your role, whether you have seen synthetic X-rays before, and the four display answers to start.
+        </p>
       ) : null}
     </div>
   );

@@ -149,7 +149,7 @@ export function ReaderView({ studyId, readerId }: { readonly studyId: string; re
       </header>
 
       {status === 'loading' ? <p className="vtt-centre">Loading…</p> : null}
-      {status === 'display-check' ? <BeforeReadingView onDone={reading.saveStart} message={reading.message} /> : null}
+      {status === 'display-check' ? <BeforeReadingView instructions={study?.settings.instructions} onDone={reading.saveStart} message={reading.message} /> : null}
       {status === 'missing' ? (
         <p className="vtt-centre" role="alert">
           {reading.message ?? 'This study or reader is no longer on this machine.'}

@@ -6,7 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import type { ImageModality } from '../../contracts/modality';
 import { recordCaption } from '../../domain/result-record';
-import { CUES, DEFAULT_FINDINGS, DEFAULT_SETTINGS, caseMix, checkSettings, maxRepeats, type StudySettings } from '../../domain/vtt/study';
+import { CUES, DEFAULT_FINDINGS, DEFAULT_SETTINGS, MAX_INSTRUCTIONS_LENGTH, caseMix, checkSettings, maxRepeats, type StudySettings } from '../../domain/vtt/study';
 import { examplesQuery } from '../../queries/examples';
 import { resultsQuery } from '../../queries/results';
 import { NumberField } from '../../ui/NumberField';
@@ -42,12 +42,18 @@ export function StudyBuilder() {
   const [files, setFiles] = useState<File[]>([]);
   const [busy, setBusy] = useState(false);
   const [problems, setProblems] = useState<readonly string[]>([]);
-  const ids = { title: useId(), readers: useId(), findings: useId(), levels: useId(), files: useId() };
+  const ids = { instructions: useId(), title: useId(), readers: useId(), findings: useId(), levels: useId(), files: useId() };
 
   const exampleList = examples.data?.cases ?? [];
   const imageRecords = (history.data ?? []).filter((r) => r.outputs.frontal !== undefined || r.outputs.lateral !== undefined);
   const findings = askFindings ? findingsText.split('\n').map((f) => f.trim()).filter(Boolean) : [];
-  const finalSettings: StudySettings = { ...settings, questions: { ...settings.questions, findings } };
+  // Blank instructions: none shown and no consent asked.
+  const { instructions, ...otherSettings } = settings;
+  const finalSettings: StudySettings = {
+    ...otherSettings,
+    ...(instructions !== undefined && instructions.trim() !== '' ? { instructions: instructions.trim() } : {}),
+    questions: { ...settings.questions, findings },
+  };
   const settingProblems = checkSettings(finalSettings);
   const mix = Number.isFinite(settings.caseCount) && Number.isFinite(settings.syntheticShare) ? caseMix(settings) : null;
   const chosenReal = exampleIds.length * views.length + files.length;
@@ -120,6 +126,17 @@ export function StudyBuilder() {
           <input id={ids.readers} type="text" value={readersText} onChange={(e) => setReadersText(e.target.value)} />
         </div>
         <Checkbox label="Tell readers the share of synthetic cases" checked={settings.prevalenceDisclosed} onChange={(v) => update({ prevalenceDisclosed: v })} />
+        <div className="field">
+          <label htmlFor={ids.instructions}>Instructions for readers (each reader agrees to them before the first case; empty: none)</label>
+          <textarea
+            id={ids.instructions}
+            rows={6}
+            maxLength={MAX_INSTRUCTIONS_LENGTH}
+            value={settings.instructions ?? ''}
+            onChange={(e) => update({ instructions: e.target.value })}
+            data-testid="vtt-instructions-input"
+          />
+        </div>
       </fieldset>
 
       <fieldset>

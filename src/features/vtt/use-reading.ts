@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { applyKey, emptyDraft, QUESTION_TITLES, ratingFor, type AnswerDraft, type QuestionId } from '../../domain/vtt/answer-keys';
 import { activeMs, markInput, pauseClock, resumeClock, startClock, type CaseClock } from '../../domain/vtt/case-clock';
+import { sha256Hex } from '../../domain/vtt/canonical-json';
 import type { DisplayCheck } from '../../domain/vtt/display-check';
 import type { ProfileAnswers } from '../../domain/vtt/reader-profile';
 import {
@@ -235,8 +236,8 @@ export function useReading(studyId: string, readerId: string): Reading {
 
   const saveStart = useCallback(
     (profile: ProfileAnswers, answers: Omit<DisplayCheck, 'checkedAt'>) => {
-      const { session: current, status: st } = latest.current;
-      if (!current || st !== 'display-check' || saving.current) return;
+      const { session: current, status: st, study: s } = latest.current;
+      if (!current || !s || st !== 'display-check' || saving.current) return;
       saving.current = true;
       const db = vttDb();
       void (async () => {
@@ -251,9 +252,12 @@ export function useReading(studyId: string, readerId: string): Reading {
           return;
         }
         const now = new Date().toISOString();
+        // The reader agreed to these instructions (the start button needs it): record which text, by its hash.
+        const instructions = s.settings.instructions;
+        const consent = instructions ? { instructionsSha256: await sha256Hex(instructions), agreedAt: now } : undefined;
         const { subspecialty, ...rest } = profile;
         const reader = { ...base.reader, ...rest, ...(subspecialty.trim() === '' ? {} : { subspecialty: subspecialty.trim() }) };
-        const next: ReaderSession = { ...base, reader, updatedAt: now, display: { ...(base.display ?? displayContext()), check: { ...answers, checkedAt: now } } };
+        const next: ReaderSession = { ...base, reader, ...(consent ? { consent } : {}), updatedAt: now, display: { ...(base.display ?? displayContext()), check: { ...answers, checkedAt: now } } };
         await db.saveSession(next);
         setSession(next);
         showCase();
