@@ -10,10 +10,13 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { Download, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { phantomPng } from './png';
 import { seedResults } from './seed-results';
+
+const screenshot = (name: string) => fileURLToPath(new URL(`../docs/screenshots/${name}`, import.meta.url));
 
 /** Synthetic T>F results in the history store, each with a visibly different frontal image. */
 const seedHistory = (page: Page, ids: readonly string[]) =>
@@ -240,7 +243,7 @@ async function passDisplayCheck(page: Page, { poor = false }: { poor?: boolean }
   await page.getByTestId('vtt-consent').check();
   if (poor) {
     await expect(page.getByTestId('vtt-check-warnings').locator('li')).toHaveText([/5 % square was not visible/, /Bright room light/]);
-    await page.screenshot({ path: test.info().outputPath('vtt-display-check.png') });
+    await page.screenshot({ path: screenshot('vtt-before-reading.png') });
   } else {
     await expect(page.getByTestId('vtt-check-warnings')).toHaveCount(0);
   }
@@ -289,7 +292,7 @@ test.describe('reader study (visual Turing test)', () => {
     await passDisplayCheck(page, { poor: true });
     await expect(page.getByRole('img', { name: 'Case 1' })).toBeVisible();
     await page.keyboard.press('s');
-    await page.screenshot({ path: test.info().outputPath('vtt-reader.png') });
+    await page.screenshot({ path: screenshot('vtt-reader.png') });
     await page.keyboard.press('p');
     await expect(page.getByTestId('vtt-paused')).toBeVisible();
     await expect(page.getByRole('img', { name: 'Case 1' })).toHaveCount(0);
@@ -376,7 +379,7 @@ test.describe('reader study (visual Turing test)', () => {
     await page.getByTestId('vtt-comments').locator('summary').click();
     await expect(page.getByTestId('vtt-comments')).toContainText('R2, case');
     await expect(page.getByTestId('vtt-comments')).toContainText('(real, called synthetic): Grainy lung fields, "too smooth" ribs');
-    await page.screenshot({ path: test.info().outputPath('vtt-analysis.png'), fullPage: true });
+    await page.screenshot({ path: screenshot('vtt-analysis.png'), fullPage: true });
 
     // ---- Exports.
     const store = await readVttStore(page);
