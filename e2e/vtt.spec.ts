@@ -229,7 +229,8 @@ async function passDisplayCheck(page: Page, { poor = false }: { poor?: boolean }
   await choose('vtt-profile-exposure', poor ? 'No' : 'Yes');
   if (poor) {
     await page.getByLabel('Years reading chest X-rays (optional)').fill('twelve');
-    await expect(check.getByRole('alert')).toHaveText('Years of experience must be a whole number from 0 to 60, or empty.');
+    await expect(check.getByTestId('vtt-years-problem')).toHaveText('Years of experience must be a whole number from 0 to 60, or empty.');
+    await expect(page.getByLabel('Years reading chest X-rays (optional)')).toHaveAttribute('aria-invalid', 'true');
     await page.getByLabel('Years reading chest X-rays (optional)').fill('12');
     await page.getByLabel('Subspecialty (optional)').fill('Thoracic');
   }
@@ -243,6 +244,7 @@ async function passDisplayCheck(page: Page, { poor = false }: { poor?: boolean }
   await page.getByTestId('vtt-consent').check();
   if (poor) {
     await expect(page.getByTestId('vtt-check-warnings').locator('li')).toHaveText([/5 % square was not visible/, /Bright room light/]);
+    await page.getByTestId('vtt-check-warnings').scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshot('vtt-before-reading.png') });
   } else {
     await expect(page.getByTestId('vtt-check-warnings')).toHaveCount(0);
@@ -470,6 +472,8 @@ test.describe('reader study (visual Turing test)', () => {
     const order = store.sessions[0]?.order ?? [];
     expect(order).toHaveLength(10);
     expect(new Set(order).size).toBe(8);
+    // The studies list (where readers start) gives progress as a share: "0/10" beside "8 cases" would tell.
+    await expect(page.getByTestId('vtt-reader-R1')).toContainText('R1: 0 % read');
 
     // Read every case; the truth decides the call, so the second readings agree with the first.
     await page.getByRole('button', { name: 'Start reading as R1' }).click();

@@ -238,7 +238,7 @@ export function collectReadings(study: Study, sessions: readonly ReaderSession[]
   return { readings, unreadable, repeats };
 }
 
-/** The cue analysis with the comments left on second readings added, marked, after each reader's first ones. */
+/** The cue analysis with the comments left on second readings added, marked, after all first-reading comments. */
 function withSecondReadingComments(cues: CueAnalysis, repeats: readonly RepeatPair[]): CueAnalysis {
   const second = repeats.flatMap(({ second: r }) =>
     r.comment === null ? [] : [{ secondReading: true, readerId: r.readerId, readerLabel: r.readerLabel, caseId: r.caseId, truth: r.truth, call: r.call, comment: r.comment }],

@@ -3,7 +3,7 @@ import { gradient, scenarioCandidates } from './__fixtures__/scenario';
 import { buildStudy, keyByCase, normaliseStimulus, type StimulusCandidate } from './build-study';
 import { createSeededRandom, hashToSeed, shuffled } from './prng';
 import { MIN_REPEAT_GAP, readerOrder } from './reader-order';
-import { DEFAULT_SETTINGS, caseMix, checkSettings, imageProblem, maxRepeats } from './study';
+import { DEFAULT_SETTINGS, caseMix, checkSettings, imageProblem, maxRepeats, studyInstructions } from './study';
 
 const settings = { ...DEFAULT_SETTINGS, caseCount: 6, syntheticShare: 0.5, seed: 7, resolution: 16 };
 const input = (candidates: StimulusCandidate[] = scenarioCandidates(), seed = 7) => ({
@@ -147,6 +147,8 @@ describe('readerOrder', () => {
     expect(checkSettings({ ...settings, repeats: -1 })).toHaveLength(1);
     expect(checkSettings({ ...settings, instructions: 'x'.repeat(4001) })).toEqual(['The instructions can be at most 4000 characters long.']);
     expect(checkSettings({ ...settings, instructions: 'x'.repeat(4000) })).toEqual([]);
+    // Blank instructions are none: no consent is asked or recorded.
+    expect([studyInstructions({ instructions: ' \n ' }), studyInstructions({}), studyInstructions({ instructions: ' Read. ' })]).toEqual([null, null, 'Read.']);
   });
 });
 

@@ -65,12 +65,16 @@ describe('study files', () => {
   it('import files from before cues were asked: no cue question, no cue analysis, chains intact', async () => {
     const built = scenarioStudy();
     const { askCues: _askCues, ...questions } = built.settings.questions;
-    const study = { ...built, settings: { ...built.settings, questions } };
+    const { instructions: _instructions, ...settings } = built.settings;
+    const study = { ...built, settings: { ...settings, questions } };
     const session = await withoutCues(await scriptedSession(study, 'R1', 'reader-1'));
     expect(session.answers[0]).not.toHaveProperty('cues');
     const result = await importStudyFile(await exportStudyFile(study, [session], exportedAt));
     if (!result.ok) throw new Error(result.message);
     expect(result.study.settings.questions).not.toHaveProperty('askCues');
+    expect(result.study.settings).not.toHaveProperty('instructions');
+    // The older study keeps its digest: nothing new is filled in on import.
+    expect(await studyDigest(result.study)).toBe(await studyDigest(study));
     expect(result.sessions).toEqual([session]);
     expect(await verifyAnswerChain(result.sessions[0] as ReaderSession)).toBe(true);
     expect(analyseStudy(result.study, result.sessions).cues).toBeNull();
@@ -85,6 +89,8 @@ describe('study files', () => {
     expect(result.study.settings.repeats).toBe(2);
     expect(result.sessions).toEqual([session]);
     // A file asking for more repeats than the study size allows is refused (new readers could not get them).
+    const wordy = { ...study, settings: { ...study.settings, instructions: 'x'.repeat(4001) } };
+    expect(await importStudyFile(await exportStudyFile(wordy, [], exportedAt))).toMatchObject({ ok: false, message: expect.stringContaining('instructions are longer than 4000') });
     const greedy = { ...study, settings: { ...study.settings, repeats: 3 } };
     expect(await importStudyFile(await exportStudyFile(greedy, [], exportedAt))).toMatchObject({ ok: false, message: expect.stringContaining('asks for 3 cases read twice') });
     const repeated = session.order.find((id, i) => session.order.indexOf(id) !== i) as string;

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { base64ToBytes, bytesToBase64, canonicalJson, sha256Hex } from './canonical-json';
 import type { ReaderSession } from './reader-session';
-import { STUDY_FORMAT, STUDY_FORMAT_VERSION, imageProblem, maxRepeats, type Study } from './study';
+import { MAX_INSTRUCTIONS_LENGTH, STUDY_FORMAT, STUDY_FORMAT_VERSION, imageProblem, maxRepeats, type Study } from './study';
 
 export const STUDY_FILE_FORMAT = 'medcodi-vtt-study-file';
 export const STUDY_FILE_VERSION = 1;
@@ -168,6 +168,7 @@ function firstIssue(error: z.ZodError): string {
 function completenessProblem(study: Study, sessions: readonly ReaderSession[]): string | null {
   const { settings } = study;
   if (study.cases.length === 0) return 'it has no cases';
+  if ((settings.instructions ?? '').length > MAX_INSTRUCTIONS_LENGTH) return `its instructions are longer than ${MAX_INSTRUCTIONS_LENGTH} characters`;
   if ((settings.repeats ?? 0) > maxRepeats(settings.caseCount)) return `it asks for ${settings.repeats} cases read twice, more than a study of ${settings.caseCount} allows (${maxRepeats(settings.caseCount)})`;
   if (study.cases.length !== settings.caseCount) return `it has ${study.cases.length} cases but its settings say ${settings.caseCount}`;
   const caseIds = new Set(study.cases.map((c) => c.caseId));

@@ -7,7 +7,7 @@ import { describeDisplayCheck } from '../../domain/vtt/display-check';
 import { sha256Hex } from '../../domain/vtt/canonical-json';
 import { describeConsent, describeReader } from '../../domain/vtt/reader-profile';
 import { sortSessions, verifyAnswerChain } from '../../domain/vtt/reader-session';
-import { ratingPoints, type Study } from '../../domain/vtt/study';
+import { ratingPoints, studyInstructions, type Study } from '../../domain/vtt/study';
 import { studyDigest } from '../../domain/vtt/study-file';
 import { ConfusionMatrix, RocPlot } from './charts';
 import { fixed, interval, likertText, pValue, percent, proportionText, secondsText } from './format-stats';
@@ -110,9 +110,16 @@ export function AnalysisView({ study }: { readonly study: Study }) {
   // undefined while hashing; null for a study without instructions.
   const [instructionsHash, setInstructionsHash] = useState<string | null | undefined>(undefined);
   useEffect(() => {
-    const text = study.settings.instructions;
-    if (!text) setInstructionsHash(null);
-    else void sha256Hex(text).then(setInstructionsHash);
+    let live = true;
+    const text = studyInstructions(study.settings);
+    if (text === null) setInstructionsHash(null);
+    else
+      void sha256Hex(text).then((hash) => {
+        if (live) setInstructionsHash(hash);
+      });
+    return () => {
+      live = false;
+    };
   }, [study]);
   useEffect(() => {
     if (!sessions.data) return;
@@ -146,7 +153,7 @@ export function AnalysisView({ study }: { readonly study: Study }) {
           {sortSessions(sessions.data).map((s) => (
             <li key={s.reader.readerId}>
               {s.reader.label}: {describeReader(s.reader)}. Display: {describeDisplayCheck(s.display?.check)}.
-              {instructionsHash !== undefined ? ` Consent: ${describeConsent(s.consent, instructionsHash)}.` : ''}
+              {instructionsHash !== undefined ? ` Consent: ${s.consent || s.display?.check ? describeConsent(s.consent, instructionsHash) : 'not started yet'}.` : ''}
             </li>
           ))}
         </ul>

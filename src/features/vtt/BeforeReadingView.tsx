@@ -55,14 +55,14 @@ export function BeforeReadingView({
   onDone,
   message,
 }: {
-  /** The study's instructions, which the reader must agree to; undefined in studies without them. */
-  readonly instructions: string | undefined;
+  /** The study's instructions (trimmed), which the reader must agree to; null in studies without them. */
+  readonly instructions: string | null;
   readonly onDone: (profile: ProfileAnswers, check: Answers) => void;
   readonly message: string | null;
 }) {
   const [agreed, setAgreed] = useState(false);
-  const needsConsent = instructions !== undefined && instructions.trim() !== '';
-  const ids = { years: useId(), subspecialty: useId() };
+  const needsConsent = instructions !== null;
+  const ids = { years: useId(), yearsProblem: useId(), subspecialty: useId() };
   const pattern = useMemo(() => greyStepPattern(), []);
   const [role, setRole] = useState<string | null>(null);
   const [yearsText, setYearsText] = useState('');
@@ -99,9 +99,17 @@ export function BeforeReadingView({
         <div>
           <div className="field">
             <label htmlFor={ids.years}>Years reading chest X-rays (optional)</label>
-            <input id={ids.years} type="text" inputMode="numeric" value={yearsText} onChange={(e) => setYearsText(e.target.value)} aria-invalid={yearsProblem !== null} />
+            <input
+              id={ids.years}
+              type="text"
+              inputMode="numeric"
+              value={yearsText}
+              onChange={(e) => setYearsText(e.target.value)}
+              aria-invalid={yearsProblem !== null}
+              aria-describedby={yearsProblem ? ids.yearsProblem : undefined}
+            />
             {yearsProblem ? (
-              <span className="error-text small" role="alert">
+              <span id={ids.yearsProblem} className="error-text small" data-testid="vtt-years-problem">
                 {yearsProblem}
               </span>
             ) : null}

@@ -3,7 +3,7 @@
  * screen), progress, pause. Shows nothing that could give the answer away (no file name, source or case id).
  */
 import { checklistItems, confidenceLabels, keyLegend, QUESTION_TITLES, questionsFor, REALISM_LABELS, type QuestionId } from '../../domain/vtt/answer-keys';
-import { caseMix, MAX_COMMENT_LENGTH, type StudyQuestions } from '../../domain/vtt/study';
+import { caseMix, MAX_COMMENT_LENGTH, studyInstructions, type StudyQuestions } from '../../domain/vtt/study';
 import { ProgressBar } from '../../ui/ProgressBar';
 import { BeforeReadingView } from './BeforeReadingView';
 import { ReadingViewer } from './ReadingViewer';
@@ -126,7 +126,7 @@ export function ReaderView({ studyId, readerId }: { readonly studyId: string; re
         {study?.settings.prevalenceDisclosed ? (
           <span className="muted">
             {/* A share, not "k of n": with cases read twice the reader reads more than n images. */}
-            {Math.round((caseMix(study.settings).synthetic / study.cases.length) * 100)} % of the study's cases are synthetic
+            {Math.round((caseMix(study.settings).synthetic / study.cases.length) * 1000) / 10} % of the study's cases are synthetic
           </span>
         ) : null}
         {status !== 'done' && progress.total > 0 ? (
@@ -149,7 +149,7 @@ export function ReaderView({ studyId, readerId }: { readonly studyId: string; re
       </header>
 
       {status === 'loading' ? <p className="vtt-centre">Loading…</p> : null}
-      {status === 'display-check' ? <BeforeReadingView instructions={study?.settings.instructions} onDone={reading.saveStart} message={reading.message} /> : null}
+      {status === 'display-check' ? <BeforeReadingView instructions={study ? studyInstructions(study.settings) : null} onDone={reading.saveStart} message={reading.message} /> : null}
       {status === 'missing' ? (
         <p className="vtt-centre" role="alert">
           {reading.message ?? 'This study or reader is no longer on this machine.'}

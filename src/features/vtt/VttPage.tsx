@@ -41,7 +41,8 @@ function StudyCard({ study }: { readonly study: Study }) {
           return (
             <li key={s.reader.readerId} data-testid={`vtt-reader-${s.reader.label}`}>
               <span>
-                {s.reader.label}: {done}/{total} {done === total ? '(done)' : ''}
+                {/* With cases read twice, "0/10" beside "8 cases" would tell the reader some come back: a share instead. */}
+                {s.reader.label}: {(settings.repeats ?? 0) > 0 ? `${Math.floor((100 * done) / total)} % read` : `${done}/${total}`} {done === total ? '(done)' : ''}
               </span>
               <button type="button" className="primary" disabled={done === total} onClick={() => go({ kind: 'read', studyId: study.studyId, readerId: s.reader.readerId })}>
                 {done === 0 ? 'Start reading' : done === total ? 'Finished' : 'Resume reading'} as {s.reader.label}

@@ -20,7 +20,7 @@ import {
   type ViewingAction,
   type ViewingCounts,
 } from '../../domain/vtt/reader-session';
-import { imageProblem, MAX_COMMENT_LENGTH, type Study, type StudyCase } from '../../domain/vtt/study';
+import { imageProblem, MAX_COMMENT_LENGTH, studyInstructions, type Study, type StudyCase } from '../../domain/vtt/study';
 import { vttDb } from '../../storage/vtt-db';
 import { invalidateVtt } from './vtt-queries';
 
@@ -242,7 +242,13 @@ export function useReading(studyId: string, readerId: string): Reading {
       const db = vttDb();
       void (async () => {
         const stored = await db.getSession(current.studyId, current.reader.readerId);
-        const base = stored ?? current;
+        if (!stored) {
+          // Deleted in another tab or window: do not bring it back as an orphan.
+          setStatus('missing');
+          setMessage('This reader is no longer on this machine (removed in another tab or window).');
+          return;
+        }
+        const base = stored;
         // Done in another tab already (or reading began there): go on from there rather than write over it.
         if (changedElsewhere(current, stored) && (base.answers.length > 0 || base.display?.check !== undefined)) {
           setSession(base);
@@ -253,8 +259,8 @@ export function useReading(studyId: string, readerId: string): Reading {
         }
         const now = new Date().toISOString();
         // The reader agreed to these instructions (the start button needs it): record which text, by its hash.
-        const instructions = s.settings.instructions;
-        const consent = instructions ? { instructionsSha256: await sha256Hex(instructions), agreedAt: now } : undefined;
+        const instructions = studyInstructions(s.settings);
+        const consent = instructions !== null ? { instructionsSha256: await sha256Hex(instructions), agreedAt: now } : undefined;
         const { subspecialty, ...rest } = profile;
         const reader = { ...base.reader, ...rest, ...(subspecialty.trim() === '' ? {} : { subspecialty: subspecialty.trim() }) };
         const next: ReaderSession = { ...base, reader, ...(consent ? { consent } : {}), updatedAt: now, display: { ...(base.display ?? displayContext()), check: { ...answers, checkedAt: now } } };
