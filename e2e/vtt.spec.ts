@@ -481,6 +481,17 @@ test.describe('reader study (visual Turing test)', () => {
     // The disclosed prevalence is a share: "4 of 8" beside "Case 1 of 10" would give the repeats away.
     await expect(page.getByTestId('vtt-reader')).toContainText("50 % of the study's cases are synthetic");
     for (const [index, caseId] of order.entries()) {
+      if (index === 3) {
+        // Mid-study, the analysis (truths, every call) asks first; declining keeps the list.
+        await page.getByRole('button', { name: /Leave/ }).click();
+        page.once('dialog', (dialog) => {
+          expect(dialog.message()).toContain('R1 has not finished reading. The analysis shows which images are synthetic');
+          void dialog.dismiss();
+        });
+        await page.getByTestId('vtt-open-analysis').click();
+        await expect(page.getByTestId('vtt-analysis')).toHaveCount(0);
+        await page.getByRole('button', { name: 'Resume reading as R1' }).click();
+      }
       await expect(page.getByTestId('vtt-progress')).toHaveText(`Case ${index + 1} of 10`);
       // Nothing on screen says a case is a second reading.
       await expect(page.getByTestId('vtt-reader')).not.toContainText(/again|repeat|second/i);

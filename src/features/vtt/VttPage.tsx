@@ -72,7 +72,20 @@ function StudyCard({ study }: { readonly study: Study }) {
         >
           Add reader
         </button>
-        <button type="button" onClick={() => go({ kind: 'analyse', studyId: study.studyId })} data-testid="vtt-open-analysis">
+        <button
+          type="button"
+          onClick={() => {
+            // The analysis shows truths and every reader's calls: not for a reader who has not finished.
+            const reading = sortSessions(sessions.data ?? []).filter((s) => {
+              const { done, total } = sessionProgress(s);
+              return done > 0 && done < total;
+            });
+            const names = reading.map((s) => s.reader.label).join(', ');
+            if (reading.length > 0 && !window.confirm(`${names} ${reading.length === 1 ? 'has' : 'have'} not finished reading. The analysis shows which images are synthetic and every reader's answers. Open it anyway?`)) return;
+            go({ kind: 'analyse', studyId: study.studyId });
+          }}
+          data-testid="vtt-open-analysis"
+        >
           Analysis
         </button>
         <button type="button" onClick={() => run(() => exportStudy(study, false))} data-testid="vtt-export-study">
