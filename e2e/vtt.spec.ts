@@ -515,6 +515,51 @@ test.describe('reader study (visual Turing test)', () => {
     expect(long.text.trimEnd().split('\n')).toHaveLength(1 + 8);
   });
 
+  test('practice cases come first, tell the truth after each answer, and stay out of the analysis', async ({ page, studio }) => {
+    await studio.open();
+    await seedHistory(page, ['h1', 'h2', 'h3']);
+    await page.reload();
+    await studio.nav('reader-study').click();
+    await page.getByTestId('vtt-new-study').click();
+    await page.getByLabel('Number of cases', { exact: true }).fill('4');
+    await page.getByLabel('Readers (pseudonyms, comma-separated)').fill('R1');
+    await page.getByLabel('Practice cases', { exact: true }).fill('2');
+    for (const id of ['phantom-00', 'phantom-01', 'phantom-02']) await page.getByTestId(`vtt-example-${id}`).check();
+    for (const id of ['h1', 'h2', 'h3']) await page.getByTestId(`vtt-history-${id}`).check();
+    await page.getByTestId('vtt-build').click();
+    await expect(page.getByTestId('vtt-study')).toHaveCount(1);
+
+    await page.getByRole('button', { name: 'Start reading as R1' }).click();
+    await passDisplayCheck(page);
+    for (const n of [1, 2]) {
+      await expect(page.getByTestId('vtt-progress')).toHaveText(`Practice case ${n} of 2 (not scored)`);
+      await expect(page.getByRole('img', { name: `Practice case ${n}` })).toBeVisible();
+      for (const k of ['r', '2', '3', 'y', 'Enter']) await page.keyboard.press(k);
+      // The truth, and whether the call was right, before going on.
+      const feedback = page.getByTestId('vtt-practice-feedback');
+      await expect(feedback).toContainText(/This image is (real|synthetic)\. You called it real: (right|not right)\./);
+      const text = (await feedback.textContent()) ?? '';
+      expect(text.includes('not right')).toBe(text.includes('This image is synthetic'));
+      await expect(feedback).toContainText(n === 1 ? 'to the next practice case' : 'to the study. From now on you will not be told.');
+      await page.keyboard.press('Enter');
+    }
+    for (let n = 1; n <= 4; n += 1) {
+      await expect(page.getByTestId('vtt-progress')).toHaveText(`Case ${n} of 4`);
+      for (const k of ['s', '2', '3', 'n', 'Enter']) await page.keyboard.press(k);
+      await expect(page.getByTestId('vtt-practice-feedback')).toHaveCount(0);
+    }
+    await expect(page.getByTestId('vtt-done')).toBeVisible();
+    await page.getByRole('button', { name: 'Back to the studies' }).click();
+    await page.getByTestId('vtt-open-analysis').click();
+    await expect(page.getByTestId('vtt-analysis')).toContainText('4 cases (2 real, 2 synthetic) · 1 readers · 4 readings');
+    await expect(page.getByTestId('vtt-readers')).toContainText(/Practice [0-2] of 2 right \(not analysed\)\./);
+    const json = JSON.parse((await downloadText(page, () => page.getByTestId('vtt-export-json').click())).text) as {
+      readers: { answers: unknown[]; practice: { call: string; correct: boolean }[] }[];
+    };
+    expect(json.readers[0]?.answers).toHaveLength(4);
+    expect(json.readers[0]?.practice.map((p) => p.call)).toEqual(['real', 'real']);
+  });
+
   test('the same reader in two tabs: a stale tab never writes over answers saved in the other', async ({ page, studio }) => {
     await studio.open();
     await seedHistory(page, ['h1', 'h2']);

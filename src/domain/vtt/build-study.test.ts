@@ -163,3 +163,41 @@ describe('planGenerationJobs', () => {
     expect(planGenerationJobs(0, 1, ['a'])).toEqual([]);
   });
 });
+
+describe('practice cases', () => {
+  const extra = (): StimulusCandidate[] => [
+    { truth: 'real', source: { kind: 'bundled-example', exampleId: 'phantom-09', view: 'frontal', phantom: true }, image: gradient(64, 64, 40) },
+    { truth: 'synthetic', source: { kind: 'history', resultId: 'h9', modelId: 'm', modelVersion: '1', directionId: 'T>F', seed: 9, steps: 8, guidanceScale: 7.5, view: 'frontal' }, image: gradient(64, 64, 41) },
+    { truth: 'synthetic', source: { kind: 'history', resultId: 'h8', modelId: 'm', modelVersion: '1', directionId: 'T>F', seed: 8, steps: 8, guidanceScale: 7.5, view: 'frontal' }, image: gradient(64, 64, 42) },
+  ];
+  const build = (practiceCases: number, candidates = [...scenarioCandidates(), ...extra()]) =>
+    buildStudy({ settings: { ...DEFAULT_SETTINGS, caseCount: 8, seed: 42, resolution: 32, practiceCases }, candidates, studyId: 's', createdAt: 't', appVersion: 'v' });
+
+  it('come from the chosen images the study leaves over, both kinds, and leave the study itself as it was', () => {
+    const plain = build(0);
+    const practised = build(2);
+    if (!plain.ok || !practised.ok) throw new Error('not built');
+    expect(plain.study.practice).toBeUndefined();
+    // The same cases, ids and key with or without practice (practice is drawn after the study).
+    expect(practised.study.cases).toEqual(plain.study.cases);
+    expect(practised.study.key).toEqual(plain.study.key);
+    const practice = practised.study.practice ?? [];
+    expect(practice).toHaveLength(2);
+    expect(practice.map((p) => p.truth).sort()).toEqual(['real', 'synthetic']);
+    expect(practice.every((p) => p.caseId.startsWith('p') && p.image.width === 32)).toBe(true);
+    const studyIds = new Set(practised.study.cases.map((c) => c.caseId));
+    expect(practice.some((p) => studyIds.has(p.caseId))).toBe(false);
+    // Not one of the study's images.
+    const studyPixels = new Set(practised.study.cases.map((c) => Array.from(c.image.pixels).join()));
+    expect(practice.some((p) => studyPixels.has(Array.from(p.image.pixels).join()))).toBe(false);
+    const again = build(2);
+    expect(again.ok && again.study.practice).toEqual(practice);
+  });
+
+  it('are refused when the chosen images leave too few over, and are at most 5', () => {
+    const short = build(2, scenarioCandidates());
+    expect(short.ok).toBe(false);
+    if (!short.ok) expect(short.problems[0]).toBe('Practice cases must be images the study does not use: 2 practice cases need 2 more chosen images than the 8 cases, and none is left over. Choose more images or fewer practice cases.');
+    expect(checkSettings({ ...DEFAULT_SETTINGS, practiceCases: 6 })).toEqual(['Practice cases must be a whole number from 0 to 5.']);
+  });
+});

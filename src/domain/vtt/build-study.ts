@@ -13,6 +13,7 @@ import {
   checkSettings,
   type CaseKey,
   type CaseSource,
+  type PracticeCase,
   type Study,
   type StudyCase,
   type StudyImage,
@@ -63,6 +64,10 @@ export function sourceIdentity(source: CaseSource): string {
   }
 }
 
+function caseTotal(mix: { real: number; synthetic: number }): number {
+  return mix.real + mix.synthetic;
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -98,14 +103,20 @@ export function buildStudy(input: BuildStudyInput): BuildStudyResult {
       );
     }
   }
+  const practiceWanted = settings.practiceCases ?? 0;
+  const spare = pools.real.length - wanted.real + (pools.synthetic.length - wanted.synthetic);
+  if (problems.length === 0 && practiceWanted > spare) {
+    problems.push(
+      `Practice cases must be images the study does not use: ${plural(practiceWanted, 'practice case')} need ${practiceWanted} more chosen image${practiceWanted === 1 ? '' : 's'} than the ${caseTotal(wanted)} cases, and ${spare === 0 ? 'none is' : `only ${spare} ${spare === 1 ? 'is' : 'are'}`} left over. Choose more images or fewer practice cases.`,
+    );
+  }
   if (problems.length > 0) return { ok: false, problems };
 
   const random = createSeededRandom(settings.seed);
   // Draw per class (so the mix is exact), then shuffle the union so position says nothing about truth.
-  const picked = [
-    ...shuffled(pools.real, random).slice(0, wanted.real),
-    ...shuffled(pools.synthetic, random).slice(0, wanted.synthetic),
-  ];
+  const realDrawn = shuffled(pools.real, random);
+  const syntheticDrawn = shuffled(pools.synthetic, random);
+  const picked = [...realDrawn.slice(0, wanted.real), ...syntheticDrawn.slice(0, wanted.synthetic)];
   const ordered = shuffled(picked, random);
 
   const usedIds = new Set<string>();
@@ -120,7 +131,22 @@ export function buildStudy(input: BuildStudyInput): BuildStudyResult {
   }
   key.sort((a, b) => a.caseId.localeCompare(b.caseId));
 
-  const unused = pools.real.length + pools.synthetic.length - cases.length;
+  // Practice cases come from what the study left over, alternating synthetic and real while both last, after the
+  // study's own draws (so a study without practice is drawn exactly as before practice existed).
+  const leftover = { real: realDrawn.slice(wanted.real), synthetic: syntheticDrawn.slice(wanted.synthetic) };
+  const practicePool: StimulusCandidate[] = [];
+  while (practicePool.length < practiceWanted && leftover.real.length + leftover.synthetic.length > 0) {
+    const truth: Truth = practicePool.length % 2 === 0 ? (leftover.synthetic.length > 0 ? 'synthetic' : 'real') : leftover.real.length > 0 ? 'real' : 'synthetic';
+    practicePool.push(leftover[truth].shift() as StimulusCandidate);
+  }
+  const practice: PracticeCase[] = shuffled(practicePool, random).map((candidate) => {
+    let caseId = `p${randomHex(random, CASE_ID_HEX)}`;
+    while (usedIds.has(caseId)) caseId = `p${randomHex(random, CASE_ID_HEX)}`;
+    usedIds.add(caseId);
+    return { caseId, image: normaliseStimulus(candidate.image, settings.resolution), truth: candidate.truth };
+  });
+
+  const unused = pools.real.length + pools.synthetic.length - cases.length - practice.length;
   if (unused > 0) notes.push(`${plural(unused, 'chosen image')} ${unused === 1 ? 'was' : 'were'} not drawn (the study takes ${cases.length}).`);
 
   return {
@@ -135,6 +161,7 @@ export function buildStudy(input: BuildStudyInput): BuildStudyResult {
       settings,
       cases,
       key,
+      ...(practice.length > 0 ? { practice } : {}),
     },
   };
 }

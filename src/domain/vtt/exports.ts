@@ -223,6 +223,8 @@ export function toResultsJson(study: Study, sessions: readonly ReaderSession[], 
         completedAt: s.completedAt,
         display: s.display,
         consent: s.consent ?? null,
+        // Practice answers, flagged by living here: never in `answers`, the statistics or the MRMC files.
+        practice: s.practice ?? [],
         answers: s.answers,
       })),
       analysis,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeConsent, describeReader, parseYears } from './reader-profile';
+import { describeConsent, describePractice, describeReader, parseYears } from './reader-profile';
 
 describe('parseYears', () => {
   it('reads a whole number of years, empty as not given, and refuses the rest in words', () => {
@@ -28,5 +28,13 @@ describe('describeConsent', () => {
     expect(describeConsent(consent, 'b'.repeat(64))).toBe(`agreed on 2026-12-07 to other instructions (SHA-256 ${'a'.repeat(12)}…), not the study's current text`);
     expect(describeConsent(undefined, 'a'.repeat(64))).toBe('no consent recorded');
     expect(describeConsent(undefined, null)).toBe('no instructions in this study');
+  });
+});
+
+describe('describePractice', () => {
+  it('counts the right practice calls, and says nothing without practice', () => {
+    expect(describePractice([{ correct: true }, { correct: false }])).toBe('practice 1 of 2 right');
+    expect(describePractice([])).toBe('');
+    expect(describePractice(undefined)).toBe('');
   });
 });

@@ -35,6 +35,12 @@ export function describeReader(reader: ReaderProfile): string {
   return `${parts.join(', ')}${exposure}`;
 }
 
+/** The reader's practice, e.g. "practice 1 of 2 right"; empty when the study has none or the reader has not begun it. */
+export function describePractice(answers: readonly { readonly correct: boolean }[] | undefined): string {
+  if (!answers || answers.length === 0) return '';
+  return `practice ${answers.filter((a) => a.correct).length} of ${answers.length} right`;
+}
+
 /**
  * Whether the reader agreed to the study's instructions, and to which text: `instructionsSha256` is the hash of
  * the study's current instructions (null when the study has none).

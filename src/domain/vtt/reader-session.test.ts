@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scenarioStudy, scriptedSession } from './__fixtures__/scenario';
 import { canonicalJson } from './canonical-json';
-import { appendAnswer, countViewing, createSession, currentCaseId, NO_VIEWING, sessionProgress, verifyAnswerChain, type CaseAnswer } from './reader-session';
+import { appendAnswer, countViewing, createSession, currentCaseId, nextPracticeCase, NO_VIEWING, recordPractice, sessionProgress, verifyAnswerChain, type CaseAnswer } from './reader-session';
 
 const reader = { readerId: 'r1', label: 'R1', role: '', yearsExperience: null };
 
@@ -67,5 +67,29 @@ describe('viewing counts', () => {
     expect(counts).toEqual({ windowLevel: 2, zoom: 1, pan: 0, resets: 1 });
     expect(once).toEqual({ windowLevel: 1, zoom: 0, pan: 0, resets: 0 });
     expect(NO_VIEWING).toEqual({ windowLevel: 0, zoom: 0, pan: 0, resets: 0 });
+  });
+});
+
+describe('practice', () => {
+  it('shows each practice case once, before the study, and keeps the answers outside the chain', async () => {
+    const study = scenarioStudy();
+    const practice = [
+      { caseId: 'p1', image: study.cases[0]?.image ?? { width: 0, height: 0, pixels: new Uint8Array() }, truth: 'synthetic' as const },
+      { caseId: 'p2', image: study.cases[1]?.image ?? { width: 0, height: 0, pixels: new Uint8Array() }, truth: 'real' as const },
+    ];
+    const withPractice = { ...study, practice };
+    let session = createSession(withPractice, reader, 'now');
+    expect(nextPracticeCase(withPractice, session)?.caseId).toBe('p1');
+    session = recordPractice(session, practice[0] as (typeof practice)[number], 'real', 2, 'later');
+    expect(session.practice).toEqual([{ caseId: 'p1', call: 'real', confidence: 2, correct: false, answeredAt: 'later' }]);
+    expect(nextPracticeCase(withPractice, session)?.caseId).toBe('p2');
+    session = recordPractice(session, practice[1] as (typeof practice)[number], 'real', 3, 'later');
+    expect(session.practice?.[1]?.correct).toBe(true);
+    expect(nextPracticeCase(withPractice, session)).toBeNull();
+    expect(session.answers).toEqual([]);
+    // A study without practice, or a reader already in the study, has none to show.
+    expect(nextPracticeCase(study, createSession(study, reader, 'now'))).toBeNull();
+    const begun = await appendAnswer(createSession(withPractice, reader, 'now'), answerFor(currentCaseId(createSession(withPractice, reader, 'now')) as string, 0), 'then');
+    expect(nextPracticeCase(withPractice, begun)).toBeNull();
   });
 });

@@ -9,7 +9,7 @@
 import { canonicalJson, sha256Hex } from './canonical-json';
 import type { DisplayCheck } from './display-check';
 import { readerOrder } from './reader-order';
-import type { Study, Truth } from './study';
+import type { PracticeCase, Study, Truth } from './study';
 
 export interface ReaderProfile {
   readonly readerId: string;
@@ -96,6 +96,15 @@ export interface ChainedAnswer extends CaseAnswer {
   readonly chain: string;
 }
 
+/** A practice answer: kept for the record, flagged as practice by living apart from `answers`, never analysed. */
+export interface PracticeAnswer {
+  readonly caseId: string;
+  readonly call: Truth;
+  readonly confidence: number;
+  readonly correct: boolean;
+  readonly answeredAt: string;
+}
+
 /** The reader's agreement to the study's instructions (which text: its SHA-256). */
 export interface ReaderConsent {
   readonly instructionsSha256: string;
@@ -107,6 +116,8 @@ export interface ReaderSession {
   readonly reader: ReaderProfile;
   /** Absent until the reader agrees (and in sessions of studies without instructions, or from older versions). */
   readonly consent?: ReaderConsent | undefined;
+  /** Practice cases answered so far, in order (absent before the first, and in studies without practice). */
+  readonly practice?: readonly PracticeAnswer[] | undefined;
   readonly order: readonly string[];
   readonly answers: readonly ChainedAnswer[];
   readonly createdAt: string;
@@ -149,6 +160,18 @@ export function repeatFlags(answers: readonly Pick<CaseAnswer, 'caseId'>[]): boo
     seen.add(a.caseId);
     return repeat;
   });
+}
+
+/** The practice case to show now: the next one, until the reader has done them all or begun the study itself. */
+export function nextPracticeCase(study: Pick<Study, 'practice'>, session: Pick<ReaderSession, 'answers' | 'practice'>): PracticeCase | null {
+  if (session.answers.length > 0) return null;
+  return study.practice?.[session.practice?.length ?? 0] ?? null;
+}
+
+/** The session with a practice answer added (outside the answer chain: practice is never analysed). */
+export function recordPractice(session: ReaderSession, practiceCase: PracticeCase, call: Truth, confidence: number, now: string): ReaderSession {
+  const answer: PracticeAnswer = { caseId: practiceCase.caseId, call, confidence, correct: call === practiceCase.truth, answeredAt: now };
+  return { ...session, practice: [...(session.practice ?? []), answer], updatedAt: now };
 }
 
 /** The case id to show now, or null when the reader has finished. */

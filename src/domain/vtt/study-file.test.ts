@@ -41,6 +41,21 @@ describe('study files', () => {
     expect(await verifyAnswerChain(result.sessions[0] as ReaderSession)).toBe(true);
   });
 
+  it('keep practice cases and practice answers, and refuse a broken practice image', async () => {
+    const built = scenarioStudy();
+    const study = { ...built, practice: [{ caseId: 'p1', image: (built.cases[0] as (typeof built.cases)[number]).image, truth: 'synthetic' as const }] };
+    const scripted = await scriptedSession(study, 'R1', 'reader-1');
+    const session: ReaderSession = { ...scripted, practice: [{ caseId: 'p1', call: 'real', confidence: 2, correct: false, answeredAt: 'then' }] };
+    const result = await importStudyFile(await exportStudyFile(study, [session], exportedAt));
+    if (!result.ok) throw new Error(result.message);
+    expect(result.study.practice).toEqual(study.practice);
+    expect(await studyDigest(result.study)).toBe(await studyDigest(study));
+    expect(await studyDigest(study)).not.toBe(await studyDigest(built));
+    expect(result.sessions).toEqual([session]);
+    const broken = { ...study, practice: [{ caseId: 'p1', image: { width: 32, height: 32, pixels: new Uint8Array(10) }, truth: 'real' as const }] };
+    expect(await importStudyFile(await exportStudyFile(broken, [], exportedAt))).toMatchObject({ ok: false, message: expect.stringContaining('practice case p1 is unusable') });
+  });
+
   it("keep each reader's profile and display check", async () => {
     const study = scenarioStudy();
     const scripted = await scriptedSession(study, 'R1', 'reader-1');

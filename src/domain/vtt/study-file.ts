@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { base64ToBytes, bytesToBase64, canonicalJson, sha256Hex } from './canonical-json';
 import type { ReaderSession } from './reader-session';
-import { MAX_INSTRUCTIONS_LENGTH, STUDY_FORMAT, STUDY_FORMAT_VERSION, imageProblem, maxRepeats, type Study } from './study';
+import { MAX_INSTRUCTIONS_LENGTH, MAX_PRACTICE_CASES, STUDY_FORMAT, STUDY_FORMAT_VERSION, imageProblem, maxRepeats, type Study } from './study';
 
 export const STUDY_FILE_FORMAT = 'medcodi-vtt-study-file';
 export const STUDY_FILE_VERSION = 1;
@@ -61,6 +61,7 @@ const settingsSchema = z.object({
   prevalenceDisclosed: z.boolean(),
   repeats: count.optional(),
   instructions: text.optional(),
+  practiceCases: count.optional(),
 });
 
 const serializedStudySchema = z.object({
@@ -72,6 +73,7 @@ const serializedStudySchema = z.object({
   settings: settingsSchema,
   cases: z.array(z.object({ caseId: text.min(1), image: z.object({ width: count, height: count, pixels: text }) })),
   key: z.array(z.object({ caseId: text.min(1), truth: z.enum(['real', 'synthetic']), source: sourceSchema })),
+  practice: z.array(z.object({ caseId: text.min(1), image: z.object({ width: count, height: count, pixels: text }), truth: z.enum(['real', 'synthetic']) })).optional(),
 });
 
 const answerSchema = z.object({
@@ -103,6 +105,9 @@ const sessionSchema = z.object({
     priorSyntheticExposure: z.boolean().optional(),
   }),
   consent: z.object({ instructionsSha256: text, agreedAt: text }).optional(),
+  practice: z
+    .array(z.object({ caseId: text, call: z.enum(['real', 'synthetic']), confidence: z.number().int(), correct: z.boolean(), answeredAt: text }))
+    .optional(),
   order: z.array(text),
   answers: z.array(answerSchema),
   createdAt: text,
@@ -134,12 +139,16 @@ const contentSchema = z.object({ exportedAt: text, study: serializedStudySchema,
 type SerializedStudy = z.infer<typeof serializedStudySchema>;
 
 /** The study as plain JSON (pixels → base64). */
-export function serializeStudy(study: Study): SerializedStudy {
+export function serializeStudy(fullStudy: Study): SerializedStudy {
+  const { practice, ...study } = fullStudy;
   return {
     ...study,
     settings: { ...study.settings, questions: { ...study.settings.questions, findings: [...study.settings.questions.findings] } },
     cases: study.cases.map((c) => ({ caseId: c.caseId, image: { width: c.image.width, height: c.image.height, pixels: bytesToBase64(c.image.pixels) } })),
     key: study.key.map((k) => ({ ...k, source: { ...k.source } })),
+    ...(practice
+      ? { practice: practice.map((p) => ({ caseId: p.caseId, image: { width: p.image.width, height: p.image.height, pixels: bytesToBase64(p.image.pixels) }, truth: p.truth })) }
+      : {}),
   };
 }
 
@@ -169,6 +178,11 @@ function completenessProblem(study: Study, sessions: readonly ReaderSession[]): 
   const { settings } = study;
   if (study.cases.length === 0) return 'it has no cases';
   if ((settings.instructions ?? '').length > MAX_INSTRUCTIONS_LENGTH) return `its instructions are longer than ${MAX_INSTRUCTIONS_LENGTH} characters`;
+  for (const p of study.practice ?? []) {
+    const problem = imageProblem(p.image, settings.resolution);
+    if (problem) return `the image of practice case ${p.caseId} is unusable: ${problem}`;
+  }
+  if ((study.practice ?? []).length > MAX_PRACTICE_CASES) return `it has more than ${MAX_PRACTICE_CASES} practice cases`;
   if ((settings.repeats ?? 0) > maxRepeats(settings.caseCount)) return `it asks for ${settings.repeats} cases read twice, more than a study of ${settings.caseCount} allows (${maxRepeats(settings.caseCount)})`;
   if (study.cases.length !== settings.caseCount) return `it has ${study.cases.length} cases but its settings say ${settings.caseCount}`;
   const caseIds = new Set(study.cases.map((c) => c.caseId));
@@ -229,9 +243,13 @@ export async function importStudyFile(fileText: string): Promise<ImportResult> {
   if (!checked.success) return { ok: false, message: damagedMessage(firstIssue(checked.error)) };
   let study: Study;
   try {
+    const { practice, ...rest } = checked.data.study;
     study = {
-      ...checked.data.study,
-      cases: checked.data.study.cases.map((c) => ({ caseId: c.caseId, image: { width: c.image.width, height: c.image.height, pixels: base64ToBytes(c.image.pixels) } })),
+      ...rest,
+      cases: rest.cases.map((c) => ({ caseId: c.caseId, image: { width: c.image.width, height: c.image.height, pixels: base64ToBytes(c.image.pixels) } })),
+      ...(practice
+        ? { practice: practice.map((p) => ({ caseId: p.caseId, image: { width: p.image.width, height: p.image.height, pixels: base64ToBytes(p.image.pixels) }, truth: p.truth })) }
+        : {}),
     };
   } catch {
     return { ok: false, message: damagedMessage('an image is not valid base64') };

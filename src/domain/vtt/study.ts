@@ -89,6 +89,11 @@ export interface StudySettings {
    * SHA-256) they agreed to. Absent in older studies: no instructions shown, no consent asked.
    */
   readonly instructions?: string | undefined;
+  /**
+   * Practice cases every reader reads first, with the truth shown after each answer; drawn from chosen images the
+   * study itself does not use, and never part of the analysis. 0 or absent (older studies): none.
+   */
+  readonly practiceCases?: number | undefined;
 }
 
 export interface Study {
@@ -102,7 +107,19 @@ export interface Study {
   readonly cases: readonly StudyCase[];
   /** Hidden answer key, one entry per case. */
   readonly key: readonly CaseKey[];
+  /** Practice cases (settings.practiceCases), in reading order, with their truth (shown after each answer). */
+  readonly practice?: readonly PracticeCase[] | undefined;
 }
+
+/** A practice image: read before the study, its truth told to the reader, excluded from every analysis. */
+export interface PracticeCase {
+  readonly caseId: string;
+  readonly image: StudyImage;
+  readonly truth: Truth;
+}
+
+/** Most practice cases a study may have. */
+export const MAX_PRACTICE_CASES = 5;
 
 export const MAX_FINDINGS = 9;
 /**
@@ -177,6 +194,10 @@ export function checkSettings(settings: StudySettings): string[] {
   if (!Number.isInteger(resolution) || resolution < 16 || resolution > 1024) problems.push('The study resolution must be a whole number of pixels from 16 to 1024.');
   if (!Number.isInteger(questions.confidenceLevels) || questions.confidenceLevels < 2 || questions.confidenceLevels > 5) {
     problems.push('Confidence needs 2 to 5 levels.');
+  }
+  const practice = settings.practiceCases ?? 0;
+  if (!Number.isInteger(practice) || practice < 0 || practice > MAX_PRACTICE_CASES) {
+    problems.push(`Practice cases must be a whole number from 0 to ${MAX_PRACTICE_CASES}.`);
   }
   const repeats = settings.repeats ?? 0;
   if (!Number.isInteger(repeats) || repeats < 0 || repeats > maxRepeats(caseCount)) {

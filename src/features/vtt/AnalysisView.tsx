@@ -5,7 +5,7 @@ import { analyseStudy, type CueAnalysis, type ReaderMetrics } from '../../domain
 import { numbering } from '../../domain/vtt/exports';
 import { describeDisplayCheck } from '../../domain/vtt/display-check';
 import { sha256Hex } from '../../domain/vtt/canonical-json';
-import { describeConsent, describeReader } from '../../domain/vtt/reader-profile';
+import { describeConsent, describePractice, describeReader } from '../../domain/vtt/reader-profile';
 import { sortSessions, verifyAnswerChain } from '../../domain/vtt/reader-session';
 import { ratingPoints, studyInstructions, type Study } from '../../domain/vtt/study';
 import { studyDigest } from '../../domain/vtt/study-file';
@@ -13,6 +13,8 @@ import { ConfusionMatrix, RocPlot } from './charts';
 import { fixed, interval, likertText, pValue, percent, proportionText, secondsText } from './format-stats';
 import { downloadResults, exportStudy, type ResultsFormat } from './study-actions';
 import { sessionsQuery } from './vtt-queries';
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 function MetricsRow({ m }: { readonly m: ReaderMetrics }) {
   return (
@@ -154,6 +156,7 @@ export function AnalysisView({ study }: { readonly study: Study }) {
             <li key={s.reader.readerId}>
               {s.reader.label}: {describeReader(s.reader)}. Display: {describeDisplayCheck(s.display?.check)}.
               {instructionsHash !== undefined ? ` Consent: ${s.consent || s.display?.check ? describeConsent(s.consent, instructionsHash) : 'not started yet'}.` : ''}
+              {s.practice && s.practice.length > 0 ? ` ${capitalise(describePractice(s.practice))} (not analysed).` : ''}
             </li>
           ))}
         </ul>

@@ -129,7 +129,11 @@ export function ReaderView({ studyId, readerId }: { readonly studyId: string; re
             {Math.round((caseMix(study.settings).synthetic / study.cases.length) * 1000) / 10} % of the study's cases are synthetic
           </span>
         ) : null}
-        {status !== 'done' && progress.total > 0 ? (
+        {reading.practice ? (
+          <span data-testid="vtt-progress" aria-live="polite">
+            Practice case {reading.practice.index + 1} of {reading.practice.total} (not scored)
+          </span>
+        ) : status !== 'done' && progress.total > 0 ? (
           <span data-testid="vtt-progress" aria-live="polite">
             Case {caseNumber} of {progress.total}
           </span>
@@ -165,7 +169,7 @@ export function ReaderView({ studyId, readerId }: { readonly studyId: string; re
         </div>
       ) : null}
 
-      {study && questions && (status === 'reading' || status === 'saving' || status === 'paused') ? (
+      {study && questions && (status === 'reading' || status === 'saving' || status === 'paused' || status === 'practice' || status === 'practice-feedback') ? (
         <div className="vtt-reader-body">
           <div className="vtt-stage">
             {status === 'paused' ? (
@@ -186,11 +190,28 @@ export function ReaderView({ studyId, readerId }: { readonly studyId: string; re
             {reading.current && reading.imageProblem === null ? (
               // Hidden, not unmounted, while paused: the reader's window/level and zoom survive the pause.
               <div hidden={status === 'paused'}>
-                <ReadingViewer key={progress.done} image={reading.current.image} label={`Case ${caseNumber}`} onView={reading.noteViewing} />
+                <ReadingViewer
+                  key={reading.practice ? `practice-${reading.practice.index}` : progress.done}
+                  image={reading.current.image}
+                  label={reading.practice ? `Practice case ${reading.practice.index + 1}` : `Case ${caseNumber}`}
+                  onView={reading.noteViewing}
+                />
               </div>
             ) : null}
           </div>
           <aside className="vtt-panel">
+            {reading.practice?.feedback ? (
+              <div className="vtt-practice-feedback" role="status" data-testid="vtt-practice-feedback">
+                <p>
+                  This image is <strong>{reading.practice.feedback.truth}</strong>. You called it {reading.practice.feedback.call}:{' '}
+                  {reading.practice.feedback.call === reading.practice.feedback.truth ? 'right.' : 'not right.'}
+                </p>
+                <p>
+                  Press <kbd>Enter</kbd> to go on
+                  {reading.practice.index + 1 < reading.practice.total ? ' to the next practice case.' : ' to the study. From now on you will not be told.'}
+                </p>
+              </div>
+            ) : null}
             {reading.imageProblem === null ? <Questions reading={reading} questions={questions} /> : null}
             <p className="vtt-message" role="status" data-testid="vtt-message">
               {status === 'saving' ? 'Saving…' : (reading.message ?? '')}

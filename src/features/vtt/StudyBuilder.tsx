@@ -6,7 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import type { ImageModality } from '../../contracts/modality';
 import { recordCaption } from '../../domain/result-record';
-import { CUES, DEFAULT_FINDINGS, DEFAULT_SETTINGS, MAX_INSTRUCTIONS_LENGTH, caseMix, checkSettings, maxRepeats, type StudySettings } from '../../domain/vtt/study';
+import { CUES, DEFAULT_FINDINGS, DEFAULT_SETTINGS, MAX_INSTRUCTIONS_LENGTH, MAX_PRACTICE_CASES, caseMix, checkSettings, maxRepeats, type StudySettings } from '../../domain/vtt/study';
 import { examplesQuery } from '../../queries/examples';
 import { resultsQuery } from '../../queries/results';
 import { NumberField } from '../../ui/NumberField';
@@ -112,6 +112,14 @@ export function StudyBuilder() {
           />
           <NumberField label="Seed" value={settings.seed} min={0} max={4294967295} onChange={(v) => update({ seed: v })} hint="case draw, ids and reader orders" />
           <NumberField label="Resolution (px)" value={settings.resolution} min={16} max={1024} onChange={(v) => update({ resolution: v })} hint="every image is resampled to this square; 64 = the bundled model" />
+          <NumberField
+            label="Practice cases"
+            value={settings.practiceCases ?? 0}
+            min={0}
+            max={MAX_PRACTICE_CASES}
+            onChange={(v) => update({ practiceCases: v })}
+            hint="read first by every reader, with the truth shown after each; drawn from chosen images the study does not use; never analysed"
+          />
           <NumberField
             label="Cases read twice"
             value={settings.repeats ?? 0}

@@ -17,20 +17,32 @@ import {
   sessionProgress,
   type CaseAnswer,
   type ReaderSession,
+  nextPracticeCase,
+  recordPractice,
   type ViewingAction,
   type ViewingCounts,
 } from '../../domain/vtt/reader-session';
-import { imageProblem, MAX_COMMENT_LENGTH, studyInstructions, type Study, type StudyCase } from '../../domain/vtt/study';
+import { imageProblem, MAX_COMMENT_LENGTH, studyInstructions, type Study, type StudyCase, type Truth } from '../../domain/vtt/study';
 import { vttDb } from '../../storage/vtt-db';
 import { invalidateVtt } from './vtt-queries';
 
-export type ReadingStatus = 'loading' | 'display-check' | 'reading' | 'saving' | 'paused' | 'done' | 'missing';
+export type ReadingStatus = 'loading' | 'display-check' | 'practice' | 'practice-feedback' | 'reading' | 'saving' | 'paused' | 'done' | 'missing';
+
+/** What the reader is told after a practice answer. */
+export interface PracticeFeedback {
+  readonly truth: Truth;
+  readonly call: Truth;
+  readonly confidence: number;
+}
 
 export interface Reading {
   readonly status: ReadingStatus;
   readonly study: Study | null;
   readonly session: ReaderSession | null;
+  /** The case on screen: a study case, or a practice case while practising. */
   readonly current: StudyCase | null;
+  /** While practising: which practice case (0-based) of how many, and the feedback once answered. */
+  readonly practice: { readonly index: number; readonly total: number; readonly feedback: PracticeFeedback | null } | null;
   /** Why the current image cannot be shown (the reader skips it with Enter); null when it can. */
   readonly imageProblem: string | null;
   readonly draft: AnswerDraft;
@@ -57,6 +69,12 @@ function changedElsewhere(mine: ReaderSession, stored: ReaderSession | undefined
   return stored !== undefined && (stored.answers.length !== mine.answers.length || stored.updatedAt !== mine.updatedAt);
 }
 
+/** Where a reader who has passed the start screen goes: practice cases first, then the study, then done. */
+function phaseOf(study: Study, session: ReaderSession): ReadingStatus {
+  if (currentCaseId(session) === null) return 'done';
+  return nextPracticeCase(study, session) ? 'practice' : 'reading';
+}
+
 function displayContext() {
   return {
     screenWidth: window.screen.width,
@@ -74,14 +92,15 @@ export function useReading(studyId: string, readerId: string): Reading {
   const [status, setStatus] = useState<ReadingStatus>('loading');
   const [draft, setDraft] = useState<AnswerDraft>(emptyDraft);
   const [message, setMessage] = useState<string | null>(null);
+  const [feedback, setFeedback] = useState<PracticeFeedback | null>(null);
   const clock = useRef<CaseClock>(startClock(performance.now()));
   const shownAt = useRef<string>(new Date().toISOString());
   const viewing = useRef<ViewingCounts>(NO_VIEWING);
   // Set synchronously, so a second Enter in the same tick cannot submit the case twice.
   const saving = useRef(false);
   // The key handler reads the latest values through this ref, so it can stay attached once.
-  const latest = useRef({ study, session, status, draft });
-  latest.current = { study, session, status, draft };
+  const latest = useRef({ study, session, status, draft, feedback });
+  latest.current = { study, session, status, draft, feedback };
 
   /** A case appears: fresh clock and empty answers, set in the same render as the case (no stale draft). */
   const showCase = useCallback(() => {
@@ -113,7 +132,7 @@ export function useReading(studyId: string, readerId: string): Reading {
       showCase();
       // A new reader checks the display first; a session already under way (or from before the check) goes on.
       const fresh = ready.answers.length === 0 && ready.display?.check === undefined;
-      setStatus(currentCaseId(ready) === null ? 'done' : fresh ? 'display-check' : 'reading');
+      setStatus(currentCaseId(ready) === null ? 'done' : fresh ? 'display-check' : phaseOf(loadedStudy, ready));
     })().catch((error: unknown) => {
       if (!cancelled) {
         setMessage(error instanceof Error ? error.message : String(error));
@@ -125,9 +144,47 @@ export function useReading(studyId: string, readerId: string): Reading {
     };
   }, [studyId, readerId, showCase]);
 
+  const practising = status === 'practice' || status === 'practice-feedback';
+  const practiceCase = practising && study && session ? nextPracticeCase(study, session) : null;
   const caseId = session ? currentCaseId(session) : null;
-  const current = (caseId !== null && study?.cases.find((c) => c.caseId === caseId)) || null;
-  const problem = study && caseId !== null ? imageProblem(current?.image, study.settings.resolution) : null;
+  const current = practiceCase ?? ((caseId !== null && study?.cases.find((c) => c.caseId === caseId)) || null);
+  const problem = !practising && study && caseId !== null ? imageProblem(current?.image, study.settings.resolution) : null;
+
+  /** After the feedback: keep the practice answer (outside the answer chain), then the next practice case or the study. */
+  const savePractice = useCallback(async (given: PracticeFeedback) => {
+    const { study: s, session: mine } = latest.current;
+    if (!s || !mine || saving.current) return;
+    const shown = nextPracticeCase(s, mine);
+    if (!shown) return;
+    saving.current = true;
+    try {
+      const db = vttDb();
+      const stored = await db.getSession(mine.studyId, mine.reader.readerId);
+      if (!stored) {
+        setStatus('missing');
+        setMessage('This reader is no longer on this machine (removed in another tab or window).');
+        return;
+      }
+      if (stored.answers.length !== mine.answers.length || (stored.practice?.length ?? 0) !== (mine.practice?.length ?? 0)) {
+        setSession(stored);
+        setFeedback(null);
+        showCase();
+        setStatus(phaseOf(s, stored));
+        setMessage(ELSEWHERE_MESSAGE);
+        return;
+      }
+      const next = recordPractice(stored, shown, given.call, given.confidence, new Date().toISOString());
+      await db.saveSession(next);
+      setSession(next);
+      setFeedback(null);
+      showCase();
+      setStatus(phaseOf(s, next));
+    } catch (error) {
+      setMessage(`The practice answer was not saved: ${error instanceof Error ? error.message : String(error)} Press Enter to try again.`);
+    } finally {
+      saving.current = false;
+    }
+  }, [showCase]);
 
   const submit = useCallback(async (answerDraft: AnswerDraft, skipReason: string | null) => {
     const { study: s, session: current } = latest.current;
@@ -201,6 +258,29 @@ export function useReading(studyId: string, readerId: string): Reading {
         }
         return;
       }
+      if (st === 'practice-feedback') {
+        const given = latest.current.feedback;
+        if (key === 'Enter' && given) void savePractice(given);
+        return;
+      }
+      if (st === 'practice') {
+        // The same keys as the study; Enter shows the truth instead of saving (and there is no pause).
+        const outcome = applyKey(d, key, s.settings.questions);
+        if (outcome.kind === 'update') {
+          setDraft(outcome.draft);
+          setMessage(null);
+        } else if (outcome.kind === 'incomplete') {
+          setDraft(outcome.draft);
+          setMessage(`Still to answer: ${outcome.missing.map((q) => QUESTION_TITLES[q]).join(', ')}`);
+        } else if (outcome.kind === 'submit') {
+          const shown = nextPracticeCase(s, sess);
+          if (shown && d.call !== null && d.confidence !== null) {
+            setFeedback({ truth: shown.truth, call: d.call, confidence: d.confidence });
+            setStatus('practice-feedback');
+          }
+        }
+        return;
+      }
       if (st !== 'reading') return;
       const id = currentCaseId(sess);
       const shownCase = s.cases.find((c) => c.caseId === id);
@@ -231,7 +311,7 @@ export function useReading(studyId: string, readerId: string): Reading {
           break;
       }
     },
-    [submit],
+    [submit, savePractice],
   );
 
   const saveStart = useCallback(
@@ -253,7 +333,7 @@ export function useReading(studyId: string, readerId: string): Reading {
         if (changedElsewhere(current, stored) && (base.answers.length > 0 || base.display?.check !== undefined)) {
           setSession(base);
           showCase();
-          setStatus(currentCaseId(base) === null ? 'done' : 'reading');
+          setStatus(phaseOf(s, base));
           setMessage(ELSEWHERE_MESSAGE);
           return;
         }
@@ -267,7 +347,7 @@ export function useReading(studyId: string, readerId: string): Reading {
         await db.saveSession(next);
         setSession(next);
         showCase();
-        setStatus('reading');
+        setStatus(phaseOf(s, next));
       })()
         .catch((error: unknown) => setMessage(`The display check was not saved: ${error instanceof Error ? error.message : String(error)} Try again.`))
         .finally(() => {
@@ -282,7 +362,8 @@ export function useReading(studyId: string, readerId: string): Reading {
   }, []);
 
   const setComment = useCallback((text: string) => {
-    if (latest.current.status !== 'reading') return;
+    const st = latest.current.status;
+    if (st !== 'reading' && st !== 'practice') return;
     clock.current = markInput(clock.current, performance.now());
     setDraft((d) => ({ ...d, comment: text.slice(0, MAX_COMMENT_LENGTH) }));
   }, []);
@@ -315,6 +396,7 @@ export function useReading(studyId: string, readerId: string): Reading {
     session,
     current,
     imageProblem: problem,
+    practice: practising && study?.practice ? { index: session?.practice?.length ?? 0, total: study.practice.length, feedback } : null,
     draft,
     progress: session ? sessionProgress(session) : { done: 0, total: 0 },
     message,
