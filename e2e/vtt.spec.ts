@@ -75,6 +75,8 @@ interface StoredSession {
   readerId: string;
   label: string;
   order: string[];
+  /** Practice answers saved. */
+  practiced: number;
   answers: { caseId: string; call: Call | null; rating: number | null; cues?: string[] | undefined; comment?: string | null | undefined; viewing?: Record<string, number> | undefined }[];
 }
 
@@ -95,14 +97,14 @@ async function readVttStore(page: Page): Promise<{ studyId: string; key: StoredK
     });
     db.close();
     type Study = { studyId: string; key: StoredKey[] };
-    type Session = { reader: { readerId: string; label: string }; order: string[]; answers: StoredSession['answers'] };
+    type Session = { reader: { readerId: string; label: string }; order: string[]; answers: StoredSession['answers']; practice?: unknown[] };
     const study = all.values[all.keys.findIndex((k) => String(k).startsWith('study/'))] as Study;
     const sessions = all.keys
       .map((k, i) => [String(k), all.values[i]] as const)
       .filter(([k]) => k.startsWith('session/'))
       .map(([, v]) => {
         const s = v as Session;
-        return { readerId: s.reader.readerId, label: s.reader.label, order: s.order, answers: s.answers.map((x) => ({ caseId: x.caseId, call: x.call, rating: x.rating, cues: x.cues, comment: x.comment, viewing: x.viewing })) };
+        return { readerId: s.reader.readerId, label: s.reader.label, order: s.order, practiced: s.practice?.length ?? 0, answers: s.answers.map((x) => ({ caseId: x.caseId, call: x.call, rating: x.rating, cues: x.cues, comment: x.comment, viewing: x.viewing })) };
       });
     return { studyId: study.studyId, key: study.key, sessions };
   });
@@ -541,6 +543,11 @@ test.describe('reader study (visual Turing test)', () => {
       const text = (await feedback.textContent()) ?? '';
       expect(text.includes('not right')).toBe(text.includes('This image is synthetic'));
       await expect(feedback).toContainText(n === 1 ? 'to the next practice case' : 'to the study. From now on you will not be told.');
+      // The answer is saved before the truth is shown; an Enter at once (a double press) does not skip the truth.
+      expect((await readVttStore(page)).sessions[0]).toMatchObject({ practiced: n, answers: [] });
+      await page.keyboard.press('Enter');
+      await expect(feedback).toBeVisible();
+      await page.waitForTimeout(500); // the feedback's minimum time on screen (FEEDBACK_MIN_MS, 400 ms)
       await page.keyboard.press('Enter');
     }
     for (let n = 1; n <= 4; n += 1) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gradient, scenarioCandidates } from './__fixtures__/scenario';
-import { buildStudy, keyByCase, normaliseStimulus, type StimulusCandidate } from './build-study';
+import { buildStudy, keyByCase, normaliseStimulus, sourcePatient, type StimulusCandidate } from './build-study';
 import { createSeededRandom, hashToSeed, shuffled } from './prng';
 import { MIN_REPEAT_GAP, readerOrder } from './reader-order';
 import { DEFAULT_SETTINGS, caseMix, checkSettings, imageProblem, maxRepeats, studyInstructions } from './study';
@@ -192,6 +192,29 @@ describe('practice cases', () => {
     expect(practice.some((p) => studyPixels.has(Array.from(p.image.pixels).join()))).toBe(false);
     const again = build(2);
     expect(again.ok && again.study.practice).toEqual(practice);
+  });
+
+  it('are never the other view of a study case', () => {
+    // Each scenario case offered in both views: the study takes 8 of the 16 images, the rest share patients with it.
+    const laterals = scenarioCandidates().map((c, i) => ({ ...c, source: { ...c.source, view: 'lateral' as const }, image: gradient(64, 64, 60 + i) }));
+    let built = 0;
+    for (let seed = 1; seed <= 30; seed += 1) {
+      const result = buildStudy({
+        settings: { ...DEFAULT_SETTINGS, caseCount: 8, seed, resolution: 32, practiceCases: 1 },
+        candidates: [...scenarioCandidates(), ...laterals],
+        studyId: 's',
+        createdAt: 't',
+        appVersion: 'v',
+      });
+      if (!result.ok) {
+        expect(result.problems[0]).toMatch(/nor another view of one it uses: only 0 of the chosen images are left for 1 practice case/);
+        continue;
+      }
+      built += 1;
+      const studyPatients = new Set(result.study.key.map((k) => sourcePatient(k.source)));
+      for (const p of result.study.practice ?? []) expect(studyPatients.has(sourcePatient(p.source))).toBe(false);
+    }
+    expect(built).toBeGreaterThan(0);
   });
 
   it('are refused when the chosen images leave too few over, and are at most 5', () => {

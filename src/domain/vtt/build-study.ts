@@ -64,6 +64,18 @@ export function sourceIdentity(source: CaseSource): string {
   }
 }
 
+/** A source without its view: the frontal and lateral image of one case or result are the same patient. */
+export function sourcePatient(source: CaseSource): string {
+  switch (source.kind) {
+    case 'local-file':
+      return `file:${source.fileName}`;
+    case 'bundled-example':
+      return `example:${source.exampleId}`;
+    case 'history':
+      return `history:${source.resultId}`;
+  }
+}
+
 function caseTotal(mix: { real: number; synthetic: number }): number {
   return mix.real + mix.synthetic;
 }
@@ -133,17 +145,28 @@ export function buildStudy(input: BuildStudyInput): BuildStudyResult {
 
   // Practice cases come from what the study left over, alternating synthetic and real while both last, after the
   // study's own draws (so a study without practice is drawn exactly as before practice existed).
-  const leftover = { real: realDrawn.slice(wanted.real), synthetic: syntheticDrawn.slice(wanted.synthetic) };
+  // Never the other view of a study case: the feedback would tell the truth of that case.
+  const studyPatients = new Set(picked.map((c) => sourcePatient(c.source)));
+  const unrelated = (c: StimulusCandidate) => !studyPatients.has(sourcePatient(c.source));
+  const leftover = { real: realDrawn.slice(wanted.real).filter(unrelated), synthetic: syntheticDrawn.slice(wanted.synthetic).filter(unrelated) };
   const practicePool: StimulusCandidate[] = [];
   while (practicePool.length < practiceWanted && leftover.real.length + leftover.synthetic.length > 0) {
     const truth: Truth = practicePool.length % 2 === 0 ? (leftover.synthetic.length > 0 ? 'synthetic' : 'real') : leftover.real.length > 0 ? 'real' : 'synthetic';
     practicePool.push(leftover[truth].shift() as StimulusCandidate);
   }
+  if (practicePool.length < practiceWanted) {
+    return {
+      ok: false,
+      problems: [
+        `Practice cases must be images the study does not use, nor another view of one it uses: only ${practicePool.length} of the chosen images ${practicePool.length === 1 ? 'is' : 'are'} left for ${plural(practiceWanted, 'practice case')}. Choose more images or fewer practice cases.`,
+      ],
+    };
+  }
   const practice: PracticeCase[] = shuffled(practicePool, random).map((candidate) => {
     let caseId = `p${randomHex(random, CASE_ID_HEX)}`;
     while (usedIds.has(caseId)) caseId = `p${randomHex(random, CASE_ID_HEX)}`;
     usedIds.add(caseId);
-    return { caseId, image: normaliseStimulus(candidate.image, settings.resolution), truth: candidate.truth };
+    return { caseId, image: normaliseStimulus(candidate.image, settings.resolution), truth: candidate.truth, source: candidate.source };
   });
 
   const unused = pools.real.length + pools.synthetic.length - cases.length - practice.length;

@@ -74,8 +74,8 @@ describe('practice', () => {
   it('shows each practice case once, before the study, and keeps the answers outside the chain', async () => {
     const study = scenarioStudy();
     const practice = [
-      { caseId: 'p1', image: study.cases[0]?.image ?? { width: 0, height: 0, pixels: new Uint8Array() }, truth: 'synthetic' as const },
-      { caseId: 'p2', image: study.cases[1]?.image ?? { width: 0, height: 0, pixels: new Uint8Array() }, truth: 'real' as const },
+      { caseId: 'p1', image: study.cases[0]?.image ?? { width: 0, height: 0, pixels: new Uint8Array() }, truth: 'synthetic' as const, source: { kind: 'local-file' as const, fileName: 'a.png', fileType: 'png' as const } },
+      { caseId: 'p2', image: study.cases[1]?.image ?? { width: 0, height: 0, pixels: new Uint8Array() }, truth: 'real' as const, source: { kind: 'local-file' as const, fileName: 'b.png', fileType: 'png' as const } },
     ];
     const withPractice = { ...study, practice };
     let session = createSession(withPractice, reader, 'now');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { scenarioStudy, scriptedSession } from './__fixtures__/scenario';
 import { analyseStudy } from './analysis';
 import { appendAnswer, verifyAnswerChain, type ReaderSession } from './reader-session';
+import type { StudyImage } from './study';
 import { TAMPERED_MESSAGE, exportStudyFile, importStudyFile, studyDigest } from './study-file';
 
 /** The session as a studio from before cues were asked would have recorded it (no cues or comment fields). */
@@ -41,9 +42,13 @@ describe('study files', () => {
     expect(await verifyAnswerChain(result.sessions[0] as ReaderSession)).toBe(true);
   });
 
-  it('keep practice cases and practice answers, and refuse a broken practice image', async () => {
+  it('keep practice cases and practice answers, and refuse practice that does not fit the study', async () => {
     const built = scenarioStudy();
-    const study = { ...built, practice: [{ caseId: 'p1', image: (built.cases[0] as (typeof built.cases)[number]).image, truth: 'synthetic' as const }] };
+    const first = built.cases[0] as (typeof built.cases)[number];
+    // A practice image of its own: the first case's image, inverted.
+    const own: StudyImage = { width: first.image.width, height: first.image.height, pixels: first.image.pixels.map((v) => 255 - v) };
+    const practiceCase = { caseId: 'p1', image: own, truth: 'synthetic' as const, source: { kind: 'local-file' as const, fileName: 'practice.png', fileType: 'png' as const } };
+    const study = { ...built, settings: { ...built.settings, practiceCases: 1 }, practice: [practiceCase] };
     const scripted = await scriptedSession(study, 'R1', 'reader-1');
     const session: ReaderSession = { ...scripted, practice: [{ caseId: 'p1', call: 'real', confidence: 2, correct: false, answeredAt: 'then' }] };
     const result = await importStudyFile(await exportStudyFile(study, [session], exportedAt));
@@ -52,8 +57,15 @@ describe('study files', () => {
     expect(await studyDigest(result.study)).toBe(await studyDigest(study));
     expect(await studyDigest(study)).not.toBe(await studyDigest(built));
     expect(result.sessions).toEqual([session]);
-    const broken = { ...study, practice: [{ caseId: 'p1', image: { width: 32, height: 32, pixels: new Uint8Array(10) }, truth: 'real' as const }] };
-    expect(await importStudyFile(await exportStudyFile(broken, [], exportedAt))).toMatchObject({ ok: false, message: expect.stringContaining('practice case p1 is unusable') });
+
+    const refused = async (bad: typeof study, sessions: ReaderSession[], why: string) =>
+      expect(await importStudyFile(await exportStudyFile(bad, sessions, exportedAt))).toMatchObject({ ok: false, message: expect.stringContaining(why) });
+    await refused({ ...study, practice: [{ ...practiceCase, image: { ...own, pixels: new Uint8Array(10) } }] }, [], 'practice case p1 is unusable');
+    await refused({ ...study, practice: [{ ...practiceCase, image: first.image }] }, [], "practice case p1 shows one of the study's own images");
+    await refused({ ...study, practice: [{ ...practiceCase, caseId: first.caseId }] }, [], 'is used twice');
+    await refused({ ...study, practice: [] }, [], 'it has 0 practice cases but its settings say 1');
+    const wrongMark = { ...session, practice: [{ caseId: 'p1', call: 'real' as const, confidence: 2, correct: true, answeredAt: 'then' }] };
+    await refused(study, [wrongMark], "reader R1's practice answers do not match the practice cases");
   });
 
   it("keep each reader's profile and display check", async () => {

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { base64ToBytes, bytesToBase64, canonicalJson, sha256Hex } from './canonical-json';
 import type { ReaderSession } from './reader-session';
-import { MAX_INSTRUCTIONS_LENGTH, MAX_PRACTICE_CASES, STUDY_FORMAT, STUDY_FORMAT_VERSION, imageProblem, maxRepeats, type Study } from './study';
+import { MAX_INSTRUCTIONS_LENGTH, STUDY_FORMAT, STUDY_FORMAT_VERSION, imageProblem, maxRepeats, type Study } from './study';
 
 export const STUDY_FILE_FORMAT = 'medcodi-vtt-study-file';
 export const STUDY_FILE_VERSION = 1;
@@ -73,7 +73,9 @@ const serializedStudySchema = z.object({
   settings: settingsSchema,
   cases: z.array(z.object({ caseId: text.min(1), image: z.object({ width: count, height: count, pixels: text }) })),
   key: z.array(z.object({ caseId: text.min(1), truth: z.enum(['real', 'synthetic']), source: sourceSchema })),
-  practice: z.array(z.object({ caseId: text.min(1), image: z.object({ width: count, height: count, pixels: text }), truth: z.enum(['real', 'synthetic']) })).optional(),
+  practice: z
+    .array(z.object({ caseId: text.min(1), image: z.object({ width: count, height: count, pixels: text }), truth: z.enum(['real', 'synthetic']), source: sourceSchema }))
+    .optional(),
 });
 
 const answerSchema = z.object({
@@ -147,7 +149,14 @@ export function serializeStudy(fullStudy: Study): SerializedStudy {
     cases: study.cases.map((c) => ({ caseId: c.caseId, image: { width: c.image.width, height: c.image.height, pixels: bytesToBase64(c.image.pixels) } })),
     key: study.key.map((k) => ({ ...k, source: { ...k.source } })),
     ...(practice
-      ? { practice: practice.map((p) => ({ caseId: p.caseId, image: { width: p.image.width, height: p.image.height, pixels: bytesToBase64(p.image.pixels) }, truth: p.truth })) }
+      ? {
+          practice: practice.map((p) => ({
+            caseId: p.caseId,
+            image: { width: p.image.width, height: p.image.height, pixels: bytesToBase64(p.image.pixels) },
+            truth: p.truth,
+            source: { ...p.source },
+          })),
+        }
       : {}),
   };
 }
@@ -173,16 +182,45 @@ function firstIssue(error: z.ZodError): string {
   return `${path || 'content'}: ${issue.message}`;
 }
 
+/**
+ * The practice part of a study file: as many practice cases as the settings say, each a usable image that is
+ * none of the study's images (its truth is shown to readers), with ids of its own; and every reader's practice
+ * answers in the practice order, right or wrong as their truth says.
+ */
+function practiceIntegrity(study: Study, sessions: readonly ReaderSession[]): string | null {
+  const practice = study.practice ?? [];
+  const { settings } = study;
+  if (practice.length !== (settings.practiceCases ?? 0)) return `it has ${practice.length} practice cases but its settings say ${settings.practiceCases ?? 0}`;
+  const studyIds = new Set(study.cases.map((c) => c.caseId));
+  const studyPixels = new Set(study.cases.map((c) => bytesToBase64(c.image.pixels)));
+  const seen = new Set<string>();
+  for (const p of practice) {
+    const problem = imageProblem(p.image, settings.resolution);
+    if (problem) return `the image of practice case ${p.caseId} is unusable: ${problem}`;
+    if (studyIds.has(p.caseId) || seen.has(p.caseId)) return `practice case id ${p.caseId} is used twice`;
+    seen.add(p.caseId);
+    if (studyPixels.has(bytesToBase64(p.image.pixels))) return `practice case ${p.caseId} shows one of the study's own images`;
+  }
+  for (const s of sessions) {
+    const answers = s.practice ?? [];
+    if (answers.length > practice.length) return `reader ${s.reader.label} has more practice answers than the study has practice cases`;
+    for (const [i, a] of answers.entries()) {
+      const shown = practice[i];
+      if (!shown || a.caseId !== shown.caseId || a.correct !== (a.call === shown.truth) || a.confidence < 1 || a.confidence > settings.questions.confidenceLevels) {
+        return `reader ${s.reader.label}'s practice answers do not match the practice cases`;
+      }
+    }
+  }
+  return null;
+}
+
 /** Completeness checks the schema cannot express; returns the first problem or null. */
 function completenessProblem(study: Study, sessions: readonly ReaderSession[]): string | null {
   const { settings } = study;
   if (study.cases.length === 0) return 'it has no cases';
   if ((settings.instructions ?? '').length > MAX_INSTRUCTIONS_LENGTH) return `its instructions are longer than ${MAX_INSTRUCTIONS_LENGTH} characters`;
-  for (const p of study.practice ?? []) {
-    const problem = imageProblem(p.image, settings.resolution);
-    if (problem) return `the image of practice case ${p.caseId} is unusable: ${problem}`;
-  }
-  if ((study.practice ?? []).length > MAX_PRACTICE_CASES) return `it has more than ${MAX_PRACTICE_CASES} practice cases`;
+  const practiceProblem = practiceIntegrity(study, sessions);
+  if (practiceProblem) return practiceProblem;
   if ((settings.repeats ?? 0) > maxRepeats(settings.caseCount)) return `it asks for ${settings.repeats} cases read twice, more than a study of ${settings.caseCount} allows (${maxRepeats(settings.caseCount)})`;
   if (study.cases.length !== settings.caseCount) return `it has ${study.cases.length} cases but its settings say ${settings.caseCount}`;
   const caseIds = new Set(study.cases.map((c) => c.caseId));
@@ -248,7 +286,14 @@ export async function importStudyFile(fileText: string): Promise<ImportResult> {
       ...rest,
       cases: rest.cases.map((c) => ({ caseId: c.caseId, image: { width: c.image.width, height: c.image.height, pixels: base64ToBytes(c.image.pixels) } })),
       ...(practice
-        ? { practice: practice.map((p) => ({ caseId: p.caseId, image: { width: p.image.width, height: p.image.height, pixels: base64ToBytes(p.image.pixels) }, truth: p.truth })) }
+        ? {
+            practice: practice.map((p) => ({
+              caseId: p.caseId,
+              image: { width: p.image.width, height: p.image.height, pixels: base64ToBytes(p.image.pixels) },
+              truth: p.truth,
+              source: p.source,
+            })),
+          }
         : {}),
     };
   } catch {

@@ -116,6 +116,8 @@ export interface PracticeCase {
   readonly caseId: string;
   readonly image: StudyImage;
   readonly truth: Truth;
+  /** Where the image came from, for the record (never shown to the reader). */
+  readonly source: CaseSource;
 }
 
 /** Most practice cases a study may have. */

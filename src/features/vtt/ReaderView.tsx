@@ -103,7 +103,8 @@ function Questions({ reading, questions }: { readonly reading: Reading; readonly
           </fieldset>
         );
       })}
-      {questions.askCues === true ? <CommentField reading={reading} /> : null}
+      {/* Practice keeps only the call and confidence: no comment field to type into for nothing. */}
+      {questions.askCues === true && reading.practice === null ? <CommentField reading={reading} /> : null}
     </div>
   );
 }
@@ -203,8 +204,8 @@ export function ReaderView({ studyId, readerId }: { readonly studyId: string; re
             {reading.practice?.feedback ? (
               <div className="vtt-practice-feedback" role="status" data-testid="vtt-practice-feedback">
                 <p>
-                  This image is <strong>{reading.practice.feedback.truth}</strong>. You called it {reading.practice.feedback.call}:{' '}
-                  {reading.practice.feedback.call === reading.practice.feedback.truth ? 'right.' : 'not right.'}
+                  This image is <strong>{reading.practice.feedback.practiceCase.truth}</strong>. You called it {reading.practice.feedback.call}:{' '}
+                  {reading.practice.feedback.call === reading.practice.feedback.practiceCase.truth ? 'right.' : 'not right.'}
                 </p>
                 <p>
                   Press <kbd>Enter</kbd> to go on
@@ -218,7 +219,11 @@ export function ReaderView({ studyId, readerId }: { readonly studyId: string; re
             </p>
             <table className="vtt-keys" aria-label="Keys">
               <tbody>
-                {keyLegend(questions).map((row) => (
+                {keyLegend(questions)
+                  // Practice: Enter shows the truth, and there is no pause.
+                  .filter((row) => reading.practice === null || row.keys !== 'P')
+                  .map((row) => (reading.practice !== null && row.keys === 'Enter' ? { ...row, action: 'show the truth, then go on' } : row))
+                  .map((row) => (
                   <tr key={row.keys}>
                     <th scope="row">
                       <kbd>{row.keys}</kbd>

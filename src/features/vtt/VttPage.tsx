@@ -78,7 +78,8 @@ function StudyCard({ study }: { readonly study: Study }) {
             // The analysis shows truths and every reader's calls: not for a reader who has not finished.
             const reading = sortSessions(sessions.data ?? []).filter((s) => {
               const { done, total } = sessionProgress(s);
-              return done > 0 && done < total;
+              // Begun: past the start screen (perhaps still in practice) or into the cases, and not finished.
+              return (done > 0 || s.display?.check !== undefined) && done < total;
             });
             const names = reading.map((s) => s.reader.label).join(', ');
             if (reading.length > 0 && !window.confirm(`${names} ${reading.length === 1 ? 'has' : 'have'} not finished reading. The analysis shows which images are synthetic and every reader's answers. Open it anyway?`)) return;

@@ -22,18 +22,23 @@ import {
   type ViewingAction,
   type ViewingCounts,
 } from '../../domain/vtt/reader-session';
-import { imageProblem, MAX_COMMENT_LENGTH, studyInstructions, type Study, type StudyCase, type Truth } from '../../domain/vtt/study';
+import { imageProblem, MAX_COMMENT_LENGTH, studyInstructions, type PracticeCase, type Study, type StudyCase, type Truth } from '../../domain/vtt/study';
 import { vttDb } from '../../storage/vtt-db';
 import { invalidateVtt } from './vtt-queries';
 
 export type ReadingStatus = 'loading' | 'display-check' | 'practice' | 'practice-feedback' | 'reading' | 'saving' | 'paused' | 'done' | 'missing';
 
-/** What the reader is told after a practice answer. */
+/** What the reader is told after a practice answer (already saved): the case stays on screen with its truth. */
 export interface PracticeFeedback {
-  readonly truth: Truth;
+  readonly practiceCase: PracticeCase;
+  /** 0-based position among the practice cases. */
+  readonly index: number;
   readonly call: Truth;
   readonly confidence: number;
 }
+
+/** The feedback stays at least this long before Enter goes on (ms). */
+const FEEDBACK_MIN_MS = 400;
 
 export interface Reading {
   readonly status: ReadingStatus;
@@ -93,6 +98,7 @@ export function useReading(studyId: string, readerId: string): Reading {
   const [draft, setDraft] = useState<AnswerDraft>(emptyDraft);
   const [message, setMessage] = useState<string | null>(null);
   const [feedback, setFeedback] = useState<PracticeFeedback | null>(null);
+  const feedbackShownAt = useRef(Number.NEGATIVE_INFINITY);
   const clock = useRef<CaseClock>(startClock(performance.now()));
   const shownAt = useRef<string>(new Date().toISOString());
   const viewing = useRef<ViewingCounts>(NO_VIEWING);
@@ -144,46 +150,68 @@ export function useReading(studyId: string, readerId: string): Reading {
     };
   }, [studyId, readerId, showCase]);
 
-  const practising = status === 'practice' || status === 'practice-feedback';
-  const practiceCase = practising && study && session ? nextPracticeCase(study, session) : null;
+  // Practising: answering a practice case, saving it, or reading its truth.
+  const practising =
+    status === 'practice' || status === 'practice-feedback' || (status === 'saving' && study !== null && session !== null && nextPracticeCase(study, session) !== null);
+  // During the feedback the answered case stays on screen (the session has already moved past it).
+  const practiceCase = status === 'practice-feedback' ? (feedback?.practiceCase ?? null) : practising && study && session ? nextPracticeCase(study, session) : null;
   const caseId = session ? currentCaseId(session) : null;
   const current = practiceCase ?? ((caseId !== null && study?.cases.find((c) => c.caseId === caseId)) || null);
   const problem = !practising && study && caseId !== null ? imageProblem(current?.image, study.settings.resolution) : null;
 
-  /** After the feedback: keep the practice answer (outside the answer chain), then the next practice case or the study. */
-  const savePractice = useCallback(async (given: PracticeFeedback) => {
+  /**
+   * A practice answer: saved first (outside the answer chain), and only then the truth is shown, so a reload or
+   * Leave during the feedback can neither lose the answer nor let the reader answer again knowing the truth.
+   */
+  const savePractice = useCallback(
+    async (given: AnswerDraft) => {
+      const { study: s, session: mine } = latest.current;
+      if (!s || !mine || saving.current || given.call === null || given.confidence === null) return;
+      const shown = nextPracticeCase(s, mine);
+      if (!shown) return;
+      saving.current = true;
+      setStatus('saving');
+      try {
+        const db = vttDb();
+        const stored = await db.getSession(mine.studyId, mine.reader.readerId);
+        if (!stored) {
+          setStatus('missing');
+          setMessage('This reader is no longer on this machine (removed in another tab or window).');
+          return;
+        }
+        if (stored.answers.length !== mine.answers.length || (stored.practice?.length ?? 0) !== (mine.practice?.length ?? 0)) {
+          setSession(stored);
+          showCase();
+          const phase = phaseOf(s, stored);
+          setStatus(phase);
+          setMessage(ELSEWHERE_MESSAGE);
+          if (phase === 'done') void invalidateVtt();
+          return;
+        }
+        const next = recordPractice(stored, shown, given.call, given.confidence, new Date().toISOString());
+        await db.saveSession(next);
+        setSession(next);
+        feedbackShownAt.current = performance.now();
+        setFeedback({ practiceCase: shown, index: mine.practice?.length ?? 0, call: given.call, confidence: given.confidence });
+        setStatus('practice-feedback');
+      } catch (error) {
+        setMessage(`The practice answer was not saved: ${error instanceof Error ? error.message : String(error)} Press Enter to try again.`);
+        setStatus('practice');
+      } finally {
+        saving.current = false;
+      }
+    },
+    [showCase],
+  );
+
+  /** Past the feedback: the next practice case, or the study. */
+  const leaveFeedback = useCallback(() => {
     const { study: s, session: mine } = latest.current;
-    if (!s || !mine || saving.current) return;
-    const shown = nextPracticeCase(s, mine);
-    if (!shown) return;
-    saving.current = true;
-    try {
-      const db = vttDb();
-      const stored = await db.getSession(mine.studyId, mine.reader.readerId);
-      if (!stored) {
-        setStatus('missing');
-        setMessage('This reader is no longer on this machine (removed in another tab or window).');
-        return;
-      }
-      if (stored.answers.length !== mine.answers.length || (stored.practice?.length ?? 0) !== (mine.practice?.length ?? 0)) {
-        setSession(stored);
-        setFeedback(null);
-        showCase();
-        setStatus(phaseOf(s, stored));
-        setMessage(ELSEWHERE_MESSAGE);
-        return;
-      }
-      const next = recordPractice(stored, shown, given.call, given.confidence, new Date().toISOString());
-      await db.saveSession(next);
-      setSession(next);
-      setFeedback(null);
-      showCase();
-      setStatus(phaseOf(s, next));
-    } catch (error) {
-      setMessage(`The practice answer was not saved: ${error instanceof Error ? error.message : String(error)} Press Enter to try again.`);
-    } finally {
-      saving.current = false;
-    }
+    // An Enter pressed twice in a row must not skip the truth unread.
+    if (!s || !mine || performance.now() - feedbackShownAt.current < FEEDBACK_MIN_MS) return;
+    setFeedback(null);
+    showCase();
+    setStatus(phaseOf(s, mine));
   }, [showCase]);
 
   const submit = useCallback(async (answerDraft: AnswerDraft, skipReason: string | null) => {
@@ -259,8 +287,7 @@ export function useReading(studyId: string, readerId: string): Reading {
         return;
       }
       if (st === 'practice-feedback') {
-        const given = latest.current.feedback;
-        if (key === 'Enter' && given) void savePractice(given);
+        if (key === 'Enter') leaveFeedback();
         return;
       }
       if (st === 'practice') {
@@ -273,11 +300,7 @@ export function useReading(studyId: string, readerId: string): Reading {
           setDraft(outcome.draft);
           setMessage(`Still to answer: ${outcome.missing.map((q) => QUESTION_TITLES[q]).join(', ')}`);
         } else if (outcome.kind === 'submit') {
-          const shown = nextPracticeCase(s, sess);
-          if (shown && d.call !== null && d.confidence !== null) {
-            setFeedback({ truth: shown.truth, call: d.call, confidence: d.confidence });
-            setStatus('practice-feedback');
-          }
+          void savePractice(d);
         }
         return;
       }
@@ -311,7 +334,7 @@ export function useReading(studyId: string, readerId: string): Reading {
           break;
       }
     },
-    [submit, savePractice],
+    [submit, savePractice, leaveFeedback],
   );
 
   const saveStart = useCallback(
@@ -396,7 +419,7 @@ export function useReading(studyId: string, readerId: string): Reading {
     session,
     current,
     imageProblem: problem,
-    practice: practising && study?.practice ? { index: session?.practice?.length ?? 0, total: study.practice.length, feedback } : null,
+    practice: practising && study?.practice ? { index: feedback?.index ?? session?.practice?.length ?? 0, total: study.practice.length, feedback } : null,
     draft,
     progress: session ? sessionProgress(session) : { done: 0, total: 0 },
     message,
