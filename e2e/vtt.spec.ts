@@ -539,14 +539,15 @@ test.describe('reader study (visual Turing test)', () => {
       for (const k of ['r', '2', '3', 'y', 'Enter']) await page.keyboard.press(k);
       // The truth, and whether the call was right, before going on.
       const feedback = page.getByTestId('vtt-practice-feedback');
+      await expect(feedback).toBeVisible();
+      // An Enter at once (a double press) does not skip the truth: the feedback stays 400 ms at least.
+      await page.keyboard.press('Enter');
       await expect(feedback).toContainText(/This image is (real|synthetic)\. You called it real: (right|not right)\./);
       const text = (await feedback.textContent()) ?? '';
       expect(text.includes('not right')).toBe(text.includes('This image is synthetic'));
       await expect(feedback).toContainText(n === 1 ? 'to the next practice case' : 'to the study. From now on you will not be told.');
-      // The answer is saved before the truth is shown; an Enter at once (a double press) does not skip the truth.
+      // The answer was saved before the truth was shown.
       expect((await readVttStore(page)).sessions[0]).toMatchObject({ practiced: n, answers: [] });
-      await page.keyboard.press('Enter');
-      await expect(feedback).toBeVisible();
       await page.waitForTimeout(500); // the feedback's minimum time on screen (FEEDBACK_MIN_MS, 400 ms)
       await page.keyboard.press('Enter');
     }

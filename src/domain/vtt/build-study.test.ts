@@ -217,6 +217,26 @@ describe('practice cases', () => {
     expect(built).toBeGreaterThan(0);
   });
 
+  it('are never a study image offered again under another name', () => {
+    // Every scenario image offered twice, the second time as a local file copy.
+    const copies = scenarioCandidates().map((c, i): StimulusCandidate => ({ ...c, source: { kind: 'local-file', fileName: `copy-${i}.png`, fileType: 'png' } }));
+    let built = 0;
+    for (let seed = 1; seed <= 20; seed += 1) {
+      const result = buildStudy({
+        settings: { ...DEFAULT_SETTINGS, caseCount: 8, seed, resolution: 32, practiceCases: 2 },
+        candidates: [...scenarioCandidates(), ...copies],
+        studyId: 's',
+        createdAt: 't',
+        appVersion: 'v',
+      });
+      if (!result.ok) continue;
+      built += 1;
+      const studyPixels = new Set(result.study.cases.map((c) => Array.from(c.image.pixels).join()));
+      for (const p of result.study.practice ?? []) expect(studyPixels.has(Array.from(p.image.pixels).join())).toBe(false);
+    }
+    expect(built).toBeGreaterThan(0);
+  });
+
   it('are refused when the chosen images leave too few over, and are at most 5', () => {
     const short = build(2, scenarioCandidates());
     expect(short.ok).toBe(false);

@@ -5,6 +5,7 @@
  */
 import type { GreyImage } from '../../contracts/job';
 import { centreCropResize } from '../grey-image';
+import { bytesToBase64 } from './canonical-json';
 import { createSeededRandom, randomHex, shuffled } from './prng';
 import {
   STUDY_FORMAT,
@@ -150,9 +151,12 @@ export function buildStudy(input: BuildStudyInput): BuildStudyResult {
   const unrelated = (c: StimulusCandidate) => !studyPatients.has(sourcePatient(c.source));
   const leftover = { real: realDrawn.slice(wanted.real).filter(unrelated), synthetic: syntheticDrawn.slice(wanted.synthetic).filter(unrelated) };
   const practicePool: StimulusCandidate[] = [];
+  // Nor the same pixels under another name (a copied file, a result made twice with the same seed and settings).
+  const studyPixels = new Set(cases.map((c) => bytesToBase64(c.image.pixels)));
   while (practicePool.length < practiceWanted && leftover.real.length + leftover.synthetic.length > 0) {
     const truth: Truth = practicePool.length % 2 === 0 ? (leftover.synthetic.length > 0 ? 'synthetic' : 'real') : leftover.real.length > 0 ? 'real' : 'synthetic';
-    practicePool.push(leftover[truth].shift() as StimulusCandidate);
+    const candidate = leftover[truth].shift() as StimulusCandidate;
+    if (!studyPixels.has(bytesToBase64(normaliseStimulus(candidate.image, settings.resolution).pixels))) practicePool.push(candidate);
   }
   if (practicePool.length < practiceWanted) {
     return {

@@ -64,6 +64,8 @@ describe('study files', () => {
     await refused({ ...study, practice: [{ ...practiceCase, image: first.image }] }, [], "practice case p1 shows one of the study's own images");
     await refused({ ...study, practice: [{ ...practiceCase, caseId: first.caseId }] }, [], 'is used twice');
     await refused({ ...study, practice: [] }, [], 'it has 0 practice cases but its settings say 1');
+    const many = Array.from({ length: 6 }, (_, i) => ({ ...practiceCase, caseId: `p${i}`, image: { ...own, pixels: own.pixels.map((v) => (v + i + 1) % 256) } }));
+    await refused({ ...study, settings: { ...study.settings, practiceCases: 6 }, practice: many }, [], 'it has 6 practice cases, more than 5');
     const wrongMark = { ...session, practice: [{ caseId: 'p1', call: 'real' as const, confidence: 2, correct: true, answeredAt: 'then' }] };
     await refused(study, [wrongMark], "reader R1's practice answers do not match the practice cases");
   });

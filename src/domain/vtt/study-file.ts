@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { base64ToBytes, bytesToBase64, canonicalJson, sha256Hex } from './canonical-json';
 import type { ReaderSession } from './reader-session';
-import { MAX_INSTRUCTIONS_LENGTH, STUDY_FORMAT, STUDY_FORMAT_VERSION, imageProblem, maxRepeats, type Study } from './study';
+import { MAX_INSTRUCTIONS_LENGTH, MAX_PRACTICE_CASES, STUDY_FORMAT, STUDY_FORMAT_VERSION, imageProblem, maxRepeats, type Study } from './study';
 
 export const STUDY_FILE_FORMAT = 'medcodi-vtt-study-file';
 export const STUDY_FILE_VERSION = 1;
@@ -190,6 +190,7 @@ function firstIssue(error: z.ZodError): string {
 function practiceIntegrity(study: Study, sessions: readonly ReaderSession[]): string | null {
   const practice = study.practice ?? [];
   const { settings } = study;
+  if (practice.length > MAX_PRACTICE_CASES) return `it has ${practice.length} practice cases, more than ${MAX_PRACTICE_CASES}`;
   if (practice.length !== (settings.practiceCases ?? 0)) return `it has ${practice.length} practice cases but its settings say ${settings.practiceCases ?? 0}`;
   const studyIds = new Set(study.cases.map((c) => c.caseId));
   const studyPixels = new Set(study.cases.map((c) => bytesToBase64(c.image.pixels)));
