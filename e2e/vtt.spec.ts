@@ -596,15 +596,7 @@ test.describe('reader study (visual Turing test)', () => {
     await expect(other.getByTestId('vtt-progress')).toHaveText('Case 3 of 4');
 
     // Tab A finishes its (stale) display check: it goes on from tab B's answers instead of saving over them.
-    const choose = (question: string, label: string) => page.getByTestId(question).getByLabel(label, { exact: true }).check();
-    await choose('vtt-profile-role', 'Other clinician');
-    await choose('vtt-profile-exposure', 'No');
-    await choose('vtt-check-dark', 'Yes');
-    await choose('vtt-check-bright', 'Yes');
-    await choose('vtt-check-monitor', 'Desktop monitor');
-    await choose('vtt-check-room', 'Office light');
-    await page.getByTestId('vtt-consent').check();
-    await page.getByTestId('vtt-check-done').click();
+    await passDisplayCheck(page);
     await expect(page.getByTestId('vtt-progress')).toHaveText('Case 3 of 4');
     await expect(page.getByTestId('vtt-message')).toContainText('This reader went on in another tab or window.');
     expect((await readVttStore(page)).sessions[0]?.answers).toHaveLength(2);

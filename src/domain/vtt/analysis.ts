@@ -238,10 +238,18 @@ export function collectReadings(study: Study, sessions: readonly ReaderSession[]
   return { readings, unreadable, repeats };
 }
 
+/** The readings' comments, each with what it was about (none for readings without one). */
+function commentsOf(readings: readonly Reading[], secondReading: boolean): ReaderComment[] {
+  return readings.flatMap((r) =>
+    r.comment === null ? [] : [{ secondReading, readerId: r.readerId, readerLabel: r.readerLabel, caseId: r.caseId, truth: r.truth, call: r.call, comment: r.comment }],
+  );
+}
+
 /** The cue analysis with the comments left on second readings added, marked, after all first-reading comments. */
 function withSecondReadingComments(cues: CueAnalysis, repeats: readonly RepeatPair[]): CueAnalysis {
-  const second = repeats.flatMap(({ second: r }) =>
-    r.comment === null ? [] : [{ secondReading: true, readerId: r.readerId, readerLabel: r.readerLabel, caseId: r.caseId, truth: r.truth, call: r.call, comment: r.comment }],
+  const second = commentsOf(
+    repeats.map((p) => p.second),
+    true,
   );
   return second.length === 0 ? cues : { ...cues, comments: [...cues.comments, ...second] };
 }
@@ -370,9 +378,7 @@ export function analyseCues(readings: readonly Reading[]): CueAnalysis {
     readings: readings.length,
     withCues: readings.filter((r) => r.cues.length > 0).length,
     byCue,
-    comments: readings.flatMap((r) =>
-      r.comment === null ? [] : [{ secondReading: false, readerId: r.readerId, readerLabel: r.readerLabel, caseId: r.caseId, truth: r.truth, call: r.call, comment: r.comment }],
-    ),
+    comments: commentsOf(readings, false),
   };
 }
 

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { base64ToBytes, bytesToBase64, canonicalJson, sha256Hex } from './canonical-json';
 import type { ReaderSession } from './reader-session';
-import { MAX_INSTRUCTIONS_LENGTH, MAX_PRACTICE_CASES, STUDY_FORMAT, STUDY_FORMAT_VERSION, imageProblem, maxRepeats, type Study } from './study';
+import { MAX_INSTRUCTIONS_LENGTH, MAX_PRACTICE_CASES, STUDY_FORMAT, STUDY_FORMAT_VERSION, imageProblem, maxRepeats, type Study, type StudyImage } from './study';
 
 export const STUDY_FILE_FORMAT = 'medcodi-vtt-study-file';
 export const STUDY_FILE_VERSION = 1;
@@ -140,24 +140,20 @@ const contentSchema = z.object({ exportedAt: text, study: serializedStudySchema,
 
 type SerializedStudy = z.infer<typeof serializedStudySchema>;
 
+/** An image's pixels as base64, for the file. */
+const encodeImage = (image: StudyImage) => ({ width: image.width, height: image.height, pixels: bytesToBase64(image.pixels) });
+/** An image from the file; throws on base64 that is not. */
+const decodeImage = (image: { width: number; height: number; pixels: string }): StudyImage => ({ width: image.width, height: image.height, pixels: base64ToBytes(image.pixels) });
+
 /** The study as plain JSON (pixels → base64). */
 export function serializeStudy(fullStudy: Study): SerializedStudy {
   const { practice, ...study } = fullStudy;
   return {
     ...study,
     settings: { ...study.settings, questions: { ...study.settings.questions, findings: [...study.settings.questions.findings] } },
-    cases: study.cases.map((c) => ({ caseId: c.caseId, image: { width: c.image.width, height: c.image.height, pixels: bytesToBase64(c.image.pixels) } })),
+    cases: study.cases.map((c) => ({ caseId: c.caseId, image: encodeImage(c.image) })),
     key: study.key.map((k) => ({ ...k, source: { ...k.source } })),
-    ...(practice
-      ? {
-          practice: practice.map((p) => ({
-            caseId: p.caseId,
-            image: { width: p.image.width, height: p.image.height, pixels: bytesToBase64(p.image.pixels) },
-            truth: p.truth,
-            source: { ...p.source },
-          })),
-        }
-      : {}),
+    ...(practice ? { practice: practice.map((p) => ({ caseId: p.caseId, image: encodeImage(p.image), truth: p.truth, source: { ...p.source } })) } : {}),
   };
 }
 
@@ -285,17 +281,8 @@ export async function importStudyFile(fileText: string): Promise<ImportResult> {
     const { practice, ...rest } = checked.data.study;
     study = {
       ...rest,
-      cases: rest.cases.map((c) => ({ caseId: c.caseId, image: { width: c.image.width, height: c.image.height, pixels: base64ToBytes(c.image.pixels) } })),
-      ...(practice
-        ? {
-            practice: practice.map((p) => ({
-              caseId: p.caseId,
-              image: { width: p.image.width, height: p.image.height, pixels: base64ToBytes(p.image.pixels) },
-              truth: p.truth,
-              source: p.source,
-            })),
-          }
-        : {}),
+      cases: rest.cases.map((c) => ({ caseId: c.caseId, image: decodeImage(c.image) })),
+      ...(practice ? { practice: practice.map((p) => ({ ...p, image: decodeImage(p.image) })) } : {}),
     };
   } catch {
     return { ok: false, message: damagedMessage('an image is not valid base64') };

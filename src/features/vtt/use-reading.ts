@@ -117,6 +117,33 @@ export function useReading(studyId: string, readerId: string): Reading {
     setMessage(null);
   }, []);
 
+  /** Shows `stored` where it stands (practice, the next case or done); a finished reader refreshes the study lists. */
+  const showPhase = useCallback(
+    (s: Study, stored: ReaderSession) => {
+      setSession(stored);
+      showCase();
+      const phase = phaseOf(s, stored);
+      setStatus(phase);
+      if (phase === 'done') void invalidateVtt();
+    },
+    [showCase],
+  );
+
+  /** Another tab of this reader saved since this one read the session: go on from there, and say so. */
+  const goOnFrom = useCallback(
+    (s: Study, stored: ReaderSession) => {
+      showPhase(s, stored);
+      setMessage(ELSEWHERE_MESSAGE);
+    },
+    [showPhase],
+  );
+
+  /** The session was deleted in another tab or window: stop rather than write it back as an orphan. */
+  const readerGone = useCallback((unsaved: string) => {
+    setStatus('missing');
+    setMessage(`This reader is no longer on this machine (removed in another tab or window)${unsaved}.`);
+  }, []);
+
   useEffect(() => {
     let cancelled = false;
     void (async () => {
@@ -175,17 +202,11 @@ export function useReading(studyId: string, readerId: string): Reading {
         const db = vttDb();
         const stored = await db.getSession(mine.studyId, mine.reader.readerId);
         if (!stored) {
-          setStatus('missing');
-          setMessage('This reader is no longer on this machine (removed in another tab or window).');
+          readerGone('');
           return;
         }
         if (stored.answers.length !== mine.answers.length || (stored.practice?.length ?? 0) !== (mine.practice?.length ?? 0)) {
-          setSession(stored);
-          showCase();
-          const phase = phaseOf(s, stored);
-          setStatus(phase);
-          setMessage(ELSEWHERE_MESSAGE);
-          if (phase === 'done') void invalidateVtt();
+          goOnFrom(s, stored);
           return;
         }
         const next = recordPractice(stored, shown, given.call, given.confidence, new Date().toISOString());
@@ -201,7 +222,7 @@ export function useReading(studyId: string, readerId: string): Reading {
         saving.current = false;
       }
     },
-    [showCase],
+    [goOnFrom, readerGone],
   );
 
   /** Past the feedback: the next practice case, or the study. */
@@ -210,9 +231,8 @@ export function useReading(studyId: string, readerId: string): Reading {
     // An Enter pressed twice in a row must not skip the truth unread.
     if (!s || !mine || performance.now() - feedbackShownAt.current < FEEDBACK_MIN_MS) return;
     setFeedback(null);
-    showCase();
-    setStatus(phaseOf(s, mine));
-  }, [showCase]);
+    showPhase(s, mine);
+  }, [showPhase]);
 
   const submit = useCallback(async (answerDraft: AnswerDraft, skipReason: string | null) => {
     const { study: s, session: current } = latest.current;
@@ -243,36 +263,26 @@ export function useReading(studyId: string, readerId: string): Reading {
       // The same reader open in another tab may have gone on: never write over answers saved there.
       const stored = await vttDb().getSession(current.studyId, current.reader.readerId);
       if (!stored) {
-        // Deleted in another tab or window: do not bring it back as an orphan.
-        setStatus('missing');
-        setMessage('This reader is no longer on this machine (removed in another tab or window); the answer was not saved.');
+        readerGone('; the answer was not saved');
         return;
       }
       // Answered further in another tab (even if that tab now shows this case again, as a second reading): go on
       // from there. Same answers but a newer save (the display check done there): append to the stored session.
       if (stored.answers.length !== current.answers.length) {
-        setSession(stored);
-        showCase();
-        const finished = currentCaseId(stored) === null;
-        setStatus(finished ? 'done' : 'reading');
-        setMessage(ELSEWHERE_MESSAGE);
-        if (finished) void invalidateVtt();
+        goOnFrom(s, stored);
         return;
       }
       const next = await appendAnswer(stored, answer, new Date().toISOString());
       // Durable first, then the next case: a reload can never skip or repeat an answer.
       await vttDb().saveSession(next);
-      setSession(next);
-      showCase();
-      setStatus(currentCaseId(next) === null ? 'done' : 'reading');
-      if (currentCaseId(next) === null) void invalidateVtt();
+      showPhase(s, next);
     } catch (error) {
       setMessage(`The answer was not saved: ${error instanceof Error ? error.message : String(error)} Press Enter to try again.`);
       setStatus('reading');
     } finally {
       saving.current = false;
     }
-  }, [showCase]);
+  }, [goOnFrom, readerGone, showPhase]);
 
   const press = useCallback(
     (key: string, question?: QuestionId) => {
@@ -346,18 +356,13 @@ export function useReading(studyId: string, readerId: string): Reading {
       void (async () => {
         const stored = await db.getSession(current.studyId, current.reader.readerId);
         if (!stored) {
-          // Deleted in another tab or window: do not bring it back as an orphan.
-          setStatus('missing');
-          setMessage('This reader is no longer on this machine (removed in another tab or window).');
+          readerGone('');
           return;
         }
         const base = stored;
         // Done in another tab already (or reading began there): go on from there rather than write over it.
         if (changedElsewhere(current, stored) && (base.answers.length > 0 || base.display?.check !== undefined)) {
-          setSession(base);
-          showCase();
-          setStatus(phaseOf(s, base));
-          setMessage(ELSEWHERE_MESSAGE);
+          goOnFrom(s, base);
           return;
         }
         const now = new Date().toISOString();
@@ -368,16 +373,14 @@ export function useReading(studyId: string, readerId: string): Reading {
         const reader = { ...base.reader, ...rest, ...(subspecialty.trim() === '' ? {} : { subspecialty: subspecialty.trim() }) };
         const next: ReaderSession = { ...base, reader, ...(consent ? { consent } : {}), updatedAt: now, display: { ...(base.display ?? displayContext()), check: { ...answers, checkedAt: now } } };
         await db.saveSession(next);
-        setSession(next);
-        showCase();
-        setStatus(phaseOf(s, next));
+        showPhase(s, next);
       })()
         .catch((error: unknown) => setMessage(`The display check was not saved: ${error instanceof Error ? error.message : String(error)} Try again.`))
         .finally(() => {
           saving.current = false;
         });
     },
-    [showCase],
+    [goOnFrom, readerGone, showPhase],
   );
 
   const noteViewing = useCallback((action: ViewingAction) => {
