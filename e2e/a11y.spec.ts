@@ -53,7 +53,7 @@ test('the reader-study screens pass too: builder, before reading, reading, analy
   await studio.nav('reader-study').click();
   await page.getByTestId('vtt-new-study').click();
   await page.getByLabel('Number of cases', { exact: true }).fill('4');
-  await page.getByLabel('Readers (pseudonyms, comma-separated)').fill('R1');
+  await page.getByLabel('Readers (pseudonyms, comma-separated)').fill('R1, R2');
   for (const id of ['phantom-00', 'phantom-01']) await page.getByTestId(`vtt-example-${id}`).check();
   for (const id of ['h1', 'h2']) await page.getByTestId(`vtt-history-${id}`).check();
   expect(await violations(page), 'study builder').toEqual([]);
@@ -80,7 +80,24 @@ test('the reader-study screens pass too: builder, before reading, reading, analy
     for (const k of ['r', '2', '3', 'y', 'Enter']) await page.keyboard.press(k);
   }
   await page.getByRole('button', { name: 'Back to the studies' }).click();
+  // a second reader, so the analysis shows agreement between readers (κ and the α table) for the scan
+  await page.getByRole('button', { name: 'Start reading as R2' }).click();
+  await choose('vtt-profile-role', 'Radiologist');
+  await choose('vtt-profile-exposure', 'Yes');
+  await choose('vtt-check-dark', 'Yes');
+  await choose('vtt-check-bright', 'Yes');
+  await choose('vtt-check-monitor', 'Laptop screen');
+  await choose('vtt-check-room', 'Office light');
+  await page.getByTestId('vtt-consent').check();
+  await page.getByTestId('vtt-check-done').click();
+  for (let n = 1; n <= 4; n += 1) {
+    await expect(page.getByTestId('vtt-progress')).toHaveText(`Case ${n} of 4`);
+    await expect(page.getByRole('img', { name: `Case ${n}` })).toBeVisible();
+    for (const k of [n % 2 === 0 ? 's' : 'r', '2', String(n), 'y', 'Enter']) await page.keyboard.press(k);
+  }
+  await page.getByRole('button', { name: 'Back to the studies' }).click();
   await page.getByTestId('vtt-open-analysis').click();
   await expect(page.getByTestId('vtt-cues')).toBeVisible();
+  await expect(page.getByTestId('vtt-alpha-rating')).toBeVisible();
   expect(await violations(page), 'analysis').toEqual([]);
 });

@@ -361,6 +361,12 @@ test.describe('reader study (visual Turing test)', () => {
     await expect(row('Pooled').getByTestId('spec')).toHaveText('87.5% (7/8; 52.9–97.8%)');
     await expect(row('Pooled').getByTestId('auc')).toContainText('0.867');
     await expect(page.getByTestId('vtt-kappa')).toContainText("Cohen's κ = -0.067 (8 cases, observed agreement 50.0%)");
+    // Krippendorff's α on the same answers (reference values from Python `krippendorff`, see analysis.test.ts)
+    const alpha = page.getByTestId('vtt-alpha');
+    await expect(alpha.getByTestId('vtt-alpha-call').locator('td')).toHaveText(['nominal', '0.000', /^-?\d\.\d{3}–-?\d\.\d{3}$/, '8']);
+    await expect(alpha.getByTestId('vtt-alpha-rating').locator('td').nth(1)).toHaveText('0.344');
+    await expect(alpha.getByTestId('vtt-alpha-realism').locator('td').nth(1)).toHaveText('0.704');
+    await expect(alpha.getByTestId('vtt-alpha-plausible')).toContainText('0.000');
     const r1Matrix = page.getByTestId('vtt-confusion-R1');
     await expect(r1Matrix.getByTestId('cm-tn')).toHaveText('4');
     await expect(r1Matrix.getByTestId('cm-fp')).toHaveText('0');

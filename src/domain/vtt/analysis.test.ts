@@ -109,6 +109,30 @@ describe('analyseStudy on the worked scenario (see __fixtures__/scenario.ts)', (
     expect(analysis.agreement.result?.observed).toBe(0.5);
   });
 
+  it("gives Krippendorff's α between the readers on every answer scale, with bootstrap intervals", async () => {
+    const { study, sessions, analysis } = await scenario();
+    const scales = analysis.scaleAgreement;
+    if (scales === null) throw new Error('expected scale agreement for two readers');
+    // Reference: Python `krippendorff` 0.9.0 on the scenario's two rows per item (see __fixtures__/scenario.ts):
+    // ratings 3,6,6,6,3,2,2,2 / 5,5,2,2,4,1,1,1; realism 4,2,2,2,4,5,5,5 / 2,2,4,4,3,5,5,5.
+    expect(scales.rating).toMatchObject({ metric: 'ordinal', units: 8, values: 16 });
+    expect(scales.rating.alpha).toBeCloseTo(0.34375, 12);
+    expect(scales.realism.alpha).toBeCloseTo(0.7042682926829269, 12);
+    // calls: 4 of 8 agree with 6 of 16 "synthetic" → D_o = D_e = 0.5, α = 0 (Cohen's κ −1/15 on the same calls)
+    expect(scales.call.alpha).toBeCloseTo(0, 12);
+    expect(scales.plausible?.alpha).toBeCloseTo(0, 12);
+    for (const item of [scales.rating, scales.realism]) {
+      const ci = item.ci;
+      if (ci === null) throw new Error('expected an interval');
+      expect(ci.lower).toBeLessThan(item.alpha);
+      expect(ci.upper).toBeGreaterThan(item.alpha);
+    }
+    // the same study analysed again gives the same intervals (seeded by the study id)
+    expect(analyseStudy(study, sessions).scaleAgreement).toEqual(scales);
+    // one reader: nothing to agree on
+    expect(analyseStudy(study, sessions.slice(0, 1)).scaleAgreement).toBeNull();
+  });
+
   it('summarises realism, plausibility and time', async () => {
     const { analysis } = await scenario();
     const [r1, r2] = analysis.readers;

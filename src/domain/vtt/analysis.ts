@@ -2,8 +2,8 @@
  * @file From a study and its reader sessions to the numbers a VTT report needs (pure): per reader and pooled
  * accuracy, sensitivity and specificity for spotting synthetic images (Wilson CIs, exact binomial test vs 50%),
  * ROC AUC from the ordinal rating (DeLong CI), d′, realism and plausibility by truth, time per case, and
- * agreement between readers on the real/synthetic call (Cohen's κ for two readers, Fleiss' κ for more), and which
- * cues the calls rested on.
+ * agreement between readers on the real/synthetic call (Cohen's κ for two readers, Fleiss' κ for more) and on every
+ * answer scale (Krippendorff's α), and which cues the calls rested on.
  *
  * Skipped (unreadable) cases are left out. "Pooled" treats every reading as one sample; it ignores the
  * correlation between readers, so the MRMC confidence interval should come from iMRMC / RJafroc on the export.
@@ -32,6 +32,8 @@ import {
   type Spread,
 } from './stats';
 import { dPrime } from './normal-distribution';
+import { krippendorffAlphaWithCi, type AlphaEstimate } from './krippendorff';
+import { hashToSeed } from './prng';
 
 /** One answered case by one reader, joined with the hidden truth. */
 export interface Reading {
@@ -157,6 +159,24 @@ export interface StudyAnalysis {
   readonly viewing: ViewingUse;
   /** Agreement of each reader with themselves on cases read twice, and pooled; empty when none were. */
   readonly intraReader: readonly IntraReaderAgreement[];
+  /** Agreement between readers on each answer scale; null with fewer than two readers. */
+  readonly scaleAgreement: ScaleAgreement | null;
+}
+
+/**
+ * Krippendorff's α between readers for each answer, over first readings: it uses every case at least two readers
+ * have answered (Fleiss' κ above needs every reader on a case), and it fits the ordinal scales, where κ on the call
+ * alone throws away how sure the readers were.
+ */
+export interface ScaleAgreement {
+  /** The real/synthetic call, nominal. */
+  readonly call: AlphaEstimate;
+  /** The 1…2L rating (definitely real … definitely synthetic), ordinal. */
+  readonly rating: AlphaEstimate;
+  /** Realism 1-5, ordinal. */
+  readonly realism: AlphaEstimate;
+  /** "Clinically plausible?", nominal; null when the study did not ask. */
+  readonly plausible: AlphaEstimate | null;
 }
 
 /** How many readings used each viewing tool (readings recorded before they were counted are left out). */
@@ -430,6 +450,28 @@ export function analyseStudy(study: Study, sessions: readonly ReaderSession[]): 
     cues: study.settings.questions.askCues === true ? withSecondReadingComments(analyseCues(readings), repeats) : null,
     viewing: viewingUse(readings),
     intraReader: intraReaderAll(ordered, repeats),
+    scaleAgreement: readers.length >= 2 ? scaleAgreementOf(study, readings) : null,
+  };
+}
+
+/** Bootstrap resamples for the α intervals; seeded by the study id and the item, so an analysis is reproducible. */
+export const ALPHA_RESAMPLES = 1000;
+
+function scaleAgreementOf(study: Study, readings: readonly Reading[]): ScaleAgreement {
+  const byCase = new Map<string, Reading[]>();
+  for (const r of readings) byCase.set(r.caseId, [...(byCase.get(r.caseId) ?? []), r]);
+  const cases = [...byCase.values()];
+  const estimate = (item: string, metric: 'nominal' | 'ordinal', value: (r: Reading) => number | null): AlphaEstimate =>
+    krippendorffAlphaWithCi(
+      cases.map((list) => list.map(value).filter((v): v is number => v !== null)),
+      metric,
+      { seed: hashToSeed(`${study.studyId}:alpha:${item}`), resamples: ALPHA_RESAMPLES },
+    );
+  return {
+    call: estimate('call', 'nominal', (r) => (r.call === 'synthetic' ? 1 : 0)),
+    rating: estimate('rating', 'ordinal', (r) => r.rating),
+    realism: estimate('realism', 'ordinal', (r) => r.realism),
+    plausible: study.settings.questions.askPlausibility ? estimate('plausible', 'nominal', (r) => (r.plausible === null ? null : r.plausible ? 1 : 0)) : null,
   };
 }
 

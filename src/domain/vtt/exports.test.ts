@@ -120,7 +120,11 @@ describe('answers CSV and JSON', () => {
       study: { digest: string; ratingPoints: number };
       key: unknown[];
       readers: { label: string; answers: unknown[] }[];
-      analysis: { pooled: { accuracy: { estimate: number } }; agreement: { result: { kappa: number } } };
+      analysis: {
+        pooled: { accuracy: { estimate: number } };
+        agreement: { result: { kappa: number } };
+        scaleAgreement: { rating: { metric: string; alpha: number; units: number; ci: { lower: number; upper: number } } };
+      };
     };
     expect(json.study.digest).toBe('abc');
     expect(json.study.ratingPoints).toBe(6);
@@ -129,5 +133,8 @@ describe('answers CSV and JSON', () => {
     expect(json.readers[0]?.answers).toHaveLength(8);
     expect(json.analysis.pooled.accuracy.estimate).toBe(0.75);
     expect(json.analysis.agreement.result.kappa).toBeCloseTo(-1 / 15, 12);
+    expect(json.analysis.scaleAgreement.rating).toMatchObject({ metric: 'ordinal', units: 8 });
+    expect(json.analysis.scaleAgreement.rating.alpha).toBeCloseTo(0.34375, 12);
+    expect(json.analysis.scaleAgreement.rating.ci.lower).toBeLessThan(0.34375);
   });
 });

@@ -1,7 +1,8 @@
 /** Results of a study: per-reader and pooled statistics, agreement, ROC curves, confusion matrices and exports. */
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
-import { analyseStudy, type CueAnalysis, type ReaderMetrics } from '../../domain/vtt/analysis';
+import { ALPHA_RESAMPLES, analyseStudy, type CueAnalysis, type ReaderMetrics, type ScaleAgreement } from '../../domain/vtt/analysis';
+import type { AlphaEstimate } from '../../domain/vtt/krippendorff';
 import { numbering } from '../../domain/vtt/exports';
 import { describeDisplayCheck } from '../../domain/vtt/display-check';
 import { sha256Hex } from '../../domain/vtt/canonical-json';
@@ -35,6 +36,70 @@ function MetricsRow({ m }: { readonly m: ReaderMetrics }) {
       <td data-testid="realism-synthetic">{likertText(m.realism.synthetic)}</td>
       <td>{secondsText(m.timeMs)}</td>
     </tr>
+  );
+}
+
+/** "0.704 (0.412–0.903)", or why α is undefined. */
+function alphaCells(a: AlphaEstimate) {
+  if (!Number.isFinite(a.alpha)) {
+    return (
+      <td colSpan={2}>{a.units === 0 ? 'no case read by two readers yet' : 'undefined: every reading gave the same answer'}</td>
+    );
+  }
+  return (
+    <>
+      <td className="num">{fixed(a.alpha)}</td>
+      <td>{a.ci ? interval(a.ci, (v) => v.toFixed(3)) : 'too few cases'}</td>
+    </>
+  );
+}
+
+/**
+ * Krippendorff's α between readers for each answer. Unlike κ on the call it uses the rating's and realism's order,
+ * and every case at least two readers answered.
+ */
+function ScaleAgreementTable({ scales, ratingLevels }: { readonly scales: ScaleAgreement; readonly ratingLevels: number }) {
+  const rows: { key: keyof ScaleAgreement; name: string; estimate: AlphaEstimate | null }[] = [
+    { key: 'call', name: 'Real or synthetic', estimate: scales.call },
+    { key: 'rating', name: `Rating 1–${ratingLevels} (definitely real … definitely synthetic)`, estimate: scales.rating },
+    { key: 'realism', name: 'Realism 1–5', estimate: scales.realism },
+    { key: 'plausible', name: 'Clinically plausible', estimate: scales.plausible },
+  ];
+  return (
+    <>
+      <h4>Agreement between readers on each answer</h4>
+      <p className="muted small">
+        Krippendorff&apos;s α over the first readings of every case that at least two readers answered: 1 is perfect agreement, 0 what chance
+        gives. Readers who cannot tell real from synthetic are expected to agree little on the call; for the rating scales as a
+        measurement, Krippendorff asks for at least 0.800 (0.667 for tentative conclusions). The 95% interval is a bootstrap over cases (
+        {ALPHA_RESAMPLES} resamples, seeded by the study, so it is the same every time).
+      </p>
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="Agreement between readers on each answer">
+        <table className="files" data-testid="vtt-alpha">
+          <thead>
+            <tr>
+              <th scope="col">Answer</th>
+              <th scope="col">Scale</th>
+              <th scope="col">α</th>
+              <th scope="col">95% CI</th>
+              <th scope="col">Cases</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map(({ key, name, estimate }) =>
+              estimate === null ? null : (
+                <tr key={key} data-testid={`vtt-alpha-${key}`}>
+                  <th scope="row">{name}</th>
+                  <td>{estimate.metric}</td>
+                  {alphaCells(estimate)}
+                  <td className="num">{estimate.units}</td>
+                </tr>
+              ),
+            )}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }
 
@@ -258,6 +323,7 @@ export function AnalysisView({ study }: { readonly study: Study }) {
               ))}
             </tbody>
           </table>
+          {analysis.scaleAgreement ? <ScaleAgreementTable scales={analysis.scaleAgreement} ratingLevels={ratingPoints(study.settings.questions)} /> : null}
           {analysis.cues ? <CueTable cues={analysis.cues} caseNumbers={caseNumbers} /> : null}
         </>
       ) : null}
