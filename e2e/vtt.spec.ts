@@ -70,6 +70,7 @@ interface StoredKey {
   caseId: string;
   truth: Call;
   source: { kind: string; resultId?: string; exampleId?: string };
+  findingTruth?: Record<string, boolean>;
 }
 interface StoredSession {
   readerId: string;
@@ -409,8 +410,9 @@ test.describe('reader study (visual Turing test)', () => {
     const answersCsv = await downloadText(page, () => page.getByTestId('vtt-export-answers-csv').click());
     const csvLines = answersCsv.text.trimEnd().split('\n');
     expect(csvLines).toHaveLength(17);
-    expect(csvLines[0]?.split(',').slice(-1)).toEqual(['comment']);
-    expect(csvLines.filter((l) => l.endsWith(',"Grainy lung fields, ""too smooth"" ribs"'))).toHaveLength(1);
+    expect(csvLines[0]?.split(',').slice(-2)).toEqual(['comment', 'case_findings']);
+    // no findings checklist in this study, so every case's findings are unknown
+    expect(csvLines.filter((l) => l.endsWith(',"Grainy lung fields, ""too smooth"" ribs",unknown'))).toHaveLength(1);
     expect(csvLines.filter((l) => l.includes(',Ribs or bones; Texture or noise,'))).toHaveLength(1);
     const long = await downloadText(page, () => page.getByTestId('vtt-export-long-csv').click());
     expect(long.text.split('\n')[0]).toBe('reader,treatment,case,truth,rating');
@@ -616,6 +618,116 @@ test.describe('reader study (visual Turing test)', () => {
     const answers = (await readVttStore(page)).sessions[0]?.answers ?? [];
     expect(answers.map((a) => a.call)).toEqual(['real', 'real', 'synthetic']);
     await other.close();
+  });
+
+  test("findings: known for bundled phantoms and for images made from them, set against the readers' ticks", async ({ page, studio }) => {
+    await studio.open();
+    const labels = (cardiomegaly: 0 | 1) => ({ cardiomegaly, pleural_effusion: 0, pneumothorax: 0, consolidation: 0, nodule_or_mass: 0, pulmonary_edema: 0, endotracheal_tube: 0, central_line: 0 });
+    // h1 was made from a case with cardiomegaly, h2 from a normal one (as the Studio records a bundled case's result)
+    await seedResults(page, [
+      { id: 'h1', createdAt: '2026-11-27T10:00:00.000Z', directionId: 'T>F', seed: 1, frontalSlope: 2, override: { sourceCase: { id: 'phantom-02', labels: labels(1) } } },
+      { id: 'h2', createdAt: '2026-11-27T10:01:00.000Z', directionId: 'T>F', seed: 2, frontalSlope: 3, override: { sourceCase: { id: 'phantom-01', labels: labels(0) } } },
+    ]);
+    await page.reload();
+    await studio.nav('reader-study').click();
+    await page.getByTestId('vtt-new-study').click();
+    await page.getByLabel('Number of cases', { exact: true }).fill('4');
+    await page.getByLabel('Readers (pseudonyms, comma-separated)').fill('R1');
+    await page.getByLabel('Findings checklist').check();
+    for (const id of ['phantom-00', 'phantom-02']) await page.getByTestId(`vtt-example-${id}`).check();
+    for (const id of ['h1', 'h2']) await page.getByTestId(`vtt-history-${id}`).check();
+    await page.getByTestId('vtt-build').click();
+    await expect(page.getByTestId('vtt-study')).toHaveCount(1);
+    const store = await readVttStore(page);
+    const sourceOf = (caseId: string) => {
+      const source = store.key.find((k) => k.caseId === caseId)?.source;
+      return source?.resultId ?? source?.exampleId ?? '?';
+    };
+
+    // Ticks (digits, after ArrowDown from the cues to the findings): 1 = Cardiomegaly, 8 = No finding.
+    const ticks: Record<string, string[]> = { 'phantom-02': ['1'], 'phantom-00': ['8'], h1: [], h2: ['1'] };
+    await page.getByRole('button', { name: 'Start reading as R1' }).click();
+    await passDisplayCheck(page);
+    for (const [index, caseId] of (store.sessions[0]?.order ?? []).entries()) {
+      await expect(page.getByTestId('vtt-progress')).toHaveText(`Case ${index + 1} of 4`);
+      await expect(page.getByRole('img', { name: `Case ${index + 1}` })).toBeVisible();
+      for (const k of ['r', '2', '4', 'y', 'ArrowDown', ...(ticks[sourceOf(caseId)] ?? [])]) await page.keyboard.press(k);
+      await expect(page.getByTestId('vtt-q-findings')).toHaveAttribute('aria-current', 'step');
+      await page.keyboard.press('Enter');
+    }
+    await expect(page.getByTestId('vtt-done')).toContainText('All 4 cases answered.');
+    await page.getByRole('button', { name: 'Back to the studies' }).click();
+    await page.getByTestId('vtt-open-analysis').click();
+    const table = page.getByTestId('vtt-findings');
+    await expect(page.getByTestId('vtt-analysis')).toContainText('4 of 4 readings are of cases whose findings are known');
+    // real with it (phantom-02) ticked; real without it (phantom-00) not; synthetic made with it (h1) not; without it (h2) ticked
+    await expect(table.getByTestId('vtt-finding-Cardiomegaly').locator('td')).toHaveText([/^100\.0% \(1\/1;/, /^0\.0% \(0\/1;/, /^0\.0% \(0\/1;/, /^100\.0% \(1\/1;/]);
+    await expect(table.getByTestId('vtt-finding-No finding').locator('td')).toHaveText([/^100\.0% \(1\/1;/, /^0\.0% \(0\/1;/, /^0\.0% \(0\/1;/, /^0\.0% \(0\/1;/]);
+    // no case has an effusion: "with it" has no readings
+    await expect(table.getByTestId('vtt-finding-Pleural effusion').locator('td')).toHaveText(['—', /^0\.0% \(0\/2;/, '—', /^0\.0% \(0\/2;/]);
+    await page.getByTestId('vtt-analysis').screenshot({ path: test.info().outputPath('findings-analysis.png') });
+    const csv = await downloadText(page, () => page.getByTestId('vtt-export-answers-csv').click());
+    const [header, ...rows] = csv.text.trimEnd().split('\n');
+    const columns = (header ?? '').split(',');
+    const byCase = new Map(rows.map((row) => [row.split(',')[columns.indexOf('case_id')] ?? '', row.split(',')]));
+    const cell = (caseId: string, column: string) => byCase.get(caseId)?.[columns.indexOf(column)];
+    for (const k of store.key) {
+      const expected = { 'phantom-00': ['No finding', 'No finding'], 'phantom-02': ['Cardiomegaly', 'Cardiomegaly'], h1: ['Cardiomegaly', ''], h2: ['No finding', 'Cardiomegaly'] }[sourceOf(k.caseId)];
+      expect([cell(k.caseId, 'case_findings'), cell(k.caseId, 'findings')], sourceOf(k.caseId)).toEqual(expected);
+    }
+  });
+
+  test('"Generate N now" makes the synthetic images through the engine from bundled cases, and the study knows what each was made to show', async ({ page, studio }) => {
+    test.setTimeout(180_000);
+    await studio.open();
+    await studio.nav('reader-study').click();
+    await page.getByTestId('vtt-new-study').click();
+    await page.getByLabel('Number of cases', { exact: true }).fill('4');
+    await page.getByLabel('Readers (pseudonyms, comma-separated)').fill('R1');
+    await page.getByLabel('Findings checklist').check();
+    await page.getByText('Generate N synthetic images now').click();
+    await page.getByLabel('How many', { exact: true }).fill('2');
+    await page.getByLabel('Denoising steps', { exact: true }).fill('2');
+    await page.getByRole('button', { name: 'Generate 2 now' }).click();
+    // the new results are chosen as the synthetic class once they are saved
+    await expect(page.locator('[data-testid^="vtt-history-"]:checked')).toHaveCount(2, { timeout: 120_000 });
+    for (const id of ['phantom-00', 'phantom-02']) await page.getByTestId(`vtt-example-${id}`).check();
+    await page.getByTestId('vtt-build').click();
+    await expect(page.getByTestId('vtt-study')).toHaveCount(1);
+
+    const records = await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('medcodi-results');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const all = await new Promise<unknown[]>((resolve, reject) => {
+        const request = db.transaction('results').objectStore('results').getAll();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      db.close();
+      return all as { id: string; directionId: string; outputs: { frontal?: unknown }; sourceCase?: { id: string; labels: Record<string, number> } }[];
+    });
+    expect(records).toHaveLength(2);
+    const cases = JSON.parse(await readFile(fileURLToPath(new URL('../public/examples/cases.json', import.meta.url)), 'utf8')) as { id: string; labels: Record<string, number> }[];
+    const store = await readVttStore(page);
+    for (const record of records) {
+      expect(record.directionId).toBe('T>F');
+      expect(record.outputs.frontal).toBeTruthy();
+      // the record keeps the bundled case it was made from, with that case's ground truth
+      const source = cases.find((c) => c.id === record.sourceCase?.id);
+      expect(source, `record ${record.id} names its bundled case`).toBeTruthy();
+      expect(record.sourceCase?.labels).toEqual(source?.labels);
+      // and the study's key holds those findings in the checklist's words
+      const key = store.key.find((k) => k.source.resultId === record.id);
+      const has = (label: string) => (source?.labels[label] ?? 0) === 1;
+      const anything = Object.values(source?.labels ?? {}).some((v) => v === 1);
+      expect(key?.findingTruth?.['Cardiomegaly']).toBe(has('cardiomegaly'));
+      expect(key?.findingTruth?.['Pleural effusion']).toBe(has('pleural_effusion'));
+      expect(key?.findingTruth?.['Tube or line']).toBe(has('endotracheal_tube') || has('central_line'));
+      expect(key?.findingTruth?.['No finding']).toBe(!anything);
+    }
   });
 
   test('local PNG and DICOM files as real images; an unreadable image is skipped with a clear message', async ({ page, studio }) => {

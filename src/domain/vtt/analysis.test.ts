@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { scenarioStudy, scriptedSession, type ScriptedAnswer } from './__fixtures__/scenario';
+import { gradient, scenarioStudy, scriptedSession, type ScriptedAnswer } from './__fixtures__/scenario';
+import { buildStudy, keyByCase, type StimulusCandidate } from './build-study';
+import { DEFAULT_SETTINGS } from './study';
 import { analyseStudy, collectReadings } from './analysis';
+import { toAnswersCsv } from './exports';
 import { appendAnswer, createSession, currentCaseId, type ReaderSession } from './reader-session';
 
 async function scenario() {
@@ -183,5 +186,118 @@ describe('analyseStudy on the worked scenario (see __fixtures__/scenario.ts)', (
     expect(analysis.agreement.result?.n).toBe(7);
     expect(analysis.agreement.pairwise).toHaveLength(3);
     expect(analysis.readers[2]?.readings).toBe(7);
+  });
+});
+
+describe("readers' findings against the cases' known findings", () => {
+  const NORMAL = { cardiomegaly: 0, pleural_effusion: 0, pneumothorax: 0, consolidation: 0, nodule_or_mass: 0, pulmonary_edema: 0, endotracheal_tube: 0, central_line: 0 };
+  const CHECKLIST = ['Cardiomegaly', 'Pleural effusion', 'Rib fracture', 'No finding'];
+
+  /** 3 real phantoms (2 with cardiomegaly), a local file (findings unknown), 4 synthetic made from cases (2 with cardiomegaly). */
+  function findingsStudy(findings: readonly string[] = CHECKLIST) {
+    const candidates: StimulusCandidate[] = [
+      ...[1, 1, 0].map((cardio, i): StimulusCandidate => ({
+        truth: 'real',
+        source: { kind: 'bundled-example', exampleId: `phantom-0${i}`, view: 'frontal', phantom: true },
+        image: gradient(64, 64, i),
+        labels: { ...NORMAL, cardiomegaly: cardio },
+      })),
+      { truth: 'real', source: { kind: 'local-file', fileName: 'own.png', fileType: 'png' }, image: gradient(64, 64, 5) },
+      ...[1, 1, 0, 0].map((cardio, i): StimulusCandidate => ({
+        truth: 'synthetic',
+        source: { kind: 'history', resultId: `h${i + 1}`, modelId: 'medcodi-nano', modelVersion: '0.2.1', directionId: 'T>F', seed: i, steps: 8, guidanceScale: 7.5, view: 'frontal' },
+        image: gradient(64, 64, 10 + i),
+        labels: { ...NORMAL, cardiomegaly: cardio },
+      })),
+    ];
+    const built = buildStudy({
+      settings: { ...DEFAULT_SETTINGS, caseCount: 8, syntheticShare: 0.5, seed: 7, resolution: 32, questions: { ...DEFAULT_SETTINGS.questions, findings } },
+      candidates,
+      studyId: 'study-findings',
+      createdAt: 'now',
+      appVersion: 'test',
+    });
+    if (!built.ok) throw new Error(built.problems.join(' '));
+    return built.study;
+  }
+
+  /** One reader who ticks, per source: cardiomegaly on phantom-00, h1 and h3; "No finding" on phantom-02 and h4. */
+  async function reader(study: ReturnType<typeof findingsStudy>) {
+    const ticks: Record<string, string[]> = { 'phantom-00': ['Cardiomegaly'], h1: ['Cardiomegaly'], h3: ['Cardiomegaly'], 'phantom-02': ['No finding'], h4: ['No finding'], 'own.png': ['Cardiomegaly'] };
+    const key = keyByCase(study);
+    let session = createSession(study, { readerId: 'reader-1', label: 'R1', role: 'radiologist', yearsExperience: 3 }, 'now');
+    for (let i = 0; i < study.cases.length; i += 1) {
+      const caseId = currentCaseId(session) as string;
+      const source = key.get(caseId)?.source;
+      const name = source?.kind === 'history' ? source.resultId : source?.kind === 'bundled-example' ? source.exampleId : 'own.png';
+      session = await appendAnswer(
+        session,
+        {
+          caseId,
+          orderIndex: i,
+          status: 'answered',
+          call: 'real',
+          confidence: 2,
+          rating: 2,
+          realism: 4,
+          plausible: true,
+          findings: ticks[name] ?? [],
+          timing: { shownAt: 'now', firstInputMs: null, answerMs: 100, pauses: 0 },
+          note: null,
+        },
+        'now',
+      );
+    }
+    return session;
+  }
+
+  it('records what each case is known to show in the hidden key', () => {
+    const study = findingsStudy();
+    const bySource = new Map(study.key.map((k) => [k.source.kind === 'history' ? k.source.resultId : k.source.kind === 'bundled-example' ? k.source.exampleId : 'own.png', k.findingTruth]));
+    expect(bySource.get('phantom-00')).toEqual({ Cardiomegaly: true, 'Pleural effusion': false, 'No finding': false });
+    expect(bySource.get('h4')).toEqual({ Cardiomegaly: false, 'Pleural effusion': false, 'No finding': true });
+    expect(bySource.get('own.png')).toBeUndefined();
+    // a study that asks no findings keeps none
+    expect(findingsStudy([]).key.every((k) => k.findingTruth === undefined)).toBe(true);
+  });
+
+  it('gives, per item and truth, how often readers ticked it when the case has it and when it does not', async () => {
+    const study = findingsStudy();
+    const analysis = analyseStudy(study, [await reader(study)]);
+    const findings = analysis.findings;
+    if (findings === null) throw new Error('expected a findings analysis');
+    expect(findings).toMatchObject({ readingsWithKnownFindings: 7, readings: 8 });
+    // "Rib fracture" is settled by no case, so it has no row
+    expect(findings.items.map((f) => f.item)).toEqual(['Cardiomegaly', 'Pleural effusion', 'No finding']);
+    const cardio = findings.items[0];
+    // real: phantom-00 and -01 have it, R1 ticked it on phantom-00 only; phantom-02 has not and was not ticked
+    expect(cardio?.real.whenPresent).toMatchObject({ successes: 1, n: 2 });
+    expect(cardio?.real.whenAbsent).toMatchObject({ successes: 0, n: 1 });
+    // synthetic: h1 and h2 were made with it (ticked on h1); h3 and h4 without (ticked on h3)
+    expect(cardio?.synthetic.whenPresent).toMatchObject({ successes: 1, n: 2 });
+    expect(cardio?.synthetic.whenAbsent).toMatchObject({ successes: 1, n: 2 });
+    const normal = findings.items[2];
+    expect(normal?.real.whenPresent).toMatchObject({ successes: 1, n: 1 });
+    expect(normal?.synthetic.whenPresent).toMatchObject({ successes: 1, n: 2 });
+    expect(normal?.synthetic.whenAbsent).toMatchObject({ successes: 0, n: 2 });
+    // the tick on the local file (findings unknown) counts nowhere
+    expect(findings.items.every((f) => f.real.whenPresent.n + f.real.whenAbsent.n === 3)).toBe(true);
+    // the answers CSV gives each case's known findings beside the reader's ticks
+    const csv = toAnswersCsv(study, [await reader(study)]).trimEnd().split('\n');
+    const header = (csv[0] ?? '').split(',');
+    const lastOf = (name: string) => {
+      const row = csv.find((line) => line.includes(name));
+      return row?.split(',').slice(-1)[0];
+    };
+    expect(header.slice(-1)).toEqual(['case_findings']);
+    expect(csv.map((line) => line.split(',').slice(-1)[0]).slice(1).sort()).toEqual(
+      ['Cardiomegaly', 'Cardiomegaly', 'Cardiomegaly', 'Cardiomegaly', 'No finding', 'No finding', 'No finding', 'unknown'].sort(),
+    );
+    expect(lastOf('own.png')).toBe('unknown');
+  });
+
+  it('is absent when the study asks no findings', async () => {
+    const { analysis } = await scenario();
+    expect(analysis.findings).toBeNull();
   });
 });

@@ -161,6 +161,23 @@ export interface StudyAnalysis {
   readonly intraReader: readonly IntraReaderAgreement[];
   /** Agreement between readers on each answer scale; null with fewer than two readers. */
   readonly scaleAgreement: ScaleAgreement | null;
+  /** Readers' findings against the cases' known findings; null when the study asked no findings. */
+  readonly findings: FindingsAnalysis | null;
+}
+
+/** One checklist item: how often readers ticked it when the case has it, and when it does not, by truth. */
+export interface FindingDetection {
+  readonly item: string;
+  readonly real: { readonly whenPresent: Proportion; readonly whenAbsent: Proportion };
+  readonly synthetic: { readonly whenPresent: Proportion; readonly whenAbsent: Proportion };
+}
+
+export interface FindingsAnalysis {
+  /** First readings of cases whose findings are known, and all first readings. */
+  readonly readingsWithKnownFindings: number;
+  readonly readings: number;
+  /** The checklist items some case settles, in checklist order. */
+  readonly items: readonly FindingDetection[];
 }
 
 /**
@@ -451,7 +468,34 @@ export function analyseStudy(study: Study, sessions: readonly ReaderSession[]): 
     viewing: viewingUse(readings),
     intraReader: intraReaderAll(ordered, repeats),
     scaleAgreement: readers.length >= 2 ? scaleAgreementOf(study, readings) : null,
+    findings: study.settings.questions.findings.length > 0 ? findingsAnalysis(study, readings) : null,
   };
+}
+
+/**
+ * Per checklist item and truth: the share of readings that ticked it on cases that have it (for a synthetic image,
+ * cases made from a case that has it) and on cases that do not. Cases with unknown findings are left out.
+ */
+function findingsAnalysis(study: Study, readings: readonly Reading[]): FindingsAnalysis {
+  const key = keyByCase(study);
+  const known = readings.flatMap((r) => {
+    const truth = key.get(r.caseId)?.findingTruth;
+    return truth ? [{ reading: r, truth }] : [];
+  });
+  const items = study.settings.questions.findings
+    .filter((item) => known.some((k) => k.truth[item] !== undefined))
+    .map((item): FindingDetection => {
+      const share = (truth: Truth, present: boolean) => {
+        const relevant = known.filter((k) => k.reading.truth === truth && k.truth[item] === present);
+        return proportion(relevant.filter((k) => k.reading.findings.includes(item)).length, relevant.length);
+      };
+      return {
+        item,
+        real: { whenPresent: share('real', true), whenAbsent: share('real', false) },
+        synthetic: { whenPresent: share('synthetic', true), whenAbsent: share('synthetic', false) },
+      };
+    });
+  return { readingsWithKnownFindings: known.length, readings: readings.length, items };
 }
 
 /** Bootstrap resamples for the α intervals; seeded by the study id and the item, so an analysis is reproducible. */

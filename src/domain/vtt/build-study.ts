@@ -6,6 +6,7 @@
 import type { GreyImage } from '../../contracts/job';
 import { centreCropResize } from '../grey-image';
 import { bytesToBase64 } from './canonical-json';
+import { findingTruthFor } from './case-findings';
 import { createSeededRandom, randomHex, shuffled } from './prng';
 import {
   STUDY_FORMAT,
@@ -27,6 +28,8 @@ export interface StimulusCandidate {
   readonly truth: Truth;
   readonly source: CaseSource;
   readonly image: GreyImage | StudyImage;
+  /** Phantom ground-truth labels of the case (a synthetic image: of the case it was made from), when known. */
+  readonly labels?: Readonly<Record<string, unknown>>;
 }
 
 export interface BuildStudyInput {
@@ -140,7 +143,8 @@ export function buildStudy(input: BuildStudyInput): BuildStudyResult {
     while (usedIds.has(caseId)) caseId = `c${randomHex(random, CASE_ID_HEX)}`;
     usedIds.add(caseId);
     cases.push({ caseId, image: normaliseStimulus(candidate.image, settings.resolution) });
-    key.push({ caseId, truth: candidate.truth, source: candidate.source });
+    const findingTruth = candidate.labels && settings.questions.findings.length > 0 ? findingTruthFor(candidate.labels, settings.questions.findings) : undefined;
+    key.push({ caseId, truth: candidate.truth, source: candidate.source, ...(findingTruth ? { findingTruth } : {}) });
   }
   key.sort((a, b) => a.caseId.localeCompare(b.caseId));
 

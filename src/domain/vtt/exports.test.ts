@@ -70,7 +70,7 @@ describe('answers CSV and JSON', () => {
     const text = toAnswersCsv(study, sessions);
     const header = (text.split('\n')[0] ?? '').split(',');
     expect(header.slice(header.indexOf('findings'), header.indexOf('findings') + 2)).toEqual(['findings', 'cues']);
-    expect(header[header.length - 1]).toBe('comment');
+    expect(header.slice(-2)).toEqual(['comment', 'case_findings']);
     const ids = numbering(study, sessions);
     const rowOf = (reader: string, source: string) => {
       const entry = study.key.find((k) => sourceName(k.source) === source);
@@ -78,9 +78,10 @@ describe('answers CSV and JSON', () => {
     };
     const r2p0 = rowOf('R2', 'phantom-00');
     expect(r2p0).toContain(',Texture or noise,');
-    expect(r2p0?.endsWith(',"Grainy lung fields, ""too smooth"" ribs"')).toBe(true);
+    expect(r2p0?.endsWith(',"Grainy lung fields, ""too smooth"" ribs",unknown')).toBe(true);
     expect(rowOf('R1', 'h3')).toContain(',Ribs or bones; Texture or noise,');
-    expect(rowOf('R1', 'phantom-01')?.endsWith(',')).toBe(true); // no comment: an empty last field
+    // no comment: an empty field; the scenario asks no findings, so the case's are unknown
+    expect(rowOf('R1', 'phantom-01')?.endsWith(',,unknown')).toBe(true);
     // Viewing counts: R1 windowed twice and zoomed once on h1.
     const cellOf = (row: string | undefined, column: string) => {
       const fields = (row ?? '').match(/("([^"]|"")*"|[^,]*)(,|$)/g)?.map((f) => f.replace(/,$/, '')) ?? [];

@@ -12,6 +12,7 @@
  * - JSON: study settings, the key, every answer and the computed analysis.
  * The rating is the ordinal call × confidence score, higher = more confident "synthetic" (the positive class).
  */
+import { describeFindingTruth } from './case-findings';
 import type { StudyAnalysis } from './analysis';
 import type { ReaderSession } from './reader-session';
 import { repeatFlags, sortSessions } from './reader-session';
@@ -137,6 +138,7 @@ export const ANSWER_COLUMNS = [
   'source',
   'note',
   'comment',
+  'case_findings',
 ] as const;
 
 /** One row per recorded answer (skipped cases included, with status `unreadable`). */
@@ -184,6 +186,8 @@ export function toAnswersCsv(study: Study, sessions: readonly ReaderSession[]): 
         describeSource(k.source),
         a.note,
         a.comment ?? null,
+        // what the case is known to show (a synthetic image: what it was made from), beside the reader's `findings`
+        describeFindingTruth(k.findingTruth),
       ];
       lines.push(values.map(csvField).join(','));
     }

@@ -158,6 +158,25 @@ describe('study files', () => {
     if (!result.ok) expect(result.message).toMatch(/^This study file is incomplete or damaged \(.*cut short\); it was not imported\.$/);
   });
 
+  it("keep the cases' known findings, and refuse known findings off the study's checklist", async () => {
+    const built = scenarioStudy();
+    const study = {
+      ...built,
+      settings: { ...built.settings, questions: { ...built.settings.questions, findings: ['Cardiomegaly', 'No finding'] } },
+      key: built.key.map((k, i) => (i < 3 ? { ...k, findingTruth: { Cardiomegaly: i === 0, 'No finding': i !== 0 } } : k)),
+    };
+    const result = await importStudyFile(await exportStudyFile(study, [], exportedAt));
+    if (!result.ok) throw new Error(result.message);
+    expect(result.study.key).toEqual(study.key);
+    expect(result.study.key.filter((k) => k.findingTruth !== undefined)).toHaveLength(3);
+    expect(await studyDigest(result.study)).toBe(await studyDigest(study));
+    const off = { ...study, key: study.key.map((k, i) => (i === 0 ? { ...k, findingTruth: { Pneumothorax: true } } : k)) };
+    expect(await importStudyFile(await exportStudyFile(off, [], exportedAt))).toMatchObject({
+      ok: false,
+      message: expect.stringContaining(`the known findings of case ${study.key[0]?.caseId} name an item that is not on the study's findings checklist`),
+    });
+  });
+
   it('refuse a file whose checksum is consistent but content is incomplete', async () => {
     // Someone deletes a case and recomputes the checksum: the schema/completeness checks still refuse it.
     const study = scenarioStudy();

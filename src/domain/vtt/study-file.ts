@@ -72,7 +72,7 @@ const serializedStudySchema = z.object({
   appVersion: text,
   settings: settingsSchema,
   cases: z.array(z.object({ caseId: text.min(1), image: z.object({ width: count, height: count, pixels: text }) })),
-  key: z.array(z.object({ caseId: text.min(1), truth: z.enum(['real', 'synthetic']), source: sourceSchema })),
+  key: z.array(z.object({ caseId: text.min(1), truth: z.enum(['real', 'synthetic']), source: sourceSchema, findingTruth: z.record(text, z.boolean()).optional() })),
   practice: z
     .array(z.object({ caseId: text.min(1), image: z.object({ width: count, height: count, pixels: text }), truth: z.enum(['real', 'synthetic']), source: sourceSchema }))
     .optional(),
@@ -229,6 +229,12 @@ function completenessProblem(study: Study, sessions: readonly ReaderSession[]): 
   const keyIds = study.key.map((k) => k.caseId);
   if (keyIds.length !== caseIds.size || new Set(keyIds).size !== keyIds.length || keyIds.some((id) => !caseIds.has(id))) {
     return 'the answer key does not match the cases';
+  }
+  const checklist = new Set(settings.questions.findings);
+  for (const k of study.key) {
+    if (k.findingTruth && Object.keys(k.findingTruth).some((item) => !checklist.has(item))) {
+      return `the known findings of case ${k.caseId} name an item that is not on the study's findings checklist`;
+    }
   }
   for (const s of sessions) {
     if (s.studyId !== study.studyId) return `reader ${s.reader.label} belongs to another study`;

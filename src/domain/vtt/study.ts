@@ -7,6 +7,7 @@
  * - `key`: the hidden answer key, truth and provenance per case id, read only by the analysis and the exports.
  * Reader sessions (answers) live beside the study (reader-session.ts), so readers can be added on any machine.
  */
+import type { FindingTruth } from './case-findings';
 import type { ImageModality } from '../../contracts/modality';
 
 export const STUDY_FORMAT = 'medcodi-vtt-study';
@@ -48,6 +49,11 @@ export interface CaseKey {
   readonly caseId: string;
   readonly truth: Truth;
   readonly source: CaseSource;
+  /**
+   * What the case is known to show, per item of the findings checklist that its phantom labels settle (a synthetic
+   * image: the findings it was made from). Absent when the study asks no findings or the case's are unknown.
+   */
+  readonly findingTruth?: FindingTruth | undefined;
 }
 
 export interface StudyQuestions {

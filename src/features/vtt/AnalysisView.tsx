@@ -1,7 +1,7 @@
 /** Results of a study: per-reader and pooled statistics, agreement, ROC curves, confusion matrices and exports. */
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
-import { ALPHA_RESAMPLES, analyseStudy, type CueAnalysis, type ReaderMetrics, type ScaleAgreement } from '../../domain/vtt/analysis';
+import { ALPHA_RESAMPLES, analyseStudy, type CueAnalysis, type FindingsAnalysis, type ReaderMetrics, type ScaleAgreement } from '../../domain/vtt/analysis';
 import type { AlphaEstimate } from '../../domain/vtt/krippendorff';
 import { numbering } from '../../domain/vtt/exports';
 import { describeDisplayCheck } from '../../domain/vtt/display-check';
@@ -80,9 +80,9 @@ function ScaleAgreementTable({ scales, ratingLevels }: { readonly scales: ScaleA
             <tr>
               <th scope="col">Answer</th>
               <th scope="col">Scale</th>
-              <th scope="col">α</th>
+              <th scope="col" className="num">α</th>
               <th scope="col">95% CI</th>
-              <th scope="col">Cases</th>
+              <th scope="col" className="num">Cases</th>
             </tr>
           </thead>
           <tbody>
@@ -104,6 +104,53 @@ function ScaleAgreementTable({ scales, ratingLevels }: { readonly scales: ScaleA
 }
 
 /**
+ * The readers' findings against what each case is known to show: whether findings read on synthetic images as they
+ * do on real ones (a synthetic image "has" the findings of the case it was made from).
+ */
+function FindingsTable({ findings }: { readonly findings: FindingsAnalysis }) {
+  return (
+    <>
+      <h4>Findings the readers ticked</h4>
+      <p className="muted small">
+        {findings.readingsWithKnownFindings} of {findings.readings} readings are of cases whose findings are known: bundled phantoms, and
+        images generated from a bundled case, which count as having that case&apos;s findings (what they were made to show). Each cell is
+        the share of those readings that ticked the finding.
+      </p>
+      {findings.items.length === 0 ? (
+        <p className="small" data-testid="vtt-findings-none">
+          No case of this study has known findings for the items on its checklist.
+        </p>
+      ) : (
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Findings the readers ticked (scrolls sideways)">
+          <table className="files" data-testid="vtt-findings">
+            <thead>
+              <tr>
+                <th scope="col">Finding</th>
+                <th scope="col">Real image that has it</th>
+                <th scope="col">Real image without it</th>
+                <th scope="col">Synthetic image made with it</th>
+                <th scope="col">Synthetic image made without it</th>
+              </tr>
+            </thead>
+            <tbody>
+              {findings.items.map((f) => (
+                <tr key={f.item} data-testid={`vtt-finding-${f.item}`}>
+                  <th scope="row">{f.item}</th>
+                  <td>{proportionText(f.real.whenPresent)}</td>
+                  <td>{proportionText(f.real.whenAbsent)}</td>
+                  <td>{proportionText(f.synthetic.whenPresent)}</td>
+                  <td>{proportionText(f.synthetic.whenAbsent)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+/**
  * Which cues the calls rested on. A cue ticked mostly on synthetic images called synthetic points at a real
  * artefact of the generator; one ticked on real images called synthetic misled the readers.
  */
@@ -118,10 +165,10 @@ function CueTable({ cues, caseNumbers }: { readonly cues: CueAnalysis; readonly 
         <thead>
           <tr>
             <th scope="col">Cue</th>
-            <th scope="col">Named</th>
-            <th scope="col">Synthetic image, called synthetic</th>
-            <th scope="col">Real image, called synthetic</th>
-            <th scope="col">Called real</th>
+            <th scope="col" className="num">Named</th>
+            <th scope="col" className="num">Synthetic image, called synthetic</th>
+            <th scope="col" className="num">Real image, called synthetic</th>
+            <th scope="col" className="num">Called real</th>
             <th scope="col">Call right when named (95% CI)</th>
           </tr>
         </thead>
@@ -242,13 +289,13 @@ export function AnalysisView({ study }: { readonly study: Study }) {
               <thead>
                 <tr>
                   <th scope="col">Reader</th>
-                  <th scope="col">Readings</th>
+                  <th scope="col" className="num">Readings</th>
                   <th scope="col">Accuracy (95% CI)</th>
-                  <th scope="col">p vs 50%</th>
+                  <th scope="col" className="num">p vs 50%</th>
                   <th scope="col">Sensitivity: synthetic spotted</th>
                   <th scope="col">Specificity: real called real</th>
                   <th scope="col">ROC AUC (95% CI, DeLong)</th>
-                  <th scope="col">d′</th>
+                  <th scope="col" className="num">d′</th>
                   <th scope="col">Realism, real</th>
                   <th scope="col">Realism, synthetic</th>
                   <th scope="col">Time per case, median [IQR]</th>
@@ -309,7 +356,7 @@ export function AnalysisView({ study }: { readonly study: Study }) {
             <thead>
               <tr>
                 <th scope="col">Source</th>
-                <th scope="col">Readings</th>
+                <th scope="col" className="num">Readings</th>
                 <th scope="col">Called correctly</th>
               </tr>
             </thead>
@@ -324,6 +371,7 @@ export function AnalysisView({ study }: { readonly study: Study }) {
             </tbody>
           </table>
           {analysis.scaleAgreement ? <ScaleAgreementTable scales={analysis.scaleAgreement} ratingLevels={ratingPoints(study.settings.questions)} /> : null}
+          {analysis.findings ? <FindingsTable findings={analysis.findings} /> : null}
           {analysis.cues ? <CueTable cues={analysis.cues} caseNumbers={caseNumbers} /> : null}
         </>
       ) : null}

@@ -9,6 +9,7 @@ import { decodeImageFile } from '../../domain/decode-image-file';
 import type { ExampleCase } from '../../domain/example-cases';
 import { DEFAULT_SETTINGS, EMPTY_PROMPT, type PromptDraft } from '../../domain/prompt-draft';
 import { recordFromResult, type ResultRecord } from '../../domain/result-record';
+import { sourceCaseOf } from '../../domain/result-findings';
 import { planGenerationJobs, type GenerationDirection } from '../../domain/vtt/plan-generation';
 import { runJob } from '../../engine-client/engine-client';
 import { queryClient } from '../../app/query-client';
@@ -62,7 +63,9 @@ export async function generateNow(options: GenerateNowOptions): Promise<ResultRe
     if (!composed.ok) throw new Error(composed.problems.join(' '));
     options.onProgress(job.index, jobs.length, null);
     const result = await runJob(composed.request, { signal: options.signal, onEvent: (event) => options.onProgress(job.index, jobs.length, event) });
-    const record = recordFromResult(result, direction.input === 'report' ? {} : { [direction.input]: example.id });
+    // every input is the bundled case's, so the record keeps its ground truth (as the Studio does), and a study
+    // built from it knows which findings the image was made to show
+    const record = { ...recordFromResult(result, direction.input === 'report' ? {} : { [direction.input]: example.id }), sourceCase: sourceCaseOf(example) };
     await resultsDb().save(record);
     records.push(record);
   }

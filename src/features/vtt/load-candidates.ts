@@ -54,7 +54,7 @@ export async function loadExampleCandidates(examples: readonly ExampleCase[], vi
       try {
         const blob = await fetchBlob(example[view]);
         const { image } = await decodeFileBytes(new Uint8Array(await blob.arrayBuffer()), example[view]);
-        candidates.push({ truth: 'real', source: { kind: 'bundled-example', exampleId: example.id, view, phantom: true }, image });
+        candidates.push({ truth: 'real', source: { kind: 'bundled-example', exampleId: example.id, view, phantom: true }, image, labels: example.labels });
       } catch (error) {
         problems.push(`Example ${example.id} (${view}) could not be loaded: ${error instanceof Error ? error.message : String(error)}.`);
       }
@@ -84,6 +84,8 @@ export function historyCandidates(records: readonly ResultRecord[], views: reado
           view,
         },
         image,
+        // made from a bundled case: the findings it was asked to show
+        ...(record.sourceCase ? { labels: record.sourceCase.labels } : {}),
       });
     }
   }
