@@ -364,7 +364,8 @@ test.describe('reader study (visual Turing test)', () => {
     await expect(page.getByTestId('vtt-kappa')).toContainText("Cohen's κ = -0.067 (8 cases, observed agreement 50.0%)");
     // Krippendorff's α on the same answers (reference values from Python `krippendorff`, see analysis.test.ts)
     const alpha = page.getByTestId('vtt-alpha');
-    await expect(alpha.getByTestId('vtt-alpha-call').locator('td')).toHaveText(['nominal', '0.000', /^-?\d\.\d{3}–-?\d\.\d{3}$/, '8']);
+    // calls agree on 4 of 8 cases: half the pairs agree exactly, and α is 0
+    await expect(alpha.getByTestId('vtt-alpha-call').locator('td')).toHaveText(['nominal', '0.000', /^-?\d\.\d{3}–-?\d\.\d{3}$/, '50.0%', '8']);
     await expect(alpha.getByTestId('vtt-alpha-rating').locator('td').nth(1)).toHaveText('0.344');
     await expect(alpha.getByTestId('vtt-alpha-realism').locator('td').nth(1)).toHaveText('0.704');
     await expect(alpha.getByTestId('vtt-alpha-plausible')).toContainText('0.000');
@@ -645,7 +646,7 @@ test.describe('reader study (visual Turing test)', () => {
     };
 
     // Ticks (digits, after ArrowDown from the cues to the findings): 1 = Cardiomegaly, 8 = No finding.
-    const ticks: Record<string, string[]> = { 'phantom-02': ['1'], 'phantom-00': ['8'], h1: [], h2: ['1'] };
+    const ticks: Record<string, string[]> = { 'phantom-02': ['1'], 'phantom-00': ['8'], h1: ['8'], h2: ['1'] };
     await page.getByRole('button', { name: 'Start reading as R1' }).click();
     await passDisplayCheck(page);
     for (const [index, caseId] of (store.sessions[0]?.order ?? []).entries()) {
@@ -662,7 +663,9 @@ test.describe('reader study (visual Turing test)', () => {
     await expect(page.getByTestId('vtt-analysis')).toContainText('4 of 4 readings are of cases whose findings are known');
     // real with it (phantom-02) ticked; real without it (phantom-00) not; synthetic made with it (h1) not; without it (h2) ticked
     await expect(table.getByTestId('vtt-finding-Cardiomegaly').locator('td')).toHaveText([/^100\.0% \(1\/1;/, /^0\.0% \(0\/1;/, /^0\.0% \(0\/1;/, /^100\.0% \(1\/1;/]);
-    await expect(table.getByTestId('vtt-finding-No finding').locator('td')).toHaveText([/^100\.0% \(1\/1;/, /^0\.0% \(0\/1;/, /^0\.0% \(0\/1;/, /^0\.0% \(0\/1;/]);
+    // "No finding" ticked on phantom-00 (normal) and on h1 (made with cardiomegaly)
+    await expect(table.getByTestId('vtt-finding-No finding').locator('td')).toHaveText([/^100\.0% \(1\/1;/, /^0\.0% \(0\/1;/, /^0\.0% \(0\/1;/, /^100\.0% \(1\/1;/]);
+    await expect(page.getByTestId('vtt-analysis')).not.toContainText('ticked nothing');
     // no case has an effusion: "with it" has no readings
     await expect(table.getByTestId('vtt-finding-Pleural effusion').locator('td')).toHaveText(['—', /^0\.0% \(0\/2;/, '—', /^0\.0% \(0\/2;/]);
     await page.getByTestId('vtt-analysis').screenshot({ path: test.info().outputPath('findings-analysis.png') });
@@ -672,8 +675,12 @@ test.describe('reader study (visual Turing test)', () => {
     const byCase = new Map(rows.map((row) => [row.split(',')[columns.indexOf('case_id')] ?? '', row.split(',')]));
     const cell = (caseId: string, column: string) => byCase.get(caseId)?.[columns.indexOf(column)];
     for (const k of store.key) {
-      const expected = { 'phantom-00': ['No finding', 'No finding'], 'phantom-02': ['Cardiomegaly', 'Cardiomegaly'], h1: ['Cardiomegaly', ''], h2: ['No finding', 'Cardiomegaly'] }[sourceOf(k.caseId)];
-      expect([cell(k.caseId, 'case_findings'), cell(k.caseId, 'findings')], sourceOf(k.caseId)).toEqual(expected);
+      // the case's findings as "Item: present|absent" for every default checklist item, beside the reader's ticks
+      const [made, ticked] = { 'phantom-00': [false, 'No finding'], 'phantom-02': [true, 'Cardiomegaly'], h1: [true, 'No finding'], h2: [false, 'Cardiomegaly'] }[sourceOf(k.caseId)] ?? [];
+      const known = cell(k.caseId, 'case_findings') ?? '';
+      expect(known, sourceOf(k.caseId)).toContain(`Cardiomegaly: ${made ? 'present' : 'absent'}; Pleural effusion: absent`);
+      expect(known, sourceOf(k.caseId)).toContain(`No finding: ${made ? 'absent' : 'present'}`);
+      expect(cell(k.caseId, 'findings'), sourceOf(k.caseId)).toBe(ticked);
     }
   });
 
@@ -728,6 +735,32 @@ test.describe('reader study (visual Turing test)', () => {
       expect(key?.findingTruth?.['Tube or line']).toBe(has('endotracheal_tube') || has('central_line'));
       expect(key?.findingTruth?.['No finding']).toBe(!anything);
     }
+
+    // An image-conditioned direction keeps its bundled case too (the conditioning image is that case's frontal).
+    await page.getByTestId('vtt-new-study').click();
+    await page.getByText('Generate N synthetic images now').click();
+    await page.getByLabel('How many', { exact: true }).fill('1');
+    await page.getByLabel('Denoising steps', { exact: true }).fill('2');
+    await page.getByLabel('Direction', { exact: true }).selectOption({ label: 'frontal → lateral' });
+    await page.getByRole('button', { name: 'Generate 1 now' }).click();
+    await expect(page.locator('[data-testid^="vtt-history-"]')).toHaveCount(3, { timeout: 120_000 });
+    const lateral = await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('medcodi-results');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const all = await new Promise<unknown[]>((resolve, reject) => {
+        const request = db.transaction('results').objectStore('results').getAll();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      db.close();
+      return (all as { directionId: string; outputs: { lateral?: unknown }; inputNames: { frontal?: string }; sourceCase?: { id: string; labels: Record<string, number> } }[]).find((r) => r.directionId === 'F>L');
+    });
+    expect(lateral?.outputs.lateral).toBeTruthy();
+    expect(lateral?.sourceCase?.id).toBe(lateral?.inputNames.frontal);
+    expect(lateral?.sourceCase?.labels).toEqual(cases.find((c) => c.id === lateral?.sourceCase?.id)?.labels);
   });
 
   test('local PNG and DICOM files as real images; an unreadable image is skipped with a clear message', async ({ page, studio }) => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { gradient, scenarioStudy, scriptedSession, type ScriptedAnswer } from './__fixtures__/scenario';
+import { gradient, scenarioCandidates, scenarioStudy, scriptedSession, type ScriptedAnswer } from './__fixtures__/scenario';
 import { buildStudy, keyByCase, type StimulusCandidate } from './build-study';
 import { DEFAULT_SETTINGS } from './study';
 import { analyseStudy, collectReadings } from './analysis';
-import { toAnswersCsv } from './exports';
+import { toAnswersCsv, toResultsJson } from './exports';
 import { appendAnswer, createSession, currentCaseId, type ReaderSession } from './reader-session';
 
 async function scenario() {
@@ -263,37 +263,72 @@ describe("readers' findings against the cases' known findings", () => {
 
   it('gives, per item and truth, how often readers ticked it when the case has it and when it does not', async () => {
     const study = findingsStudy();
-    const analysis = analyseStudy(study, [await reader(study)]);
-    const findings = analysis.findings;
+    const session = await reader(study);
+    const findings = analyseStudy(study, [session]).findings;
     if (findings === null) throw new Error('expected a findings analysis');
-    expect(findings).toMatchObject({ readingsWithKnownFindings: 7, readings: 8 });
+    // 7 known (not own.png); phantom-01 and h2 ticked nothing, which with "No finding" on offer is a skipped question
+    expect(findings).toMatchObject({ readings: 8, withKnownFindings: 7, unansweredLeftOut: 2 });
     // "Rib fracture" is settled by no case, so it has no row
     expect(findings.items.map((f) => f.item)).toEqual(['Cardiomegaly', 'Pleural effusion', 'No finding']);
-    const cardio = findings.items[0];
-    // real: phantom-00 and -01 have it, R1 ticked it on phantom-00 only; phantom-02 has not and was not ticked
-    expect(cardio?.real.whenPresent).toMatchObject({ successes: 1, n: 2 });
+    const [cardio, effusion, normal] = findings.items;
+    // real: phantom-00 has it and was ticked; phantom-02 has not and was not
+    expect(cardio?.real.whenPresent).toMatchObject({ successes: 1, n: 1 });
     expect(cardio?.real.whenAbsent).toMatchObject({ successes: 0, n: 1 });
-    // synthetic: h1 and h2 were made with it (ticked on h1); h3 and h4 without (ticked on h3)
-    expect(cardio?.synthetic.whenPresent).toMatchObject({ successes: 1, n: 2 });
+    // synthetic: h1 was made with it (ticked); h3 and h4 without (ticked on h3)
+    expect(cardio?.synthetic.whenPresent).toMatchObject({ successes: 1, n: 1 });
     expect(cardio?.synthetic.whenAbsent).toMatchObject({ successes: 1, n: 2 });
-    const normal = findings.items[2];
+    // no case has an effusion
+    expect(effusion?.real.whenPresent.n).toBe(0);
+    expect(effusion?.synthetic.whenAbsent).toMatchObject({ successes: 0, n: 3 });
     expect(normal?.real.whenPresent).toMatchObject({ successes: 1, n: 1 });
     expect(normal?.synthetic.whenPresent).toMatchObject({ successes: 1, n: 2 });
-    expect(normal?.synthetic.whenAbsent).toMatchObject({ successes: 0, n: 2 });
-    // the tick on the local file (findings unknown) counts nowhere
-    expect(findings.items.every((f) => f.real.whenPresent.n + f.real.whenAbsent.n === 3)).toBe(true);
+    expect(normal?.synthetic.whenAbsent).toMatchObject({ successes: 0, n: 1 });
+
+    // Without "No finding" on the checklist, ticking nothing is an answer ("none of these") and counts.
+    const plain = findingsStudy(['Cardiomegaly', 'Pleural effusion']);
+    const plainFindings = analyseStudy(plain, [await reader(plain)]).findings;
+    expect(plainFindings).toMatchObject({ withKnownFindings: 7, unansweredLeftOut: 0 });
+    expect(plainFindings?.items[0]?.real.whenPresent).toMatchObject({ successes: 1, n: 2 });
+    expect(plainFindings?.items[0]?.synthetic.whenPresent).toMatchObject({ successes: 1, n: 2 });
+
     // the answers CSV gives each case's known findings beside the reader's ticks
-    const csv = toAnswersCsv(study, [await reader(study)]).trimEnd().split('\n');
+    const csv = toAnswersCsv(study, [session]).trimEnd().split('\n');
     const header = (csv[0] ?? '').split(',');
-    const lastOf = (name: string) => {
-      const row = csv.find((line) => line.includes(name));
-      return row?.split(',').slice(-1)[0];
-    };
     expect(header.slice(-1)).toEqual(['case_findings']);
-    expect(csv.map((line) => line.split(',').slice(-1)[0]).slice(1).sort()).toEqual(
-      ['Cardiomegaly', 'Cardiomegaly', 'Cardiomegaly', 'Cardiomegaly', 'No finding', 'No finding', 'No finding', 'unknown'].sort(),
-    );
-    expect(lastOf('own.png')).toBe('unknown');
+    const rowOf = (name: string) => csv.find((line) => line.includes(name)) ?? '';
+    expect(rowOf('own.png').endsWith(',unknown')).toBe(true);
+    expect(rowOf('phantom-00').endsWith(',Cardiomegaly: present; Pleural effusion: absent; No finding: absent')).toBe(true);
+    expect(rowOf('phantom-02').endsWith(',Cardiomegaly: absent; Pleural effusion: absent; No finding: present')).toBe(true);
+    // and the results JSON carries them in its key
+    const json = JSON.parse(toResultsJson(study, [session], analyseStudy(study, [session]), { exportedAt: 'then', studyDigest: 'x' })) as {
+      key: { source: { exampleId?: string }; findingTruth?: Record<string, boolean> }[];
+      analysis: { findings: { unansweredLeftOut: number } };
+    };
+    expect(json.key.find((k) => k.source.exampleId === 'phantom-00')?.findingTruth).toEqual({ Cardiomegaly: true, 'Pleural effusion': false, 'No finding': false });
+    expect(json.key.filter((k) => k.findingTruth === undefined)).toHaveLength(1);
+    expect(json.analysis.findings.unansweredLeftOut).toBe(2);
+  });
+
+  it('leaves second readings out of the findings table and of α', async () => {
+    const build = (repeats: number) => {
+      const built = buildStudy({
+        settings: { ...DEFAULT_SETTINGS, caseCount: 8, syntheticShare: 0.5, seed: 42, resolution: 32, repeats },
+        candidates: scenarioCandidates(),
+        studyId: 'study-scenario',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        appVersion: 'test',
+      });
+      if (!built.ok) throw new Error(built.problems.join(' '));
+      return built.study;
+    };
+    const once = build(0);
+    const twice = build(2);
+    // second readings flip every call and the realism: were they counted, α would move
+    const flip = (_: string, first: ScriptedAnswer): ScriptedAnswer => ({ ...first, call: first.call === 'real' ? 'synthetic' : 'real', realism: 6 - first.realism });
+    const a = analyseStudy(once, [await scriptedSession(once, 'R1', 'reader-1'), await scriptedSession(once, 'R2', 'reader-2')]).scaleAgreement;
+    const b = analyseStudy(twice, [await scriptedSession(twice, 'R1', 'reader-1', flip), await scriptedSession(twice, 'R2', 'reader-2', flip)]).scaleAgreement;
+    for (const item of ['call', 'rating', 'realism'] as const) expect(b?.[item].alpha).toBeCloseTo(a?.[item].alpha ?? Number.NaN, 12);
+    expect(b?.rating.units).toBe(8);
   });
 
   it('is absent when the study asks no findings', async () => {

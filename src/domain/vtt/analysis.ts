@@ -173,9 +173,14 @@ export interface FindingDetection {
 }
 
 export interface FindingsAnalysis {
-  /** First readings of cases whose findings are known, and all first readings. */
-  readonly readingsWithKnownFindings: number;
+  /** All first readings, and those of cases whose findings are known. */
   readonly readings: number;
+  readonly withKnownFindings: number;
+  /**
+   * Readings of known cases left out because they ticked nothing: with "No finding" on the checklist, an empty
+   * answer is the question skipped, not "none of these" (0 when the checklist has no "No finding").
+   */
+  readonly unansweredLeftOut: number;
   /** The checklist items some case settles, in checklist order. */
   readonly items: readonly FindingDetection[];
 }
@@ -478,10 +483,12 @@ export function analyseStudy(study: Study, sessions: readonly ReaderSession[]): 
  */
 function findingsAnalysis(study: Study, readings: readonly Reading[]): FindingsAnalysis {
   const key = keyByCase(study);
-  const known = readings.flatMap((r) => {
+  const withKnown = readings.flatMap((r) => {
     const truth = key.get(r.caseId)?.findingTruth;
     return truth ? [{ reading: r, truth }] : [];
   });
+  const offersNoFinding = study.settings.questions.findings.some((item) => item.trim().toLowerCase() === 'no finding');
+  const known = offersNoFinding ? withKnown.filter((k) => k.reading.findings.length > 0) : withKnown;
   const items = study.settings.questions.findings
     .filter((item) => known.some((k) => k.truth[item] !== undefined))
     .map((item): FindingDetection => {
@@ -495,7 +502,7 @@ function findingsAnalysis(study: Study, readings: readonly Reading[]): FindingsA
         synthetic: { whenPresent: share('synthetic', true), whenAbsent: share('synthetic', false) },
       };
     });
-  return { readingsWithKnownFindings: known.length, readings: readings.length, items };
+  return { readings: readings.length, withKnownFindings: withKnown.length, unansweredLeftOut: withKnown.length - known.length, items };
 }
 
 /** Bootstrap resamples for the α intervals; seeded by the study id and the item, so an analysis is reproducible. */

@@ -9,17 +9,17 @@
  */
 import { positiveLabels } from '../example-cases';
 
-/** Phantom label → the checklist item that names it (study.ts DEFAULT_FINDINGS). */
-const ITEM_OF_LABEL: Readonly<Record<string, string>> = {
-  cardiomegaly: 'Cardiomegaly',
-  pleural_effusion: 'Pleural effusion',
-  pneumothorax: 'Pneumothorax',
-  consolidation: 'Consolidation',
-  nodule_or_mass: 'Nodule or mass',
-  pulmonary_edema: 'Pulmonary edema',
-  endotracheal_tube: 'Tube or line',
-  central_line: 'Tube or line',
-};
+/** Phantom label → the checklist item that names it (study.ts DEFAULT_FINDINGS). A Map: label names are data. */
+const ITEM_OF_LABEL: ReadonlyMap<string, string> = new Map([
+  ['cardiomegaly', 'Cardiomegaly'],
+  ['pleural_effusion', 'Pleural effusion'],
+  ['pneumothorax', 'Pneumothorax'],
+  ['consolidation', 'Consolidation'],
+  ['nodule_or_mass', 'Nodule or mass'],
+  ['pulmonary_edema', 'Pulmonary edema'],
+  ['endotracheal_tube', 'Tube or line'],
+  ['central_line', 'Tube or line'],
+]);
 const NO_FINDING = 'No finding';
 
 /** Checklist item → present (true) or absent (false), for the items the case's labels settle. */
@@ -29,28 +29,49 @@ const normalise = (item: string) => item.trim().toLowerCase();
 
 /**
  * The checklist items settled by a case's phantom labels, keyed by the checklist's own spelling (matched without
- * regard to case). Undefined when the labels are not all phantom labels (a present label the checklist cannot name
- * would make "No finding" wrong) or when no item of the checklist is settled.
+ * regard to case). An item is present when a label for it is; absent only when every label for it is given and
+ * absent ("Tube or line" needs both the tube and the line, "No finding" every phantom label). Undefined when a
+ * label is not a phantom label (one the checklist cannot name would make "No finding" wrong) or when no item of
+ * the checklist is settled.
  */
 export function findingTruthFor(labels: Readonly<Record<string, unknown>>, checklist: readonly string[]): FindingTruth | undefined {
-  const labelNames = Object.keys(labels);
-  if (labelNames.length === 0 || labelNames.some((name) => ITEM_OF_LABEL[name] === undefined)) return undefined;
-  const present = new Set(positiveLabels(labels).map((name) => normalise(ITEM_OF_LABEL[name] as string)));
-  const settled = new Set([...labelNames.map((name) => normalise(ITEM_OF_LABEL[name] as string)), normalise(NO_FINDING)]);
+  const given = Object.keys(labels);
+  if (given.length === 0 || given.some((name) => !ITEM_OF_LABEL.has(name))) return undefined;
+  const present = new Set(positiveLabels(labels));
+  const settle = (labelsForItem: readonly string[]): boolean | undefined => {
+    if (labelsForItem.some((name) => present.has(name))) return true;
+    return labelsForItem.every((name) => given.includes(name)) ? false : undefined;
+  };
   const truth: Record<string, boolean> = {};
   for (const item of checklist) {
     const key = normalise(item);
-    if (!settled.has(key)) continue;
-    truth[item] = key === normalise(NO_FINDING) ? present.size === 0 : present.has(key);
+    const labelsForItem =
+      key === normalise(NO_FINDING) ? [...ITEM_OF_LABEL.keys()] : [...ITEM_OF_LABEL].filter(([, name]) => normalise(name) === key).map(([label]) => label);
+    if (labelsForItem.length === 0) continue;
+    const settled = settle(labelsForItem);
+    if (settled === undefined) continue;
+    // "No finding" is the opposite of "any finding"
+    truth[item] = key === normalise(NO_FINDING) ? !settled : settled;
   }
   return Object.keys(truth).length > 0 ? truth : undefined;
 }
 
-/** "Cardiomegaly; Pleural effusion", "none" (every settled item absent) or "unknown", for the answers CSV. */
+/** "Cardiomegaly: present; Pleural effusion: absent", or "unknown", for the answers CSV. */
 export function describeFindingTruth(truth: FindingTruth | undefined): string {
-  if (truth === undefined) return 'unknown';
-  const present = Object.entries(truth)
-    .filter(([, isPresent]) => isPresent)
-    .map(([item]) => item);
-  return present.length > 0 ? present.join('; ') : 'none';
+  if (truth === undefined || Object.keys(truth).length === 0) return 'unknown';
+  return Object.entries(truth)
+    .map(([item, isPresent]) => `${item}: ${isPresent ? 'present' : 'absent'}`)
+    .join('; ');
+}
+
+/** Why a stored findingTruth cannot be right for its study, or null: empty, off the checklist, or self-contradictory. */
+export function findingTruthProblem(truth: FindingTruth, checklist: readonly string[]): string | null {
+  const items = Object.keys(truth);
+  if (items.length === 0) return 'lists no finding';
+  if (items.some((item) => !checklist.includes(item))) return "names an item that is not on the study's findings checklist";
+  const noFinding = items.find((item) => normalise(item) === normalise(NO_FINDING));
+  if (noFinding !== undefined && truth[noFinding] === true && items.some((item) => item !== noFinding && truth[item] === true)) {
+    return 'says both "No finding" and a finding';
+  }
+  return null;
 }

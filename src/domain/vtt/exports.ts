@@ -219,7 +219,14 @@ export function toResultsJson(study: Study, sessions: readonly ReaderSession[], 
         ratingPoints: ratingPoints(study.settings.questions),
         positiveClass: 'synthetic',
       },
-      key: study.key.map((k) => ({ case: ids.cases.get(k.caseId), caseId: k.caseId, truth: k.truth, source: k.source })),
+      key: study.key.map((k) => ({
+        case: ids.cases.get(k.caseId),
+        caseId: k.caseId,
+        truth: k.truth,
+        source: k.source,
+        // what the case is known to show, per checklist item (absent key: unknown)
+        ...(k.findingTruth ? { findingTruth: k.findingTruth } : {}),
+      })),
       readers: ordered.map((s) => ({
         reader: ids.readers.get(s.reader.readerId),
         ...s.reader,

@@ -66,6 +66,14 @@ describe("Krippendorff's α", () => {
     expect(krippendorffAlpha([], 'nominal').alpha).toBeNaN();
   });
 
+  it('gives the plain share of agreeing pairs beside α', () => {
+    // 2 + 2 agreeing ordered pairs of 6: α near 0 can sit beside most readings agreeing
+    expect(krippendorffAlpha([[1, 1], [1, 1], [1, 2]], 'nominal').exactAgreement).toBeCloseTo(4 / 6, 14);
+    // three readers, all the same: every pair agrees
+    expect(krippendorffAlpha([[3, 3, 3], [2, 2, 2]], 'ordinal').exactAgreement).toBe(1);
+    expect(krippendorffAlpha([[3], [4]], 'ordinal').exactAgreement).toBeNaN();
+  });
+
   it('refuses values that are not numbers on the scale', () => {
     expect(() => krippendorffAlpha([[1, Number.NaN]], 'ordinal')).toThrow(/numbers on the scale/);
   });

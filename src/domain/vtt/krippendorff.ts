@@ -22,6 +22,12 @@ export interface AlphaResult {
   /** Observed and expected disagreement, D_o and D_e. */
   readonly observed: number;
   readonly expected: number;
+  /**
+   * Share of the pairs of readings of a case (weighted as in the coincidence matrix) that give the same value: the
+   * plain agreement α corrects for chance, shown beside it because α can be near 0 while most readings agree (when
+   * almost every reading gives one answer, chance alone would agree that often).
+   */
+  readonly exactAgreement: number;
 }
 
 export interface AlphaEstimate extends AlphaResult {
@@ -31,9 +37,13 @@ export interface AlphaEstimate extends AlphaResult {
   readonly resamples: number;
 }
 
-/** One case's readings as coincidence-matrix entries over category indices. */
+/**
+ * One case's readings as its coincidence-matrix entries: cell index (c·k + d) and weight, summed per cell, so a case
+ * read by many readers costs at most k² entries in every bootstrap resample, not one per pair of readers.
+ */
 interface UnitPairs {
-  readonly pairs: readonly (readonly [number, number, number])[];
+  readonly cells: readonly number[];
+  readonly weights: readonly number[];
   readonly values: number;
 }
 
@@ -75,15 +85,18 @@ function prepare(units: readonly (readonly number[])[]): { categories: readonly 
   }
   const categories = [...new Set(pairable.flat())].sort((a, b) => a - b);
   const index = new Map(categories.map((c, i) => [c, i]));
+  const k = categories.length;
   const unitPairs = pairable.map((u) => {
     const weight = 1 / (u.length - 1);
-    const pairs: [number, number, number][] = [];
+    const byCell = new Map<number, number>();
     for (let i = 0; i < u.length; i += 1) {
       for (let j = 0; j < u.length; j += 1) {
-        if (i !== j) pairs.push([index.get(u[i] as number) as number, index.get(u[j] as number) as number, weight]);
+        if (i === j) continue;
+        const cell = (index.get(u[i] as number) as number) * k + (index.get(u[j] as number) as number);
+        byCell.set(cell, (byCell.get(cell) ?? 0) + weight);
       }
     }
-    return { pairs, values: u.length };
+    return { cells: [...byCell.keys()], weights: [...byCell.values()], values: u.length };
   });
   return { categories, unitPairs };
 }
@@ -94,7 +107,10 @@ function alphaOfUnits(units: readonly UnitPairs[], categories: readonly number[]
   let values = 0;
   for (const unit of units) {
     values += unit.values;
-    for (const [c, d, w] of unit.pairs) coincidence[c * k + d] = (coincidence[c * k + d] as number) + w;
+    for (let i = 0; i < unit.cells.length; i += 1) {
+      const cell = unit.cells[i] as number;
+      coincidence[cell] = (coincidence[cell] as number) + (unit.weights[i] as number);
+    }
   }
   const marginals = new Float64Array(k);
   for (let c = 0; c < k; c += 1) {
@@ -116,7 +132,9 @@ function alphaOfUnits(units: readonly UnitPairs[], categories: readonly number[]
   const Do = n > 0 ? observed / n : Number.NaN;
   const De = n > 1 ? expected / (n * (n - 1)) : Number.NaN;
   const alpha = De > 0 ? 1 - Do / De : Number.NaN;
-  return { alpha, units: units.length, values: n, observed: Do, expected: De };
+  let same = 0;
+  for (let c = 0; c < k; c += 1) same += coincidence[c * k + c] as number;
+  return { alpha, units: units.length, values: n, observed: Do, expected: De, exactAgreement: n > 0 ? same / n : Number.NaN };
 }
 
 /** Squared difference δ² between every two categories (Krippendorff 2011, section E). */

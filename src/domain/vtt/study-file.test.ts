@@ -173,8 +173,15 @@ describe('study files', () => {
     const off = { ...study, key: study.key.map((k, i) => (i === 0 ? { ...k, findingTruth: { Pneumothorax: true } } : k)) };
     expect(await importStudyFile(await exportStudyFile(off, [], exportedAt))).toMatchObject({
       ok: false,
-      message: expect.stringContaining(`the known findings of case ${study.key[0]?.caseId} name an item that is not on the study's findings checklist`),
+      message: expect.stringContaining(`the known findings of case ${study.key[0]?.caseId} names an item that is not on the study's findings checklist`),
     });
+    for (const [findingTruth, why] of [
+      [{}, 'lists no finding'],
+      [{ Cardiomegaly: true, 'No finding': true }, 'says both "No finding" and a finding'],
+    ] as const) {
+      const bad = { ...study, key: study.key.map((k, i) => (i === 0 ? { ...k, findingTruth } : k)) };
+      expect(await importStudyFile(await exportStudyFile(bad, [], exportedAt))).toMatchObject({ ok: false, message: expect.stringContaining(why) });
+    }
   });
 
   it('refuse a file whose checksum is consistent but content is incomplete', async () => {

@@ -9,6 +9,7 @@
  * The checksum detects accidental and casual changes; it is not a signature (anyone can recompute it).
  */
 import { z } from 'zod';
+import { findingTruthProblem } from './case-findings';
 import { base64ToBytes, bytesToBase64, canonicalJson, sha256Hex } from './canonical-json';
 import type { ReaderSession } from './reader-session';
 import { MAX_INSTRUCTIONS_LENGTH, MAX_PRACTICE_CASES, STUDY_FORMAT, STUDY_FORMAT_VERSION, imageProblem, maxRepeats, type Study, type StudyImage } from './study';
@@ -230,11 +231,9 @@ function completenessProblem(study: Study, sessions: readonly ReaderSession[]): 
   if (keyIds.length !== caseIds.size || new Set(keyIds).size !== keyIds.length || keyIds.some((id) => !caseIds.has(id))) {
     return 'the answer key does not match the cases';
   }
-  const checklist = new Set(settings.questions.findings);
   for (const k of study.key) {
-    if (k.findingTruth && Object.keys(k.findingTruth).some((item) => !checklist.has(item))) {
-      return `the known findings of case ${k.caseId} name an item that is not on the study's findings checklist`;
-    }
+    const problem = k.findingTruth ? findingTruthProblem(k.findingTruth, settings.questions.findings) : null;
+    if (problem) return `the known findings of case ${k.caseId} ${problem}`;
   }
   for (const s of sessions) {
     if (s.studyId !== study.studyId) return `reader ${s.reader.label} belongs to another study`;

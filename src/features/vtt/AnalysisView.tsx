@@ -49,7 +49,8 @@ function alphaCells(a: AlphaEstimate) {
   return (
     <>
       <td className="num">{fixed(a.alpha)}</td>
-      <td>{a.ci ? interval(a.ci, (v) => v.toFixed(3)) : 'too few cases'}</td>
+      {/* with too few cases, or one answer nearly everywhere, many resamples hold no disagreement at all */}
+      <td>{a.ci ? interval(a.ci, (v) => v.toFixed(3)) : 'too little disagreement to bootstrap'}</td>
     </>
   );
 }
@@ -69,10 +70,11 @@ function ScaleAgreementTable({ scales, ratingLevels }: { readonly scales: ScaleA
     <>
       <h4>Agreement between readers on each answer</h4>
       <p className="muted small">
-        Krippendorff&apos;s α over the first readings of every case that at least two readers answered: 1 is perfect agreement, 0 what chance
-        gives. Readers who cannot tell real from synthetic are expected to agree little on the call; for the rating scales as a
-        measurement, Krippendorff asks for at least 0.800 (0.667 for tentative conclusions). The 95% interval is a bootstrap over cases (
-        {ALPHA_RESAMPLES} resamples, seeded by the study, so it is the same every time).
+        Krippendorff&apos;s α over the first readings of every case that at least two readers answered: how much the readers agree with each
+        other beyond chance (1 perfect, 0 what chance gives), not whether they are right. α can be near 0 while most readings agree, when
+        nearly every reading gives the same answer; the plain share of agreeing pairs is beside it. Krippendorff asks a rating scale for
+        at least 0.800 (0.667 for tentative conclusions). The 95% interval is a bootstrap over cases ({ALPHA_RESAMPLES} resamples, seeded
+        by the study, so it is the same every time).
       </p>
       <div className="table-scroll" tabIndex={0} role="region" aria-label="Agreement between readers on each answer">
         <table className="files" data-testid="vtt-alpha">
@@ -82,6 +84,7 @@ function ScaleAgreementTable({ scales, ratingLevels }: { readonly scales: ScaleA
               <th scope="col">Scale</th>
               <th scope="col" className="num">α</th>
               <th scope="col">95% CI</th>
+              <th scope="col" className="num">Pairs agreeing exactly</th>
               <th scope="col" className="num">Cases</th>
             </tr>
           </thead>
@@ -92,6 +95,7 @@ function ScaleAgreementTable({ scales, ratingLevels }: { readonly scales: ScaleA
                   <th scope="row">{name}</th>
                   <td>{estimate.metric}</td>
                   {alphaCells(estimate)}
+                  <td className="num">{percent(estimate.exactAgreement)}</td>
                   <td className="num">{estimate.units}</td>
                 </tr>
               ),
@@ -112,9 +116,12 @@ function FindingsTable({ findings }: { readonly findings: FindingsAnalysis }) {
     <>
       <h4>Findings the readers ticked</h4>
       <p className="muted small">
-        {findings.readingsWithKnownFindings} of {findings.readings} readings are of cases whose findings are known: bundled phantoms, and
-        images generated from a bundled case, which count as having that case&apos;s findings (what they were made to show). Each cell is
-        the share of those readings that ticked the finding.
+        {findings.withKnownFindings} of {findings.readings} readings are of cases whose findings are known: bundled phantoms, and images
+        generated from a bundled case, which count as having that case&apos;s findings (what they were made to show). Each cell is the share
+        of those readings that ticked the finding. &quot;No finding&quot; means none of the phantom&apos;s findings, a tube or line included.
+        {findings.unansweredLeftOut > 0
+          ? ` ${findings.unansweredLeftOut} of them ticked nothing and are left out: with "No finding" on the checklist, no tick is a skipped question.`
+          : ''}
       </p>
       {findings.items.length === 0 ? (
         <p className="small" data-testid="vtt-findings-none">
