@@ -54,6 +54,7 @@ test('the reader-study screens pass too: builder, before reading, reading, analy
   await page.getByTestId('vtt-new-study').click();
   await page.getByLabel('Number of cases', { exact: true }).fill('4');
   await page.getByLabel('Readers (pseudonyms, comma-separated)').fill('R1, R2');
+  await page.getByLabel('Findings checklist').check(); // so the analysis shows the findings tables too
   for (const id of ['phantom-00', 'phantom-01']) await page.getByTestId(`vtt-example-${id}`).check();
   for (const id of ['h1', 'h2']) await page.getByTestId(`vtt-history-${id}`).check();
   expect(await violations(page), 'study builder').toEqual([]);
@@ -99,5 +100,7 @@ test('the reader-study screens pass too: builder, before reading, reading, analy
   await page.getByTestId('vtt-open-analysis').click();
   await expect(page.getByTestId('vtt-cues')).toBeVisible();
   await expect(page.getByTestId('vtt-alpha-rating')).toBeVisible();
+  await expect(page.getByTestId('vtt-findings')).toBeVisible();
+  await expect(page.getByTestId('vtt-calls-by-finding')).toBeVisible();
   expect(await violations(page), 'analysis').toEqual([]);
 });

@@ -666,6 +666,8 @@ test.describe('reader study (visual Turing test)', () => {
     // "No finding" ticked on phantom-00 (normal) and on h1 (made with cardiomegaly)
     await expect(table.getByTestId('vtt-finding-No finding').locator('td')).toHaveText([/^100\.0% \(1\/1;/, /^0\.0% \(0\/1;/, /^0\.0% \(0\/1;/, /^100\.0% \(1\/1;/]);
     await expect(page.getByTestId('vtt-analysis')).not.toContainText('ticked nothing');
+    // R1 called every case real: right on the real phantom with cardiomegaly, wrong on the synthetic one made with it
+    await expect(page.getByTestId('vtt-calls-by-finding').getByTestId('vtt-calls-Cardiomegaly').locator('td')).toHaveText([/^100\.0% \(1\/1;/, /^0\.0% \(0\/1;/]);
     // no case has an effusion: "with it" has no readings
     await expect(table.getByTestId('vtt-finding-Pleural effusion').locator('td')).toHaveText(['—', /^0\.0% \(0\/2;/, '—', /^0\.0% \(0\/2;/]);
     await page.getByTestId('vtt-analysis').screenshot({ path: test.info().outputPath('findings-analysis.png') });

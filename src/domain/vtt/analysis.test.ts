@@ -283,6 +283,12 @@ describe("readers' findings against the cases' known findings", () => {
     expect(normal?.real.whenPresent).toMatchObject({ successes: 1, n: 1 });
     expect(normal?.synthetic.whenPresent).toMatchObject({ successes: 1, n: 2 });
     expect(normal?.synthetic.whenAbsent).toMatchObject({ successes: 0, n: 1 });
+    // the call on cases with each finding, from every reading (ticked or not): R1 called everything real
+    expect(cardio?.callRight.real).toMatchObject({ successes: 2, n: 2 });
+    expect(cardio?.callRight.synthetic).toMatchObject({ successes: 0, n: 2 });
+    expect(normal?.callRight.real).toMatchObject({ successes: 1, n: 1 });
+    expect(normal?.callRight.synthetic).toMatchObject({ successes: 0, n: 2 });
+    expect(effusion?.callRight.real.n).toBe(0);
 
     // Without "No finding" on the checklist, ticking nothing is an answer ("none of these") and counts.
     const plain = findingsStudy(['Cardiomegaly', 'Pleural effusion']);

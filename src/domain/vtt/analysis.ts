@@ -170,6 +170,11 @@ export interface FindingDetection {
   readonly item: string;
   readonly real: { readonly whenPresent: Proportion; readonly whenAbsent: Proportion };
   readonly synthetic: { readonly whenPresent: Proportion; readonly whenAbsent: Proportion };
+  /**
+   * The real/synthetic call on cases that have the item (every reading of them, ticked or not): real ones called
+   * real, synthetic ones called synthetic. Whether a finding makes an image easier to tell apart.
+   */
+  readonly callRight: { readonly real: Proportion; readonly synthetic: Proportion };
 }
 
 export interface FindingsAnalysis {
@@ -490,16 +495,21 @@ function findingsAnalysis(study: Study, readings: readonly Reading[]): FindingsA
   const offersNoFinding = study.settings.questions.findings.some((item) => item.trim().toLowerCase() === 'no finding');
   const known = offersNoFinding ? withKnown.filter((k) => k.reading.findings.length > 0) : withKnown;
   const items = study.settings.questions.findings
-    .filter((item) => known.some((k) => k.truth[item] !== undefined))
+    .filter((item) => withKnown.some((k) => k.truth[item] !== undefined))
     .map((item): FindingDetection => {
       const share = (truth: Truth, present: boolean) => {
         const relevant = known.filter((k) => k.reading.truth === truth && k.truth[item] === present);
         return proportion(relevant.filter((k) => k.reading.findings.includes(item)).length, relevant.length);
       };
+      const rightCall = (truth: Truth) => {
+        const relevant = withKnown.filter((k) => k.reading.truth === truth && k.truth[item] === true);
+        return proportion(relevant.filter((k) => k.reading.call === truth).length, relevant.length);
+      };
       return {
         item,
         real: { whenPresent: share('real', true), whenAbsent: share('real', false) },
         synthetic: { whenPresent: share('synthetic', true), whenAbsent: share('synthetic', false) },
+        callRight: { real: rightCall('real'), synthetic: rightCall('synthetic') },
       };
     });
   return { readings: readings.length, withKnownFindings: withKnown.length, unansweredLeftOut: withKnown.length - known.length, items };

@@ -153,6 +153,33 @@ function FindingsTable({ findings }: { readonly findings: FindingsAnalysis }) {
           </table>
         </div>
       )}
+      {findings.items.some((f) => f.callRight.real.n + f.callRight.synthetic.n > 0) ? (
+        <>
+          <p className="muted small">Real or synthetic, by what the case shows: the share of readings of cases with each finding that made the right call.</p>
+          <div className="table-scroll" tabIndex={0} role="region" aria-label="Calls by finding (scrolls sideways)">
+            <table className="files" data-testid="vtt-calls-by-finding">
+              <thead>
+                <tr>
+                  <th scope="col">Finding</th>
+                  <th scope="col">Real images with it, called real</th>
+                  <th scope="col">Synthetic images made with it, called synthetic</th>
+                </tr>
+              </thead>
+              <tbody>
+                {findings.items
+                  .filter((f) => f.callRight.real.n + f.callRight.synthetic.n > 0)
+                  .map((f) => (
+                    <tr key={f.item} data-testid={`vtt-calls-${f.item}`}>
+                      <th scope="row">{f.item}</th>
+                      <td>{proportionText(f.callRight.real)}</td>
+                      <td>{proportionText(f.callRight.synthetic)}</td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
     </>
   );
 }
