@@ -362,6 +362,7 @@ test.describe('reader study (visual Turing test)', () => {
     await expect(row('Pooled').getByTestId('spec')).toHaveText('87.5% (7/8; 52.9–97.8%)');
     await expect(row('Pooled').getByTestId('auc')).toContainText('0.867');
     await expect(page.getByTestId('vtt-kappa')).toContainText("Cohen's κ = -0.067 (8 cases, observed agreement 50.0%)");
+    await expect(page.getByTestId('vtt-analysis')).toContainText('Realism, synthetic vs real (pooled readings): median [IQR] 2 [2–4] vs 5 [4.75–5], Mann–Whitney U = 4.5');
     // Krippendorff's α on the same answers (reference values from Python `krippendorff`, see analysis.test.ts)
     const alpha = page.getByTestId('vtt-alpha');
     // calls agree on 4 of 8 cases: half the pairs agree exactly, and α is 0

@@ -2,8 +2,8 @@ import 'fake-indexeddb/auto';
 import { createStore, set } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { scenarioStudy, scriptedSession } from '../domain/vtt/__fixtures__/scenario';
-import { createSession } from '../domain/vtt/reader-session';
-import { createVttDb } from './vtt-db';
+import { appendAnswer, createSession, currentCaseId, type CaseAnswer, type ReaderSession } from '../domain/vtt/reader-session';
+import { createVttDb, withReaderLock, type ReaderLocks, type VttDb } from './vtt-db';
 
 let counter = 0;
 function fresh() {
@@ -47,5 +47,82 @@ describe('vtt-db', () => {
     await set('study/junk', { hello: 1 }, store);
     expect(await db.listStudies()).toEqual([]);
     expect(await db.getStudy('junk')).toBeUndefined();
+  });
+});
+
+describe('withReaderLock', () => {
+  /** An in-memory stand-in for navigator.locks: callbacks under one name run one after another. */
+  function fifoLocks(): ReaderLocks {
+    const tails = new Map<string, Promise<unknown>>();
+    return {
+      request<T>(name: string, callback: () => Promise<T>): Promise<T> {
+        const run = (tails.get(name) ?? Promise.resolve()).then(callback, callback);
+        tails.set(name, run.catch(() => undefined));
+        return run;
+      },
+    };
+  }
+
+  /** What the reading screen does on Enter: read the stored session, go on from it if it moved, else append and save. */
+  async function submitFromTab(db: VttDb, view: ReaderSession, locks: ReaderLocks | undefined): Promise<'saved' | 'went on'> {
+    const caseId = currentCaseId(view) as string;
+    const answer: CaseAnswer = {
+      caseId,
+      orderIndex: view.answers.length,
+      status: 'answered',
+      call: 'real',
+      confidence: 2,
+      rating: 2,
+      realism: 4,
+      plausible: true,
+      findings: [],
+      timing: { shownAt: 'now', firstInputMs: null, answerMs: 100, pauses: 0 },
+      note: null,
+    };
+    return withReaderLock(
+      view.studyId,
+      view.reader.readerId,
+      async () => {
+        const stored = await db.getSession(view.studyId, view.reader.readerId);
+        if (!stored || stored.answers.length !== view.answers.length) return 'went on';
+        await db.saveSession(await appendAnswer(stored, answer, 'now'));
+        return 'saved';
+      },
+      locks,
+    );
+  }
+
+  it('lets only one of two tabs of the same reader save the same case; the other goes on from it', async () => {
+    const { db } = fresh();
+    const study = scenarioStudy();
+    const session = createSession(study, { readerId: 'reader-1', label: 'R1', role: '', yearsExperience: null }, 'now');
+    await db.saveSession(session);
+    const locks = fifoLocks();
+    expect((await Promise.all([submitFromTab(db, session, locks), submitFromTab(db, session, locks)])).sort()).toEqual(['saved', 'went on']);
+    expect((await db.getSession(study.studyId, 'reader-1'))?.answers).toHaveLength(1);
+  });
+
+  it('is needed: without it both tabs read before either writes, both think they saved, and one answer is lost', async () => {
+    const { db } = fresh();
+    const study = scenarioStudy();
+    const session = createSession(study, { readerId: 'reader-1', label: 'R1', role: '', yearsExperience: null }, 'now');
+    await db.saveSession(session);
+    expect(await Promise.all([submitFromTab(db, session, undefined), submitFromTab(db, session, undefined)])).toEqual(['saved', 'saved']);
+    expect((await db.getSession(study.studyId, 'reader-1'))?.answers).toHaveLength(1);
+  });
+
+  it('locks per reader session: another reader is not held up', async () => {
+    const names: string[] = [];
+    const locks: ReaderLocks = {
+      request<T>(name: string, callback: () => Promise<T>) {
+        names.push(name);
+        return callback();
+      },
+    };
+    await withReaderLock('s1', 'r1', async () => 1, locks);
+    await withReaderLock('s1', 'r2', async () => 2, locks);
+    expect(names).toEqual(['medcodi-vtt/session/s1/r1', 'medcodi-vtt/session/s1/r2']);
+    // no Web Locks API (Node here): the critical section still runs
+    expect(await withReaderLock('s1', 'r1', async () => 'ran')).toBe('ran');
   });
 });

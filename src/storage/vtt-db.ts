@@ -104,6 +104,25 @@ export function createVttDb(store: UseStore = createStore(VTT_DB_NAME, VTT_STORE
   };
 }
 
+/** The part of the Web Locks API a reader save needs (`navigator.locks`). */
+export interface ReaderLocks {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * Runs `critical` (read the stored session, decide, write it) holding a lock named after the reader's session, so
+ * the same reader open in two tabs cannot have both read the session before either wrote it: the later tab then
+ * sees the other's answer and goes on from it instead of writing over it. The lock spans tabs and windows of the
+ * origin (Web Locks API); where the API is missing the read-then-write runs unlocked, as before.
+ */
+export function withReaderLock<T>(studyId: string, readerId: string, critical: () => Promise<T>, locks: ReaderLocks | undefined = browserLocks()): Promise<T> {
+  return locks ? locks.request(`medcodi-vtt/${sessionKey(studyId, readerId)}`, critical) : critical();
+}
+
+function browserLocks(): ReaderLocks | undefined {
+  return typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : undefined;
+}
+
 let shared: VttDb | null = null;
 
 /** The app's VTT store (opened on first use). */

@@ -11,7 +11,7 @@ import { sortSessions, verifyAnswerChain } from '../../domain/vtt/reader-session
 import { ratingPoints, studyInstructions, type Study } from '../../domain/vtt/study';
 import { studyDigest } from '../../domain/vtt/study-file';
 import { ConfusionMatrix, RocPlot } from './charts';
-import { fixed, interval, likertText, pValue, percent, proportionText, secondsText } from './format-stats';
+import { fixed, interval, likertMedianText, likertText, pValue, percent, proportionText, secondsText } from './format-stats';
 import { downloadResults, exportStudy, type ResultsFormat } from './study-actions';
 import { sessionsQuery } from './vtt-queries';
 
@@ -374,7 +374,9 @@ export function AnalysisView({ study }: { readonly study: Study }) {
             </p>
           ) : null}
           <p className="small">
-            Realism, synthetic vs real (Mann–Whitney, pooled readings): {analysis.realismTest ? `U = ${analysis.realismTest.u}, p = ${pValue(analysis.realismTest.p)}` : '—'}.
+            Realism, synthetic vs real (pooled readings): median [IQR] {likertMedianText(analysis.pooled.realism.synthetic)} vs{' '}
+            {likertMedianText(analysis.pooled.realism.real)}, Mann–Whitney{' '}
+            {analysis.realismTest ? `U = ${analysis.realismTest.u}, p = ${pValue(analysis.realismTest.p)}` : '—'}.
             Plausible: real {proportionText(analysis.pooled.plausible.real)}, synthetic {proportionText(analysis.pooled.plausible.synthetic)}.
           </p>
           <div className="vtt-plots">

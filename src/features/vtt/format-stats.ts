@@ -31,6 +31,12 @@ export function likertText(s: Spread): string {
   return s.n === 0 ? DASH : `${s.mean.toFixed(2)} ± ${Number.isFinite(s.sd) ? s.sd.toFixed(2) : '0.00'} (n=${s.n})`;
 }
 
+/** Median [IQR] of a Likert score: "5 [4.75–5]" (quartiles interpolate, so up to two decimals). */
+export function likertMedianText(s: Spread): string {
+  const v = (x: number) => String(Number(x.toFixed(2)));
+  return s.n === 0 ? DASH : `${v(s.median)} [${v(s.q1)}–${v(s.q3)}]`;
+}
+
 /** Median [IQR] of milliseconds as seconds. */
 export function secondsText(s: Spread): string {
   return s.n === 0 ? DASH : `${(s.median / 1000).toFixed(1)} s [${(s.q1 / 1000).toFixed(1)}–${(s.q3 / 1000).toFixed(1)}]`;

@@ -23,7 +23,7 @@ import {
   type ViewingCounts,
 } from '../../domain/vtt/reader-session';
 import { imageProblem, MAX_COMMENT_LENGTH, studyInstructions, type PracticeCase, type Study, type StudyCase, type Truth } from '../../domain/vtt/study';
-import { vttDb } from '../../storage/vtt-db';
+import { vttDb, withReaderLock } from '../../storage/vtt-db';
 import { invalidateVtt } from './vtt-queries';
 
 export type ReadingStatus = 'loading' | 'display-check' | 'practice' | 'practice-feedback' | 'reading' | 'saving' | 'paused' | 'done' | 'missing';
@@ -196,25 +196,29 @@ export function useReading(studyId: string, readerId: string): Reading {
       if (!s || !mine || saving.current || given.call === null || given.confidence === null) return;
       const shown = nextPracticeCase(s, mine);
       if (!shown) return;
+      const call = given.call;
+      const confidence = given.confidence;
       saving.current = true;
       setStatus('saving');
       try {
         const db = vttDb();
-        const stored = await db.getSession(mine.studyId, mine.reader.readerId);
-        if (!stored) {
-          readerGone('');
-          return;
-        }
-        if (stored.answers.length !== mine.answers.length || (stored.practice?.length ?? 0) !== (mine.practice?.length ?? 0)) {
-          goOnFrom(s, stored);
-          return;
-        }
-        const next = recordPractice(stored, shown, given.call, given.confidence, new Date().toISOString());
-        await db.saveSession(next);
-        setSession(next);
-        feedbackShownAt.current = performance.now();
-        setFeedback({ practiceCase: shown, index: mine.practice?.length ?? 0, call: given.call, confidence: given.confidence });
-        setStatus('practice-feedback');
+        await withReaderLock(mine.studyId, mine.reader.readerId, async () => {
+          const stored = await db.getSession(mine.studyId, mine.reader.readerId);
+          if (!stored) {
+            readerGone('');
+            return;
+          }
+          if (stored.answers.length !== mine.answers.length || (stored.practice?.length ?? 0) !== (mine.practice?.length ?? 0)) {
+            goOnFrom(s, stored);
+            return;
+          }
+          const next = recordPractice(stored, shown, call, confidence, new Date().toISOString());
+          await db.saveSession(next);
+          setSession(next);
+          feedbackShownAt.current = performance.now();
+          setFeedback({ practiceCase: shown, index: mine.practice?.length ?? 0, call, confidence });
+          setStatus('practice-feedback');
+        });
       } catch (error) {
         setMessage(`The practice answer was not saved: ${error instanceof Error ? error.message : String(error)} Press Enter to try again.`);
         setStatus('practice');
@@ -260,22 +264,25 @@ export function useReading(studyId: string, readerId: string): Reading {
     };
     setStatus('saving');
     try {
-      // The same reader open in another tab may have gone on: never write over answers saved there.
-      const stored = await vttDb().getSession(current.studyId, current.reader.readerId);
-      if (!stored) {
-        readerGone('; the answer was not saved');
-        return;
-      }
-      // Answered further in another tab (even if that tab now shows this case again, as a second reading): go on
-      // from there. Same answers but a newer save (the display check done there): append to the stored session.
-      if (stored.answers.length !== current.answers.length) {
-        goOnFrom(s, stored);
-        return;
-      }
-      const next = await appendAnswer(stored, answer, new Date().toISOString());
-      // Durable first, then the next case: a reload can never skip or repeat an answer.
-      await vttDb().saveSession(next);
-      showPhase(s, next);
+      // The same reader open in another tab may have gone on: never write over answers saved there (the lock keeps
+      // the other tab from saving between this read and this write).
+      await withReaderLock(current.studyId, current.reader.readerId, async () => {
+        const stored = await vttDb().getSession(current.studyId, current.reader.readerId);
+        if (!stored) {
+          readerGone('; the answer was not saved');
+          return;
+        }
+        // Answered further in another tab (even if that tab now shows this case again, as a second reading): go on
+        // from there. Same answers but a newer save (the display check done there): append to the stored session.
+        if (stored.answers.length !== current.answers.length) {
+          goOnFrom(s, stored);
+          return;
+        }
+        const next = await appendAnswer(stored, answer, new Date().toISOString());
+        // Durable first, then the next case: a reload can never skip or repeat an answer.
+        await vttDb().saveSession(next);
+        showPhase(s, next);
+      });
     } catch (error) {
       setMessage(`The answer was not saved: ${error instanceof Error ? error.message : String(error)} Press Enter to try again.`);
       setStatus('reading');
@@ -353,7 +360,7 @@ export function useReading(studyId: string, readerId: string): Reading {
       if (!current || !s || st !== 'display-check' || saving.current) return;
       saving.current = true;
       const db = vttDb();
-      void (async () => {
+      void withReaderLock(current.studyId, current.reader.readerId, async () => {
         const stored = await db.getSession(current.studyId, current.reader.readerId);
         if (!stored) {
           readerGone('');
@@ -374,7 +381,7 @@ export function useReading(studyId: string, readerId: string): Reading {
         const next: ReaderSession = { ...base, reader, ...(consent ? { consent } : {}), updatedAt: now, display: { ...(base.display ?? displayContext()), check: { ...answers, checkedAt: now } } };
         await db.saveSession(next);
         showPhase(s, next);
-      })()
+      })
         .catch((error: unknown) => setMessage(`The display check was not saved: ${error instanceof Error ? error.message : String(error)} Try again.`))
         .finally(() => {
           saving.current = false;
