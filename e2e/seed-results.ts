@@ -58,3 +58,21 @@ export async function seedResults(page: Page, rows: readonly SeedRow[]): Promise
     db.close();
   }, rows);
 }
+
+/** Every record in the studio's IndexedDB history store, as stored (typed loosely by the caller). */
+export async function readResults<T>(page: Page): Promise<T[]> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('medcodi-results');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const all = await new Promise<unknown[]>((resolve, reject) => {
+      const request = db.transaction('results').objectStore('results').getAll();
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    db.close();
+    return all;
+  }) as Promise<T[]>;
+}

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { Download, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { phantomPng } from './png';
-import { seedResults } from './seed-results';
+import { readResults, seedResults } from './seed-results';
 
 const screenshot = (name: string) => fileURLToPath(new URL(`../docs/screenshots/${name}`, import.meta.url));
 
@@ -705,20 +705,8 @@ test.describe('reader study (visual Turing test)', () => {
     await page.getByTestId('vtt-build').click();
     await expect(page.getByTestId('vtt-study')).toHaveCount(1);
 
-    const records = await page.evaluate(async () => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const open = indexedDB.open('medcodi-results');
-        open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
-      });
-      const all = await new Promise<unknown[]>((resolve, reject) => {
-        const request = db.transaction('results').objectStore('results').getAll();
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      db.close();
-      return all as { id: string; directionId: string; outputs: { frontal?: unknown }; sourceCase?: { id: string; labels: Record<string, number> } }[];
-    });
+    type Stored = { id: string; directionId: string; inputNames: { frontal?: string }; outputs: { frontal?: unknown; lateral?: unknown }; sourceCase?: { id: string; labels: Record<string, number> } };
+    const records = await readResults<Stored>(page);
     expect(records).toHaveLength(2);
     const cases = JSON.parse(await readFile(fileURLToPath(new URL('../public/examples/cases.json', import.meta.url)), 'utf8')) as { id: string; labels: Record<string, number> }[];
     const store = await readVttStore(page);
@@ -747,20 +735,7 @@ test.describe('reader study (visual Turing test)', () => {
     await page.getByLabel('Direction', { exact: true }).selectOption({ label: 'frontal → lateral' });
     await page.getByRole('button', { name: 'Generate 1 now' }).click();
     await expect(page.locator('[data-testid^="vtt-history-"]')).toHaveCount(3, { timeout: 120_000 });
-    const lateral = await page.evaluate(async () => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const open = indexedDB.open('medcodi-results');
-        open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
-      });
-      const all = await new Promise<unknown[]>((resolve, reject) => {
-        const request = db.transaction('results').objectStore('results').getAll();
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      db.close();
-      return (all as { directionId: string; outputs: { lateral?: unknown }; inputNames: { frontal?: string }; sourceCase?: { id: string; labels: Record<string, number> } }[]).find((r) => r.directionId === 'F>L');
-    });
+    const lateral = (await readResults<Stored>(page)).find((r) => r.directionId === 'F>L');
     expect(lateral?.outputs.lateral).toBeTruthy();
     expect(lateral?.sourceCase?.id).toBe(lateral?.inputNames.frontal);
     expect(lateral?.sourceCase?.labels).toEqual(cases.find((c) => c.id === lateral?.sourceCase?.id)?.labels);

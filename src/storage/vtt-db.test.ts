@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
 import { createStore, set } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
-import { scenarioStudy, scriptedSession } from '../domain/vtt/__fixtures__/scenario';
-import { appendAnswer, createSession, currentCaseId, type CaseAnswer, type ReaderSession } from '../domain/vtt/reader-session';
+import { plainAnswer, scenarioStudy, scriptedSession } from '../domain/vtt/__fixtures__/scenario';
+import { appendAnswer, createSession, currentCaseId, type ReaderSession } from '../domain/vtt/reader-session';
 import { createVttDb, withReaderLock, type ReaderLocks, type VttDb } from './vtt-db';
 
 let counter = 0;
@@ -65,20 +65,7 @@ describe('withReaderLock', () => {
 
   /** What the reading screen does on Enter: read the stored session, go on from it if it moved, else append and save. */
   async function submitFromTab(db: VttDb, view: ReaderSession, locks: ReaderLocks | undefined): Promise<'saved' | 'went on'> {
-    const caseId = currentCaseId(view) as string;
-    const answer: CaseAnswer = {
-      caseId,
-      orderIndex: view.answers.length,
-      status: 'answered',
-      call: 'real',
-      confidence: 2,
-      rating: 2,
-      realism: 4,
-      plausible: true,
-      findings: [],
-      timing: { shownAt: 'now', firstInputMs: null, answerMs: 100, pauses: 0 },
-      note: null,
-    };
+    const answer = plainAnswer(currentCaseId(view) as string, view.answers.length);
     return withReaderLock(
       view.studyId,
       view.reader.readerId,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gradient, scenarioCandidates, scenarioStudy, scriptedSession, type ScriptedAnswer } from './__fixtures__/scenario';
+import { gradient, plainAnswer, scenarioStudy, scriptedSession, type ScriptedAnswer } from './__fixtures__/scenario';
 import { buildStudy, keyByCase, type StimulusCandidate } from './build-study';
 import { DEFAULT_SETTINGS } from './study';
 import { analyseStudy, collectReadings } from './analysis';
@@ -230,23 +230,7 @@ describe("readers' findings against the cases' known findings", () => {
       const caseId = currentCaseId(session) as string;
       const source = key.get(caseId)?.source;
       const name = source?.kind === 'history' ? source.resultId : source?.kind === 'bundled-example' ? source.exampleId : 'own.png';
-      session = await appendAnswer(
-        session,
-        {
-          caseId,
-          orderIndex: i,
-          status: 'answered',
-          call: 'real',
-          confidence: 2,
-          rating: 2,
-          realism: 4,
-          plausible: true,
-          findings: ticks[name] ?? [],
-          timing: { shownAt: 'now', firstInputMs: null, answerMs: 100, pauses: 0 },
-          note: null,
-        },
-        'now',
-      );
+      session = await appendAnswer(session, plainAnswer(caseId, i, { findings: ticks[name] ?? [] }), 'now');
     }
     return session;
   }
@@ -316,19 +300,8 @@ describe("readers' findings against the cases' known findings", () => {
   });
 
   it('leaves second readings out of the findings table and of α', async () => {
-    const build = (repeats: number) => {
-      const built = buildStudy({
-        settings: { ...DEFAULT_SETTINGS, caseCount: 8, syntheticShare: 0.5, seed: 42, resolution: 32, repeats },
-        candidates: scenarioCandidates(),
-        studyId: 'study-scenario',
-        createdAt: '2026-01-01T00:00:00.000Z',
-        appVersion: 'test',
-      });
-      if (!built.ok) throw new Error(built.problems.join(' '));
-      return built.study;
-    };
-    const once = build(0);
-    const twice = build(2);
+    const once = scenarioStudy();
+    const twice = scenarioStudy(2);
     // second readings flip every call and the realism: were they counted, α would move
     const flip = (_: string, first: ScriptedAnswer): ScriptedAnswer => ({ ...first, call: first.call === 'real' ? 'synthetic' : 'real', realism: 6 - first.realism });
     const a = analyseStudy(once, [await scriptedSession(once, 'R1', 'reader-1'), await scriptedSession(once, 'R2', 'reader-2')]).scaleAgreement;

@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { scenarioStudy, scriptedSession } from './__fixtures__/scenario';
+import { plainAnswer, scenarioStudy, scriptedSession } from './__fixtures__/scenario';
 import { canonicalJson } from './canonical-json';
-import { appendAnswer, countViewing, createSession, currentCaseId, nextPracticeCase, NO_VIEWING, recordPractice, sessionProgress, verifyAnswerChain, type CaseAnswer } from './reader-session';
+import { appendAnswer, countViewing, createSession, currentCaseId, nextPracticeCase, NO_VIEWING, recordPractice, sessionProgress, verifyAnswerChain } from './reader-session';
 
 const reader = { readerId: 'r1', label: 'R1', role: '', yearsExperience: null };
 
-function answerFor(caseId: string, orderIndex: number): CaseAnswer {
-  return {
-    caseId,
-    orderIndex,
-    status: 'answered',
-    call: 'real',
-    confidence: 2,
-    rating: 2,
-    realism: 4,
-    plausible: true,
-    findings: [],
-    timing: { shownAt: '2026-01-01T00:00:00.000Z', firstInputMs: 100, answerMs: 900, pauses: 0 },
-    note: null,
-  };
-}
+const answerFor = (caseId: string, orderIndex: number) => plainAnswer(caseId, orderIndex);
 
 describe('reader sessions', () => {
   it('start at the first case of the reader order and advance one answer at a time', async () => {

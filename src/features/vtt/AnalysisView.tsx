@@ -1,6 +1,6 @@
 /** Results of a study: per-reader and pooled statistics, agreement, ROC curves, confusion matrices and exports. */
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { ALPHA_RESAMPLES, analyseStudy, type CueAnalysis, type FindingsAnalysis, type ReaderMetrics, type ScaleAgreement } from '../../domain/vtt/analysis';
 import type { AlphaEstimate } from '../../domain/vtt/krippendorff';
 import { numbering } from '../../domain/vtt/exports';
@@ -36,6 +36,15 @@ function MetricsRow({ m }: { readonly m: ReaderMetrics }) {
       <td data-testid="realism-synthetic">{likertText(m.realism.synthetic)}</td>
       <td>{secondsText(m.timeMs)}</td>
     </tr>
+  );
+}
+
+/** A wide table's scroll box, reachable by keyboard (axe: scrollable regions must be focusable) and named. */
+function TableScroll({ label, children }: { readonly label: string; readonly children: ReactNode }) {
+  return (
+    <div className="table-scroll" tabIndex={0} role="region" aria-label={label}>
+      {children}
+    </div>
   );
 }
 
@@ -76,7 +85,7 @@ function ScaleAgreementTable({ scales, ratingLevels }: { readonly scales: ScaleA
         at least 0.800 (0.667 for tentative conclusions). The 95% interval is a bootstrap over cases ({ALPHA_RESAMPLES} resamples, seeded
         by the study, so it is the same every time).
       </p>
-      <div className="table-scroll" tabIndex={0} role="region" aria-label="Agreement between readers on each answer">
+      <TableScroll label="Agreement between readers on each answer">
         <table className="files" data-testid="vtt-alpha">
           <thead>
             <tr>
@@ -102,7 +111,7 @@ function ScaleAgreementTable({ scales, ratingLevels }: { readonly scales: ScaleA
             )}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </>
   );
 }
@@ -128,7 +137,7 @@ function FindingsTable({ findings }: { readonly findings: FindingsAnalysis }) {
           No case of this study has known findings for the items on its checklist.
         </p>
       ) : (
-        <div className="table-scroll" tabIndex={0} role="region" aria-label="Findings the readers ticked (scrolls sideways)">
+        <TableScroll label="Findings the readers ticked (scrolls sideways)">
           <table className="files" data-testid="vtt-findings">
             <thead>
               <tr>
@@ -151,12 +160,12 @@ function FindingsTable({ findings }: { readonly findings: FindingsAnalysis }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {findings.items.some((f) => f.callRight.real.n + f.callRight.synthetic.n > 0) ? (
         <>
           <p className="muted small">Real or synthetic, by what the case shows: the share of readings of cases with each finding that made the right call.</p>
-          <div className="table-scroll" tabIndex={0} role="region" aria-label="Calls by finding (scrolls sideways)">
+          <TableScroll label="Calls by finding (scrolls sideways)">
             <table className="files" data-testid="vtt-calls-by-finding">
               <thead>
                 <tr>
@@ -177,7 +186,7 @@ function FindingsTable({ findings }: { readonly findings: FindingsAnalysis }) {
                   ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </>
       ) : null}
     </>
@@ -318,7 +327,7 @@ export function AnalysisView({ study }: { readonly study: Study }) {
       {analysis.pooled ? (
         <>
           {/* Focusable, so that keyboard users can scroll the wide table (axe: scrollable-region-focusable). */}
-          <div className="table-scroll" tabIndex={0} role="region" aria-label="Per-reader results (scrolls sideways)">
+          <TableScroll label="Per-reader results (scrolls sideways)">
             <table className="files vtt-metrics">
               <thead>
                 <tr>
@@ -342,7 +351,7 @@ export function AnalysisView({ study }: { readonly study: Study }) {
                 <MetricsRow m={analysis.pooled} />
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <p className="muted small">
             Pooled treats all readings as one sample and ignores reader variability; for the MRMC confidence interval of the reader-averaged AUC
             (here {fixed(analysis.readerAveragedAuc)}), analyse the iMRMC export. Fooling rate (synthetic called real):{' '}

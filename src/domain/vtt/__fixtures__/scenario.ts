@@ -26,7 +26,7 @@
  */
 import { buildStudy, type StimulusCandidate } from '../build-study';
 import { ratingFor } from '../answer-keys';
-import { appendAnswer, createSession, currentCaseId, type ReaderSession } from '../reader-session';
+import { appendAnswer, createSession, currentCaseId, type CaseAnswer, type ReaderSession } from '../reader-session';
 import { DEFAULT_SETTINGS, type CaseSource, type Study, type Truth } from '../study';
 
 export interface ScriptedAnswer {
@@ -68,6 +68,24 @@ export const SCENARIO_ANSWERS: Readonly<Record<'R1' | 'R2', Readonly<Record<stri
     'phantom-03': { call: 'real', confidence: 3, realism: 5, plausible: true },
   },
 };
+
+/** A plain answered case ("real, fairly sure, realism 4, plausible"), with any field replaced by `changes`. */
+export function plainAnswer(caseId: string, orderIndex: number, changes: Partial<CaseAnswer> = {}): CaseAnswer {
+  return {
+    caseId,
+    orderIndex,
+    status: 'answered',
+    call: 'real',
+    confidence: 2,
+    rating: 2,
+    realism: 4,
+    plausible: true,
+    findings: [],
+    timing: { shownAt: '2026-01-01T00:00:00.000Z', firstInputMs: 100, answerMs: 900, pauses: 0 },
+    note: null,
+    ...changes,
+  };
+}
 
 /** A w×h grey gradient whose brightness depends on `k`, so every candidate image differs. */
 export function gradient(width: number, height: number, k: number): { width: number; height: number; pixels: Uint8ClampedArray } {
