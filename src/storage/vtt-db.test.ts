@@ -1,9 +1,9 @@
 import 'fake-indexeddb/auto';
-import { createStore, set } from 'idb-keyval';
+import { createStore, set, type UseStore } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { plainAnswer, scenarioStudy, scriptedSession } from '../domain/vtt/__fixtures__/scenario';
 import { appendAnswer, createSession, currentCaseId, type ReaderSession } from '../domain/vtt/reader-session';
-import { createVttDb, withReaderLock, type ReaderLocks, type VttDb } from './vtt-db';
+import { VttStorageError, createVttDb, saveReaderStep, withReaderLock, type ReaderLocks, type ReaderSave, type VttDb } from './vtt-db';
 
 let counter = 0;
 function fresh() {
@@ -50,6 +50,29 @@ describe('vtt-db', () => {
   });
 });
 
+describe('vtt-db when storage is full', () => {
+  it("says so in words, and keeps the reader's answers already saved", async () => {
+    const { store } = fresh();
+    const db = createVttDb(store);
+    const study = scenarioStudy();
+    await db.saveStudy(study);
+    const saved = await scriptedSession(study, 'R1', 'reader-1');
+    const halfway: ReaderSession = { ...saved, answers: saved.answers.slice(0, 3), completedAt: null };
+    await db.saveSession(halfway);
+    // the next answer's write hits a full disk; reads still work
+    const full: UseStore = (mode, callback) => (mode === 'readwrite' ? Promise.reject(new DOMException('quota', 'QuotaExceededError')) : store(mode, callback));
+    const fullDb = createVttDb(full);
+    const next = await appendAnswer(halfway, plainAnswer(currentCaseId(halfway) as string, 3), 'now');
+    const failure = await fullDb.saveSession(next).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(VttStorageError);
+    expect((failure as Error).message).toBe(
+      "The browser's storage for this site is full, so saving the answer failed. Free space (e.g. delete old results in History) and try again.",
+    );
+    expect((await fullDb.getSession(study.studyId, 'reader-1'))?.answers).toHaveLength(3);
+    expect(await fullDb.getStudy(study.studyId)).toBeDefined();
+  });
+});
+
 describe('withReaderLock', () => {
   /** An in-memory stand-in for navigator.locks: callbacks under one name run one after another. */
   function fifoLocks(): ReaderLocks {
@@ -63,20 +86,18 @@ describe('withReaderLock', () => {
     };
   }
 
-  /** What the reading screen does on Enter: read the stored session, go on from it if it moved, else append and save. */
-  async function submitFromTab(db: VttDb, view: ReaderSession, locks: ReaderLocks | undefined): Promise<'saved' | 'went on'> {
+  /** The reading screen's Enter: the same saveReaderStep call as use-reading's submit. */
+  async function submitFromTab(db: VttDb, view: ReaderSession, locks: ReaderLocks | null): Promise<ReaderSave['kind']> {
     const answer = plainAnswer(currentCaseId(view) as string, view.answers.length);
-    return withReaderLock(
+    const saved = await saveReaderStep(
+      db,
       view.studyId,
       view.reader.readerId,
-      async () => {
-        const stored = await db.getSession(view.studyId, view.reader.readerId);
-        if (!stored || stored.answers.length !== view.answers.length) return 'went on';
-        await db.saveSession(await appendAnswer(stored, answer, 'now'));
-        return 'saved';
-      },
+      (stored) => stored.answers.length === view.answers.length,
+      (stored) => appendAnswer(stored, answer, 'now'),
       locks,
     );
+    return saved.kind;
   }
 
   it('lets only one of two tabs of the same reader save the same case; the other goes on from it', async () => {
@@ -85,7 +106,7 @@ describe('withReaderLock', () => {
     const session = createSession(study, { readerId: 'reader-1', label: 'R1', role: '', yearsExperience: null }, 'now');
     await db.saveSession(session);
     const locks = fifoLocks();
-    expect((await Promise.all([submitFromTab(db, session, locks), submitFromTab(db, session, locks)])).sort()).toEqual(['saved', 'went on']);
+    expect((await Promise.all([submitFromTab(db, session, locks), submitFromTab(db, session, locks)])).sort()).toEqual(['elsewhere', 'saved']);
     expect((await db.getSession(study.studyId, 'reader-1'))?.answers).toHaveLength(1);
   });
 
@@ -94,8 +115,21 @@ describe('withReaderLock', () => {
     const study = scenarioStudy();
     const session = createSession(study, { readerId: 'reader-1', label: 'R1', role: '', yearsExperience: null }, 'now');
     await db.saveSession(session);
-    expect(await Promise.all([submitFromTab(db, session, undefined), submitFromTab(db, session, undefined)])).toEqual(['saved', 'saved']);
+    expect(await Promise.all([submitFromTab(db, session, null), submitFromTab(db, session, null)])).toEqual(['saved', 'saved']);
     expect((await db.getSession(study.studyId, 'reader-1'))?.answers).toHaveLength(1);
+  });
+
+  it('says when the reader was deleted, and hands back what another tab saved without writing', async () => {
+    const { db } = fresh();
+    const study = scenarioStudy();
+    const session = createSession(study, { readerId: 'reader-1', label: 'R1', role: '', yearsExperience: null }, 'now');
+    expect(await submitFromTab(db, session, fifoLocks())).toBe('gone');
+    expect(await db.getSession(study.studyId, 'reader-1')).toBeUndefined();
+    const moved = await appendAnswer(session, plainAnswer(currentCaseId(session) as string, 0), 'then');
+    await db.saveSession(moved);
+    const saved = await saveReaderStep(db, study.studyId, 'reader-1', () => false, () => session, fifoLocks());
+    expect(saved).toEqual({ kind: 'elsewhere', session: moved });
+    expect(await db.getSession(study.studyId, 'reader-1')).toEqual(moved);
   });
 
   it('locks per reader session: another reader is not held up', async () => {
@@ -109,7 +143,7 @@ describe('withReaderLock', () => {
     await withReaderLock('s1', 'r1', async () => 1, locks);
     await withReaderLock('s1', 'r2', async () => 2, locks);
     expect(names).toEqual(['medcodi-vtt/session/s1/r1', 'medcodi-vtt/session/s1/r2']);
-    // no Web Locks API (Node here): the critical section still runs
-    expect(await withReaderLock('s1', 'r1', async () => 'ran')).toBe('ran');
+    // no Web Locks API: the critical section still runs
+    expect(await withReaderLock('s1', 'r1', async () => 'ran', null)).toBe('ran');
   });
 });

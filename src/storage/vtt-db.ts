@@ -115,12 +115,47 @@ export interface ReaderLocks {
  * sees the other's answer and goes on from it instead of writing over it. The lock spans tabs and windows of the
  * origin (Web Locks API); where the API is missing the read-then-write runs unlocked, as before.
  */
-export function withReaderLock<T>(studyId: string, readerId: string, critical: () => Promise<T>, locks: ReaderLocks | undefined = browserLocks()): Promise<T> {
+export function withReaderLock<T>(studyId: string, readerId: string, critical: () => Promise<T>, locks: ReaderLocks | null = browserLocks()): Promise<T> {
   return locks ? locks.request(`medcodi-vtt/${sessionKey(studyId, readerId)}`, critical) : critical();
 }
 
-function browserLocks(): ReaderLocks | undefined {
-  return typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : undefined;
+function browserLocks(): ReaderLocks | null {
+  return typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : null;
+}
+
+/** What a reader's save found: written, left alone because another tab saved first, or the reader deleted. */
+export type ReaderSave =
+  | { readonly kind: 'saved'; readonly session: ReaderSession }
+  | { readonly kind: 'elsewhere'; readonly session: ReaderSession }
+  | { readonly kind: 'gone' };
+
+/**
+ * Every save of a reader's session (an answer, a practice answer, the start screen, the display context): under the
+ * reader's lock, read the stored session; if it was deleted, say so; if `stillMine(stored)` is false (another tab
+ * saved since this tab read it), hand the stored session back untouched; otherwise write `next(stored)` and
+ * resolve once it is durable.
+ */
+export function saveReaderStep(
+  db: VttDb,
+  studyId: string,
+  readerId: string,
+  stillMine: (stored: ReaderSession) => boolean,
+  next: (stored: ReaderSession) => ReaderSession | Promise<ReaderSession>,
+  locks: ReaderLocks | null = browserLocks(),
+): Promise<ReaderSave> {
+  return withReaderLock(
+    studyId,
+    readerId,
+    async (): Promise<ReaderSave> => {
+      const stored = await db.getSession(studyId, readerId);
+      if (!stored) return { kind: 'gone' };
+      if (!stillMine(stored)) return { kind: 'elsewhere', session: stored };
+      const session = await next(stored);
+      await db.saveSession(session);
+      return { kind: 'saved', session };
+    },
+    locks,
+  );
 }
 
 let shared: VttDb | null = null;

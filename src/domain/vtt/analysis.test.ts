@@ -194,7 +194,7 @@ describe("readers' findings against the cases' known findings", () => {
   const CHECKLIST = ['Cardiomegaly', 'Pleural effusion', 'Rib fracture', 'No finding'];
 
   /** 3 real phantoms (2 with cardiomegaly), a local file (findings unknown), 4 synthetic made from cases (2 with cardiomegaly). */
-  function findingsStudy(findings: readonly string[] = CHECKLIST) {
+  function findingsStudy(findings: readonly string[] = CHECKLIST, repeats = 0) {
     const candidates: StimulusCandidate[] = [
       ...[1, 1, 0].map((cardio, i): StimulusCandidate => ({
         truth: 'real',
@@ -211,7 +211,7 @@ describe("readers' findings against the cases' known findings", () => {
       })),
     ];
     const built = buildStudy({
-      settings: { ...DEFAULT_SETTINGS, caseCount: 8, syntheticShare: 0.5, seed: 7, resolution: 32, questions: { ...DEFAULT_SETTINGS.questions, findings } },
+      settings: { ...DEFAULT_SETTINGS, caseCount: 8, syntheticShare: 0.5, seed: 7, resolution: 32, repeats, questions: { ...DEFAULT_SETTINGS.questions, findings } },
       candidates,
       studyId: 'study-findings',
       createdAt: 'now',
@@ -221,16 +221,27 @@ describe("readers' findings against the cases' known findings", () => {
     return built.study;
   }
 
-  /** One reader who ticks, per source: cardiomegaly on phantom-00, h1 and h3; "No finding" on phantom-02 and h4. */
+  /**
+   * One reader who ticks, per source: cardiomegaly on phantom-00, h1 and h3; "No finding" on phantom-02 and h4;
+   * calls h1 and h3 synthetic and everything else real. A second reading (study repeats) ticks "Pleural effusion"
+   * and calls the case the other way, so it would show wherever it leaked in.
+   */
   async function reader(study: ReturnType<typeof findingsStudy>) {
     const ticks: Record<string, string[]> = { 'phantom-00': ['Cardiomegaly'], h1: ['Cardiomegaly'], h3: ['Cardiomegaly'], 'phantom-02': ['No finding'], h4: ['No finding'], 'own.png': ['Cardiomegaly'] };
     const key = keyByCase(study);
     let session = createSession(study, { readerId: 'reader-1', label: 'R1', role: 'radiologist', yearsExperience: 3 }, 'now');
-    for (let i = 0; i < study.cases.length; i += 1) {
+    const seen = new Set<string>();
+    for (let i = 0; i < session.order.length; i += 1) {
       const caseId = currentCaseId(session) as string;
       const source = key.get(caseId)?.source;
       const name = source?.kind === 'history' ? source.resultId : source?.kind === 'bundled-example' ? source.exampleId : 'own.png';
-      session = await appendAnswer(session, plainAnswer(caseId, i, { findings: ticks[name] ?? [] }), 'now');
+      const call = name === 'h1' || name === 'h3' ? 'synthetic' : 'real';
+      const again = seen.has(caseId);
+      seen.add(caseId);
+      const answer = again
+        ? plainAnswer(caseId, i, { call: call === 'real' ? 'synthetic' : 'real', findings: ['Pleural effusion'] })
+        : plainAnswer(caseId, i, { call, findings: ticks[name] ?? [] });
+      session = await appendAnswer(session, answer, 'now');
     }
     return session;
   }
@@ -267,11 +278,11 @@ describe("readers' findings against the cases' known findings", () => {
     expect(normal?.real.whenPresent).toMatchObject({ successes: 1, n: 1 });
     expect(normal?.synthetic.whenPresent).toMatchObject({ successes: 1, n: 2 });
     expect(normal?.synthetic.whenAbsent).toMatchObject({ successes: 0, n: 1 });
-    // the call on cases with each finding, from every reading (ticked or not): R1 called everything real
+    // the call on cases with each finding, from every reading (ticked or not): R1 called h1 and h3 synthetic
     expect(cardio?.callRight.real).toMatchObject({ successes: 2, n: 2 });
-    expect(cardio?.callRight.synthetic).toMatchObject({ successes: 0, n: 2 });
+    expect(cardio?.callRight.synthetic).toMatchObject({ successes: 1, n: 2 });
     expect(normal?.callRight.real).toMatchObject({ successes: 1, n: 1 });
-    expect(normal?.callRight.synthetic).toMatchObject({ successes: 0, n: 2 });
+    expect(normal?.callRight.synthetic).toMatchObject({ successes: 1, n: 2 });
     expect(effusion?.callRight.real.n).toBe(0);
 
     // Without "No finding" on the checklist, ticking nothing is an answer ("none of these") and counts.
@@ -299,7 +310,14 @@ describe("readers' findings against the cases' known findings", () => {
     expect(json.analysis.findings.unansweredLeftOut).toBe(2);
   });
 
-  it('leaves second readings out of the findings table and of α', async () => {
+  it('leaves second readings out of the findings tables', async () => {
+    const once = findingsStudy();
+    const twice = findingsStudy(CHECKLIST, 2);
+    expect((await reader(twice)).answers).toHaveLength(10);
+    expect(analyseStudy(twice, [await reader(twice)]).findings).toEqual(analyseStudy(once, [await reader(once)]).findings);
+  });
+
+  it('leaves second readings out of α', async () => {
     const once = scenarioStudy();
     const twice = scenarioStudy(2);
     // second readings flip every call and the realism: were they counted, α would move

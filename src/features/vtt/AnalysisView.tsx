@@ -121,6 +121,8 @@ function ScaleAgreementTable({ scales, ratingLevels }: { readonly scales: ScaleA
  * do on real ones (a synthetic image "has" the findings of the case it was made from).
  */
 function FindingsTable({ findings }: { readonly findings: FindingsAnalysis }) {
+  // items settled only in readings left out (ticked nothing) would be a row of dashes
+  const ticked = findings.items.filter((f) => f.real.whenPresent.n + f.real.whenAbsent.n + f.synthetic.whenPresent.n + f.synthetic.whenAbsent.n > 0);
   return (
     <>
       <h4>Findings the readers ticked</h4>
@@ -132,9 +134,9 @@ function FindingsTable({ findings }: { readonly findings: FindingsAnalysis }) {
           ? ` ${findings.unansweredLeftOut} of them ticked nothing and are left out: with "No finding" on the checklist, no tick is a skipped question.`
           : ''}
       </p>
-      {findings.items.length === 0 ? (
+      {ticked.length === 0 ? (
         <p className="small" data-testid="vtt-findings-none">
-          No case of this study has known findings for the items on its checklist.
+          No reading of a case with known findings answered the findings checklist.
         </p>
       ) : (
         <TableScroll label="Findings the readers ticked (scrolls sideways)">
@@ -149,7 +151,7 @@ function FindingsTable({ findings }: { readonly findings: FindingsAnalysis }) {
               </tr>
             </thead>
             <tbody>
-              {findings.items.map((f) => (
+              {ticked.map((f) => (
                 <tr key={f.item} data-testid={`vtt-finding-${f.item}`}>
                   <th scope="row">{f.item}</th>
                   <td>{proportionText(f.real.whenPresent)}</td>

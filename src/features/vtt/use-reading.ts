@@ -23,7 +23,7 @@ import {
   type ViewingCounts,
 } from '../../domain/vtt/reader-session';
 import { imageProblem, MAX_COMMENT_LENGTH, studyInstructions, type PracticeCase, type Study, type StudyCase, type Truth } from '../../domain/vtt/study';
-import { vttDb, withReaderLock } from '../../storage/vtt-db';
+import { saveReaderStep, vttDb } from '../../storage/vtt-db';
 import { invalidateVtt } from './vtt-queries';
 
 export type ReadingStatus = 'loading' | 'display-check' | 'practice' | 'practice-feedback' | 'reading' | 'saving' | 'paused' | 'done' | 'missing';
@@ -156,8 +156,13 @@ export function useReading(studyId: string, readerId: string): Reading {
       }
       let ready = loadedSession;
       if (ready.display === null) {
-        ready = { ...ready, display: displayContext() };
-        await db.saveSession(ready);
+        // Record the screen once; another tab of this reader may have done it (or gone on) meanwhile.
+        const saved = await saveReaderStep(db, studyId, readerId, (stored) => stored.display === null, (stored) => ({ ...stored, display: displayContext() }));
+        if (saved.kind === 'gone') {
+          if (!cancelled) setStatus('missing');
+          return;
+        }
+        ready = saved.session;
       }
       if (cancelled) return;
       setStudy(loadedStudy);
@@ -201,24 +206,21 @@ export function useReading(studyId: string, readerId: string): Reading {
       saving.current = true;
       setStatus('saving');
       try {
-        const db = vttDb();
-        await withReaderLock(mine.studyId, mine.reader.readerId, async () => {
-          const stored = await db.getSession(mine.studyId, mine.reader.readerId);
-          if (!stored) {
-            readerGone('');
-            return;
-          }
-          if (stored.answers.length !== mine.answers.length || (stored.practice?.length ?? 0) !== (mine.practice?.length ?? 0)) {
-            goOnFrom(s, stored);
-            return;
-          }
-          const next = recordPractice(stored, shown, call, confidence, new Date().toISOString());
-          await db.saveSession(next);
-          setSession(next);
+        const saved = await saveReaderStep(
+          vttDb(),
+          mine.studyId,
+          mine.reader.readerId,
+          (stored) => stored.answers.length === mine.answers.length && (stored.practice?.length ?? 0) === (mine.practice?.length ?? 0),
+          (stored) => recordPractice(stored, shown, call, confidence, new Date().toISOString()),
+        );
+        if (saved.kind === 'gone') readerGone('');
+        else if (saved.kind === 'elsewhere') goOnFrom(s, saved.session);
+        else {
+          setSession(saved.session);
           feedbackShownAt.current = performance.now();
           setFeedback({ practiceCase: shown, index: mine.practice?.length ?? 0, call, confidence });
           setStatus('practice-feedback');
-        });
+        }
       } catch (error) {
         setMessage(`The practice answer was not saved: ${error instanceof Error ? error.message : String(error)} Press Enter to try again.`);
         setStatus('practice');
@@ -266,23 +268,19 @@ export function useReading(studyId: string, readerId: string): Reading {
     try {
       // The same reader open in another tab may have gone on: never write over answers saved there (the lock keeps
       // the other tab from saving between this read and this write).
-      await withReaderLock(current.studyId, current.reader.readerId, async () => {
-        const stored = await vttDb().getSession(current.studyId, current.reader.readerId);
-        if (!stored) {
-          readerGone('; the answer was not saved');
-          return;
-        }
-        // Answered further in another tab (even if that tab now shows this case again, as a second reading): go on
-        // from there. Same answers but a newer save (the display check done there): append to the stored session.
-        if (stored.answers.length !== current.answers.length) {
-          goOnFrom(s, stored);
-          return;
-        }
-        const next = await appendAnswer(stored, answer, new Date().toISOString());
-        // Durable first, then the next case: a reload can never skip or repeat an answer.
-        await vttDb().saveSession(next);
-        showPhase(s, next);
-      });
+      // Answered further in another tab (even if that tab now shows this case again, as a second reading): go on
+      // from there. Same answers but a newer save (the display check done there): append to the stored session.
+      const saved = await saveReaderStep(
+        vttDb(),
+        current.studyId,
+        current.reader.readerId,
+        (stored) => stored.answers.length === current.answers.length,
+        (stored) => appendAnswer(stored, answer, new Date().toISOString()),
+      );
+      // Durable first, then the next case: a reload can never skip or repeat an answer.
+      if (saved.kind === 'gone') readerGone('; the answer was not saved');
+      else if (saved.kind === 'elsewhere') goOnFrom(s, saved.session);
+      else showPhase(s, saved.session);
     } catch (error) {
       setMessage(`The answer was not saved: ${error instanceof Error ? error.message : String(error)} Press Enter to try again.`);
       setStatus('reading');
@@ -359,29 +357,27 @@ export function useReading(studyId: string, readerId: string): Reading {
       const { session: current, status: st, study: s } = latest.current;
       if (!current || !s || st !== 'display-check' || saving.current) return;
       saving.current = true;
-      const db = vttDb();
-      void withReaderLock(current.studyId, current.reader.readerId, async () => {
-        const stored = await db.getSession(current.studyId, current.reader.readerId);
-        if (!stored) {
-          readerGone('');
-          return;
-        }
-        const base = stored;
+      void (async () => {
         // Done in another tab already (or reading began there): go on from there rather than write over it.
-        if (changedElsewhere(current, stored) && (base.answers.length > 0 || base.display?.check !== undefined)) {
-          goOnFrom(s, base);
-          return;
-        }
-        const now = new Date().toISOString();
-        // The reader agreed to these instructions (the start button needs it): record which text, by its hash.
-        const instructions = studyInstructions(s.settings);
-        const consent = instructions !== null ? { instructionsSha256: await sha256Hex(instructions), agreedAt: now } : undefined;
-        const { subspecialty, ...rest } = profile;
-        const reader = { ...base.reader, ...rest, ...(subspecialty.trim() === '' ? {} : { subspecialty: subspecialty.trim() }) };
-        const next: ReaderSession = { ...base, reader, ...(consent ? { consent } : {}), updatedAt: now, display: { ...(base.display ?? displayContext()), check: { ...answers, checkedAt: now } } };
-        await db.saveSession(next);
-        showPhase(s, next);
-      })
+        const saved = await saveReaderStep(
+          vttDb(),
+          current.studyId,
+          current.reader.readerId,
+          (stored) => !(changedElsewhere(current, stored) && (stored.answers.length > 0 || stored.display?.check !== undefined)),
+          async (base) => {
+            const now = new Date().toISOString();
+            // The reader agreed to these instructions (the start button needs it): record which text, by its hash.
+            const instructions = studyInstructions(s.settings);
+            const consent = instructions !== null ? { instructionsSha256: await sha256Hex(instructions), agreedAt: now } : undefined;
+            const { subspecialty, ...rest } = profile;
+            const reader = { ...base.reader, ...rest, ...(subspecialty.trim() === '' ? {} : { subspecialty: subspecialty.trim() }) };
+            return { ...base, reader, ...(consent ? { consent } : {}), updatedAt: now, display: { ...(base.display ?? displayContext()), check: { ...answers, checkedAt: now } } };
+          },
+        );
+        if (saved.kind === 'gone') readerGone('');
+        else if (saved.kind === 'elsewhere') goOnFrom(s, saved.session);
+        else showPhase(s, saved.session);
+      })()
         .catch((error: unknown) => setMessage(`The display check was not saved: ${error instanceof Error ? error.message : String(error)} Try again.`))
         .finally(() => {
           saving.current = false;
