@@ -420,6 +420,17 @@ test.describe('reader study (visual Turing test)', () => {
     expect(long.text.split('\n')[0]).toBe('reader,treatment,case,truth,rating');
     expect(long.text.trimEnd().split('\n')).toContain(`1,1,${caseNumber('h2')},1,6`);
 
+    // the printable summary: one self-contained page with the same numbers
+    const summary = await downloadText(page, () => page.getByTestId('vtt-export-summary-html').click());
+    expect(summary.name).toMatch(/^E2E-study_.+_summary\.html$/);
+    expect(summary.text).toContain('Agreement on real/synthetic: Cohen&#39;s κ = -0.067 (8 cases, observed agreement 50.0%).');
+    expect(summary.text).not.toMatch(/<script|https?:\/\//);
+    const printed = await page.context().newPage();
+    await printed.setContent(summary.text);
+    await expect(printed.getByRole('heading', { level: 1 })).toHaveText('Reader study: E2E study');
+    await expect(printed.locator('table').first().locator('tbody tr')).toHaveCount(3); // R1, R2, pooled
+    await printed.screenshot({ path: test.info().outputPath('summary.png'), fullPage: true });
+    await printed.close();
     const json = JSON.parse((await downloadText(page, () => page.getByTestId('vtt-export-json').click())).text) as {
       study: { settings: { seed: number }; digest: string };
       key: unknown[];

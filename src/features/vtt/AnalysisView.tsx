@@ -252,6 +252,7 @@ const EXPORTS: readonly { format: ResultsFormat; label: string; hint: string }[]
   { format: 'long-csv', label: 'MRMC long CSV', hint: 'reader,treatment,case,truth,rating (MRMCaov; RJafroc "MRMC")' },
   { format: 'answers-csv', label: 'All answers (CSV)', hint: 'every recorded field, one row per reading' },
   { format: 'json', label: 'Results (JSON)', hint: 'settings, key, answers and these statistics' },
+  { format: 'summary-html', label: 'Summary (HTML, printable)', hint: 'these statistics as one page to file, print or send; no images' },
 ];
 
 export function AnalysisView({ study }: { readonly study: Study }) {

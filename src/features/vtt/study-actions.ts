@@ -11,10 +11,12 @@ import { buildStudy, type StimulusCandidate } from '../../domain/vtt/build-study
 import { toAnswersCsv, toImrmc, toLongCsv, toResultsJson } from '../../domain/vtt/exports';
 import { newReaderId } from '../../domain/vtt/reader-order';
 import { createSession, type ReaderProfile, type ReaderSession } from '../../domain/vtt/reader-session';
-import type { Study, StudySettings } from '../../domain/vtt/study';
+import { studyInstructions, type Study, type StudySettings } from '../../domain/vtt/study';
+import { sha256Hex } from '../../domain/vtt/canonical-json';
 import { exportStudyFile, importStudyFile, studyDigest } from '../../domain/vtt/study-file';
 import { vttDb } from '../../storage/vtt-db';
 import { historyCandidates, loadExampleCandidates, loadFileCandidates } from './load-candidates';
+import { toSummaryHtml } from './summary-html';
 import { invalidateVtt } from './vtt-queries';
 
 /** Version recorded in studies (package.json "version"; update together). */
@@ -97,7 +99,7 @@ export async function exportStudy(study: Study, includeAnswers: boolean): Promis
   download(text, `${safeName(study.settings.title)}_${study.studyId}.vtt.json`, 'application/json');
 }
 
-export type ResultsFormat = 'imrmc' | 'long-csv' | 'answers-csv' | 'json';
+export type ResultsFormat = 'imrmc' | 'long-csv' | 'answers-csv' | 'json' | 'summary-html';
 
 /** The text and file name of one results export (also used by the e2e hook-free download test). */
 export async function resultsExport(study: Study, sessions: readonly ReaderSession[], format: ResultsFormat): Promise<{ text: string; fileName: string; type: string }> {
@@ -113,6 +115,15 @@ export async function resultsExport(study: Study, sessions: readonly ReaderSessi
       const analysis = analyseStudy(study, sessions);
       const text = toResultsJson(study, sessions, analysis, { exportedAt: new Date().toISOString(), studyDigest: await studyDigest(study) });
       return { text, fileName: `${base}_results.json`, type: 'application/json' };
+    }
+    case 'summary-html': {
+      const instructions = studyInstructions(study.settings);
+      const text = toSummaryHtml(study, sessions, analyseStudy(study, sessions), {
+        exportedAt: new Date().toISOString(),
+        studyDigest: await studyDigest(study),
+        instructionsSha256: instructions === null ? null : await sha256Hex(instructions),
+      });
+      return { text, fileName: `${base}_summary.html`, type: 'text/html' };
     }
   }
 }
