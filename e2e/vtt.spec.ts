@@ -647,6 +647,7 @@ test.describe('reader study (visual Turing test)', () => {
     await page.getByLabel('Number of cases', { exact: true }).fill('4');
     await page.getByLabel('Readers (pseudonyms, comma-separated)').fill('R1');
     await page.getByLabel('Findings checklist').check();
+    await expect(page.getByTestId('vtt-findings-hint')).toContainText('The study records what each case is known to show');
     for (const id of ['phantom-00', 'phantom-02']) await page.getByTestId(`vtt-example-${id}`).check();
     for (const id of ['h1', 'h2']) await page.getByTestId(`vtt-history-${id}`).check();
     await page.getByTestId('vtt-build').click();

@@ -171,7 +171,18 @@ export function StudyBuilder() {
         {askFindings ? (
           <div className="field">
             <label htmlFor={ids.findings}>Findings (one per line, at most 9)</label>
-            <textarea id={ids.findings} rows={5} value={findingsText} onChange={(e) => setFindingsText(e.target.value)} />
+            <textarea
+              id={ids.findings}
+              rows={5}
+              value={findingsText}
+              onChange={(e) => setFindingsText(e.target.value)}
+              aria-describedby={`${ids.findings}-hint`}
+            />
+            <p id={`${ids.findings}-hint`} className="muted small" data-testid="vtt-findings-hint">
+              The study records what each case is known to show: a bundled phantom&apos;s findings, and for an image generated from a bundled
+              case the findings it was made from. The analysis then compares the readers&apos; ticks with them. Items the phantom never makes, and
+              images from other sources, stay unknown. With &quot;No finding&quot; on the list, a case left unticked counts as skipped.
+            </p>
           </div>
         ) : null}
       </fieldset>
