@@ -524,7 +524,7 @@ test.describe('reader study (visual Turing test)', () => {
     await expect(page.getByTestId('vtt-done')).toContainText('All 10 cases answered.');
     await page.getByRole('button', { name: 'Back to the studies' }).click();
     await page.getByTestId('vtt-open-analysis').click();
-    await expect(page.getByTestId('vtt-analysis')).toContainText('8 cases (4 real, 4 synthetic) · 1 readers · 8 readings');
+    await expect(page.getByTestId('vtt-analysis')).toContainText('8 cases (4 real, 4 synthetic) · 1 reader · 8 readings');
     await expect(page.getByTestId('vtt-row-R1').getByTestId('acc')).toContainText('100.0% (8/8;');
     // κ needs both calls among the repeated cases; the readers' random ids decide which cases come back.
     const repeatedTruths = new Set(order.filter((id, i) => order.indexOf(id) !== i).map((id) => store.key.find((k) => k.caseId === id)?.truth));
@@ -580,7 +580,7 @@ test.describe('reader study (visual Turing test)', () => {
     await expect(page.getByTestId('vtt-done')).toBeVisible();
     await page.getByRole('button', { name: 'Back to the studies' }).click();
     await page.getByTestId('vtt-open-analysis').click();
-    await expect(page.getByTestId('vtt-analysis')).toContainText('4 cases (2 real, 2 synthetic) · 1 readers · 4 readings');
+    await expect(page.getByTestId('vtt-analysis')).toContainText('4 cases (2 real, 2 synthetic) · 1 reader · 4 readings');
     await expect(page.getByTestId('vtt-readers')).toContainText(/Practice [0-2] of 2 right \(not analysed\)\./);
     const json = JSON.parse((await downloadText(page, () => page.getByTestId('vtt-export-json').click())).text) as {
       readers: { answers: unknown[]; practice: { call: string; correct: boolean }[] }[];

@@ -7,12 +7,12 @@ import { numbering } from '../../domain/vtt/exports';
 import { describeDisplayCheck } from '../../domain/vtt/display-check';
 import { sha256Hex } from '../../domain/vtt/canonical-json';
 import { describeConsent, describePractice, describeReader } from '../../domain/vtt/reader-profile';
-import { sortSessions, verifyAnswerChain } from '../../domain/vtt/reader-session';
+import { sortSessions } from '../../domain/vtt/reader-session';
 import { ratingPoints, studyInstructions, type Study } from '../../domain/vtt/study';
 import { studyDigest } from '../../domain/vtt/study-file';
 import { ConfusionMatrix, RocPlot } from './charts';
-import { fixed, interval, likertMedianText, likertText, pValue, percent, proportionText, secondsText } from './format-stats';
-import { downloadResults, exportStudy, type ResultsFormat } from './study-actions';
+import { alphaCiText, alphaNote, alphaValueText, designParts, fixed, interval, likertMedianText, likertText, pValue, percent, proportionText, ratingScaleName, secondsText } from './format-stats';
+import { answerLogText, downloadResults, exportStudy, type ResultsFormat } from './study-actions';
 import { sessionsQuery } from './vtt-queries';
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -48,18 +48,13 @@ function TableScroll({ label, children }: { readonly label: string; readonly chi
   );
 }
 
-/** "0.704 (0.412–0.903)", or why α is undefined. */
+/** α and its interval, or why α is undefined (one cell across both columns). */
 function alphaCells(a: AlphaEstimate) {
-  if (!Number.isFinite(a.alpha)) {
-    return (
-      <td colSpan={2}>{a.units === 0 ? 'no case read by two readers yet' : 'undefined: every reading gave the same answer'}</td>
-    );
-  }
+  if (!Number.isFinite(a.alpha)) return <td colSpan={2}>{alphaValueText(a)}</td>;
   return (
     <>
-      <td className="num">{fixed(a.alpha)}</td>
-      {/* with too few cases, or one answer nearly everywhere, many resamples hold no disagreement at all */}
-      <td>{a.ci ? interval(a.ci, (v) => v.toFixed(3)) : 'too little disagreement to bootstrap'}</td>
+      <td className="num">{alphaValueText(a)}</td>
+      <td>{alphaCiText(a)}</td>
     </>
   );
 }
@@ -71,20 +66,14 @@ function alphaCells(a: AlphaEstimate) {
 function ScaleAgreementTable({ scales, ratingLevels }: { readonly scales: ScaleAgreement; readonly ratingLevels: number }) {
   const rows: { key: keyof ScaleAgreement; name: string; estimate: AlphaEstimate | null }[] = [
     { key: 'call', name: 'Real or synthetic', estimate: scales.call },
-    { key: 'rating', name: `Rating 1–${ratingLevels} (definitely real … definitely synthetic)`, estimate: scales.rating },
+    { key: 'rating', name: ratingScaleName(ratingLevels), estimate: scales.rating },
     { key: 'realism', name: 'Realism 1–5', estimate: scales.realism },
     { key: 'plausible', name: 'Clinically plausible', estimate: scales.plausible },
   ];
   return (
     <>
       <h4>Agreement between readers on each answer</h4>
-      <p className="muted small">
-        Krippendorff&apos;s α over the first readings of every case that at least two readers answered: how much the readers agree with each
-        other beyond chance (1 perfect, 0 what chance gives), not whether they are right. α can be near 0 while most readings agree, when
-        nearly every reading gives the same answer; the plain share of agreeing pairs is beside it. Krippendorff asks a rating scale for
-        at least 0.800 (0.667 for tentative conclusions). The 95% interval is a bootstrap over cases ({ALPHA_RESAMPLES} resamples, seeded
-        by the study, so it is the same every time).
-      </p>
+      <p className="muted small">{alphaNote(ALPHA_RESAMPLES)}</p>
       <TableScroll label="Agreement between readers on each answer">
         <table className="files" data-testid="vtt-alpha">
           <thead>
@@ -283,10 +272,7 @@ export function AnalysisView({ study }: { readonly study: Study }) {
   }, [study]);
   useEffect(() => {
     if (!sessions.data) return;
-    void Promise.all(sessions.data.map(async (s) => ((await verifyAnswerChain(s)) ? null : s.reader.label))).then((broken) => {
-      const bad = broken.filter((b): b is string => b !== null);
-      setChains(bad.length === 0 ? 'intact for every reader' : `BROKEN for ${bad.join(', ')} (answers were changed outside the studio)`);
-    });
+    void answerLogText(sessions.data).then(setChains);
   }, [sessions.data]);
 
   const run = (action: () => Promise<void>) => {
@@ -303,10 +289,8 @@ export function AnalysisView({ study }: { readonly study: Study }) {
     <section className="vtt-analysis" aria-labelledby="vtt-analysis-title" data-testid="vtt-analysis">
       <h3 id="vtt-analysis-title">Analysis</h3>
       <p className="muted small">
-        {counts.cases} cases ({counts.real} real, {counts.synthetic} synthetic) · {counts.readers} readers · {counts.readings} readings
-        {counts.unreadable > 0 ? ` · ${counts.unreadable} skipped (unreadable)` : ''}
-        {counts.missing > 0 ? ` · ${counts.missing} still to read` : counts.remaining > 0 ? ` · ${counts.remaining} second readings still to do` : ' · fully crossed'} · rating {ratingPoints(study.settings.questions)}-point (higher = more sure it is
-        synthetic) · study digest <code title={digest ?? ''}>{digest ? digest.slice(0, 16) : '…'}</code> · answer log {chains ?? '…'}
+        {designParts(counts).join(' · ')} · rating {ratingPoints(study.settings.questions)}-point (higher = more sure it is synthetic) · study
+        digest <code title={digest ?? ''}>{digest ? digest.slice(0, 16) : '…'}</code> · answer log {chains ?? '…'}
       </p>
       {sessions.data.length > 0 ? (
         <ul className="muted small" data-testid="vtt-readers" aria-label="Readers and their displays">
@@ -389,7 +373,9 @@ export function AnalysisView({ study }: { readonly study: Study }) {
             Realism, synthetic vs real (pooled readings): median [IQR] {likertMedianText(analysis.pooled.realism.synthetic)} vs{' '}
             {likertMedianText(analysis.pooled.realism.real)}, Mann–Whitney{' '}
             {analysis.realismTest ? `U = ${analysis.realismTest.u}, p = ${pValue(analysis.realismTest.p)}` : '—'}.
-            Plausible: real {proportionText(analysis.pooled.plausible.real)}, synthetic {proportionText(analysis.pooled.plausible.synthetic)}.
+            {study.settings.questions.askPlausibility
+              ? ` Plausible: real ${proportionText(analysis.pooled.plausible.real)}, synthetic ${proportionText(analysis.pooled.plausible.synthetic)}.`
+              : ''}
           </p>
           <div className="vtt-plots">
             <RocPlot readers={analysis.readers} pooled={analysis.pooled} />

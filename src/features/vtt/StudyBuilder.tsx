@@ -180,8 +180,9 @@ export function StudyBuilder() {
             />
             <p id={`${ids.findings}-hint`} className="muted small" data-testid="vtt-findings-hint">
               The study records what each case is known to show: a bundled phantom&apos;s findings, and for an image generated from a bundled
-              case the findings it was made from. The analysis then compares the readers&apos; ticks with them. Items the phantom never makes, and
-              images from other sources, stay unknown. With &quot;No finding&quot; on the list, a case left unticked counts as skipped.
+              case the findings it was made from. The analysis then compares the readers&apos; ticks with them. Only the items as spelled in the
+              default list are known (any letter case); other items and images from other sources stay unknown. With &quot;No finding&quot; on the
+              list, a reading that ticks nothing is left out of the findings table.
             </p>
           </div>
         ) : null}

@@ -1,4 +1,6 @@
 /** @file Display formatting for reader-study numbers (pure). Undefined statistics show as an em dash. */
+import type { StudyAnalysis } from '../../domain/vtt/analysis';
+import type { AlphaEstimate } from '../../domain/vtt/krippendorff';
 import type { Interval, Proportion, Spread } from '../../domain/vtt/stats';
 
 const DASH = '—';
@@ -40,4 +42,48 @@ export function likertMedianText(s: Spread): string {
 /** Median [IQR] of milliseconds as seconds. */
 export function secondsText(s: Spread): string {
   return s.n === 0 ? DASH : `${(s.median / 1000).toFixed(1)} s [${(s.q1 / 1000).toFixed(1)}–${(s.q3 / 1000).toFixed(1)}]`;
+}
+
+/** α, or why it is undefined (the same words on the screen and in the printable summary). */
+export function alphaValueText(a: AlphaEstimate): string {
+  if (Number.isFinite(a.alpha)) return fixed(a.alpha);
+  return a.units === 0 ? 'no case read by two readers yet' : 'undefined: every reading gave the same answer';
+}
+
+/** α's bootstrap interval, or why there is none; empty when α itself is undefined. */
+export function alphaCiText(a: AlphaEstimate): string {
+  if (!Number.isFinite(a.alpha)) return '';
+  // with too few cases, or one answer nearly everywhere, many resamples hold no disagreement at all
+  return a.ci ? interval(a.ci, (v) => v.toFixed(3)) : 'too little disagreement to bootstrap';
+}
+
+/** What α means, under its table (screen and summary). */
+export function alphaNote(resamples: number): string {
+  return (
+    "Krippendorff's α over the first readings of every case that at least two readers answered: how much the readers agree with each " +
+    'other beyond chance (1 perfect, 0 what chance gives), not whether they are right. α can be near 0 while most readings agree, when ' +
+    'nearly every reading gives the same answer; the plain share of agreeing pairs is beside it. Krippendorff asks a rating scale for at ' +
+    `least 0.800 (0.667 for tentative conclusions). The 95% interval is a bootstrap over cases (${resamples} resamples, seeded by the ` +
+    'study, so it is the same every time).'
+  );
+}
+
+/** "1 reader", "3 readers". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The rating scale's name in the α table. */
+export function ratingScaleName(points: number): string {
+  return `Rating 1–${points} (definitely real … definitely synthetic)`;
+}
+
+/** The study's design in counts: "8 cases (4 real, 4 synthetic)", "2 readers", "16 readings", …, "fully crossed". */
+export function designParts(counts: StudyAnalysis['counts']): string[] {
+  const parts = [`${counts.cases} cases (${counts.real} real, ${counts.synthetic} synthetic)`, plural(counts.readers, 'reader'), plural(counts.readings, 'reading')];
+  if (counts.unreadable > 0) parts.push(`${counts.unreadable} skipped (unreadable)`);
+  if (counts.missing > 0) parts.push(`${counts.missing} still to read`);
+  else if (counts.remaining > 0) parts.push(`${counts.remaining} second readings still to do`);
+  else if (counts.readers > 0) parts.push('fully crossed');
+  return parts;
 }

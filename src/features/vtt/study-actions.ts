@@ -10,7 +10,7 @@ import { analyseStudy } from '../../domain/vtt/analysis';
 import { buildStudy, type StimulusCandidate } from '../../domain/vtt/build-study';
 import { toAnswersCsv, toImrmc, toLongCsv, toResultsJson } from '../../domain/vtt/exports';
 import { newReaderId } from '../../domain/vtt/reader-order';
-import { createSession, type ReaderProfile, type ReaderSession } from '../../domain/vtt/reader-session';
+import { createSession, verifyAnswerChain, type ReaderProfile, type ReaderSession } from '../../domain/vtt/reader-session';
 import { studyInstructions, type Study, type StudySettings } from '../../domain/vtt/study';
 import { sha256Hex } from '../../domain/vtt/canonical-json';
 import { exportStudyFile, importStudyFile, studyDigest } from '../../domain/vtt/study-file';
@@ -101,6 +101,13 @@ export async function exportStudy(study: Study, includeAnswers: boolean): Promis
 
 export type ResultsFormat = 'imrmc' | 'long-csv' | 'answers-csv' | 'json' | 'summary-html';
 
+/** Whether every reader's answer log still verifies: "intact for every reader", or who was changed outside the studio. */
+export async function answerLogText(sessions: readonly ReaderSession[]): Promise<string> {
+  const broken = await Promise.all(sessions.map(async (s) => ((await verifyAnswerChain(s)) ? null : s.reader.label)));
+  const bad = broken.filter((b): b is string => b !== null);
+  return bad.length === 0 ? 'intact for every reader' : `BROKEN for ${bad.join(', ')} (answers were changed outside the studio)`;
+}
+
 /** The text and file name of one results export (also used by the e2e hook-free download test). */
 export async function resultsExport(study: Study, sessions: readonly ReaderSession[], format: ResultsFormat): Promise<{ text: string; fileName: string; type: string }> {
   const base = `${safeName(study.settings.title)}_${study.studyId}`;
@@ -122,6 +129,7 @@ export async function resultsExport(study: Study, sessions: readonly ReaderSessi
         exportedAt: new Date().toISOString(),
         studyDigest: await studyDigest(study),
         instructionsSha256: instructions === null ? null : await sha256Hex(instructions),
+        answerLog: await answerLogText(sessions.filter((x) => x.studyId === study.studyId)),
       });
       return { text, fileName: `${base}_summary.html`, type: 'text/html' };
     }

@@ -4,7 +4,7 @@ import { analyseStudy } from '../../domain/vtt/analysis';
 import { createSession } from '../../domain/vtt/reader-session';
 import { escapeHtml, toSummaryHtml } from './summary-html';
 
-const meta = { exportedAt: '2026-12-07T10:00:00.000Z', studyDigest: 'abc123', instructionsSha256: null };
+const meta = { exportedAt: '2026-12-07T10:00:00.000Z', studyDigest: 'abc123', instructionsSha256: null, answerLog: 'intact for every reader' };
 
 async function scenario() {
   const study = scenarioStudy();
@@ -35,10 +35,30 @@ describe('the printable study summary', () => {
     expect(text).toMatch(/Pooled 16 75\.0% \(12\/16; [\d.–%]+\) [\d.]+ 62\.5% \(5\/8;/);
     expect(text).toContain("Agreement on real/synthetic: Cohen's κ = -0.067 (8 cases, observed agreement 50.0%).");
     expect(text).toContain('Realism, synthetic vs real (pooled readings): median [IQR] 2 [2–4] vs 5 [4.75–5], Mann–Whitney U = 4.5');
-    expect(text).toMatch(/Rating 1–6 ordinal 0\.344 -?[\d.]+–[\d.]+ /);
+    expect(text).toMatch(/Rating 1–6 \(definitely real … definitely synthetic\) ordinal 0\.344 -?[\d.]+–[\d.]+ /);
     expect(text).toMatch(/Realism 1–5 ordinal 0\.704 /);
     expect(text).toContain('Cues (6 of 16 readings named at least one)');
-    expect(text).toContain('R1: radiologist, 5 years.');
+    expect(text).toContain('R1: radiologist, 5 years. Display: no display check. Consent: no instructions in this study.');
+    expect(text).toContain('answer log intact for every reader');
+    // α: the same words and caveat as the screen
+    expect(text).toContain('Rating 1–6 (definitely real … definitely synthetic) ordinal 0.344');
+    expect(text).toContain('not whether they are right');
+    expect(text).toContain('Viewing tools used in 1 of 16 readings (window/level 1, zoom 1, pan 0).');
+  });
+
+  it('lists pairwise κ for three readers, and what is missing with one reader or none', async () => {
+    const { study, sessions } = await scenario();
+    const third = { ...(await scriptedSession(study, 'R1', 'reader-3')), reader: { readerId: 'reader-3', label: 'R3', role: 'radiologist', yearsExperience: 5 } };
+    const three = textOf(toSummaryHtml(study, [...sessions, third], analyseStudy(study, [...sessions, third]), meta));
+    expect(three).toContain("Fleiss' κ");
+    expect(three).toContain("Cohen's κ R1–R2: -0.067 (8 cases)");
+    const one = textOf(toSummaryHtml(study, sessions.slice(0, 1), analyseStudy(study, sessions.slice(0, 1)), meta));
+    expect(one).toContain('8 cases (4 real, 4 synthetic), 1 reader, 8 readings, fully crossed.');
+    expect(one).toContain('needs at least two readers');
+    expect(one).not.toContain('Krippendorff');
+    const none = textOf(toSummaryHtml(study, [], analyseStudy(study, []), meta));
+    expect(none).toContain('8 cases (4 real, 4 synthetic), 0 readers, 0 readings.');
+    expect(none).toContain('No answers yet.');
   });
 
   it('is one self-contained page: no scripts, no external resources', async () => {
