@@ -486,6 +486,9 @@ test.describe('reader study (visual Turing test)', () => {
     await page.getByLabel('Cases read twice', { exact: true }).fill('3');
     await expect(page.getByTestId('vtt-build-problems')).toContainText('Cases read twice must be a whole number from 0 to 2');
     await page.getByLabel('Cases read twice', { exact: true }).fill('2');
+    // what a study of this size can tell, recomputed as the design changes
+    await expect(page.getByTestId('vtt-power')).toContainText('A reader who scores 50% on 8 cases has a 95% interval of 22%–78% for their accuracy.');
+    await expect(page.getByTestId('vtt-power')).toContainText('8 cases are too few to tell even 70% accuracy from guessing (that needs 47 cases; 60% needs 194)');
     await page.getByLabel('Tell readers the share of synthetic cases').check();
     for (const id of ['phantom-00', 'phantom-01', 'phantom-02', 'phantom-03']) await page.getByTestId(`vtt-example-${id}`).check();
     for (const id of ['h1', 'h2', 'h3', 'h4']) await page.getByTestId(`vtt-history-${id}`).check();

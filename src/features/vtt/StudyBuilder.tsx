@@ -7,6 +7,7 @@ import { useId, useMemo, useState } from 'react';
 import type { ImageModality } from '../../contracts/modality';
 import { recordCaption } from '../../domain/result-record';
 import { CUES, DEFAULT_FINDINGS, DEFAULT_SETTINGS, MAX_INSTRUCTIONS_LENGTH, MAX_PRACTICE_CASES, caseMix, checkSettings, maxRepeats, type StudySettings } from '../../domain/vtt/study';
+import { describeStudyPower, studyPower } from '../../domain/vtt/study-power';
 import { examplesQuery } from '../../queries/examples';
 import { resultsQuery } from '../../queries/results';
 import { NumberField } from '../../ui/NumberField';
@@ -55,6 +56,8 @@ export function StudyBuilder() {
     questions: { ...settings.questions, findings },
   };
   const settingProblems = checkSettings(finalSettings);
+  // how big the study is, in what it can tell (recomputed as the cases and readers change)
+  const power = studyPower(settings.caseCount, parseReaderLabels(readersText).length);
   const mix = Number.isFinite(settings.caseCount) && Number.isFinite(settings.syntheticShare) ? caseMix(settings) : null;
   const chosenReal = exampleIds.length * views.length + files.length;
   const chosenSynthetic = useMemo(
@@ -133,6 +136,11 @@ export function StudyBuilder() {
           <label htmlFor={ids.readers}>Readers (pseudonyms, comma-separated)</label>
           <input id={ids.readers} type="text" value={readersText} onChange={(e) => setReadersText(e.target.value)} />
         </div>
+        {power ? (
+          <p className="muted small" data-testid="vtt-power">
+            {describeStudyPower(power)}
+          </p>
+        ) : null}
         <Checkbox label="Tell readers the share of synthetic cases" checked={settings.prevalenceDisclosed} onChange={(v) => update({ prevalenceDisclosed: v })} />
         <div className="field">
           <label htmlFor={ids.instructions}>Instructions for readers (each reader agrees to them before the first case; empty: none)</label>
