@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
 import type { Download, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { phantomPng } from './png';
@@ -220,12 +221,12 @@ async function answerCurrentCase(page: Page, label: 'R1' | 'R2', caseNumber: num
 }
 
 /** Answers the display check every new reader sees first; with `poor`, each warning shows before reading starts. */
-async function passDisplayCheck(page: Page, { poor = false }: { poor?: boolean } = {}) {
+async function passDisplayCheck(page: Page, { poor = false, instructions = 'You will see chest X-rays one at a time.' }: { poor?: boolean; instructions?: string } = {}) {
   const check = page.getByTestId('vtt-display-check');
   await expect(check).toBeVisible();
   await expect(check.getByRole('img', { name: /Grey-step test pattern/ })).toBeVisible();
   await expect(page.getByTestId('vtt-check-done')).toBeDisabled();
-  await expect(page.getByTestId('vtt-instructions')).toContainText('You will see chest X-rays one at a time.');
+  await expect(page.getByTestId('vtt-instructions')).toContainText(instructions);
   const choose = (question: string, label: string) => page.getByTestId(question).getByLabel(label, { exact: true }).check();
   // About the reader: a bad number of years is refused in words and holds the start back.
   await choose('vtt-profile-role', poor ? 'Radiologist' : 'Radiology resident');
@@ -754,6 +755,71 @@ test.describe('reader study (visual Turing test)', () => {
     expect(lateral?.outputs.lateral).toBeTruthy();
     expect(lateral?.sourceCase?.id).toBe(lateral?.inputNames.frontal);
     expect(lateral?.sourceCase?.labels).toEqual(cases.find((c) => c.id === lateral?.sourceCase?.id)?.labels);
+  });
+
+  test('a report study: readers judge reports as text, real and generated alike, and the analysis says so', async ({ page, studio }) => {
+    await studio.open();
+    const labels = (cardiomegaly: 0 | 1) => ({ cardiomegaly, pleural_effusion: 0, pneumothorax: 0, consolidation: 0, nodule_or_mass: 0, pulmonary_edema: 0, endotracheal_tube: 0, central_line: 0 });
+    await seedResults(page, [
+      { id: 'r1', createdAt: '2026-11-27T10:00:00.000Z', directionId: 'F>T', seed: 1, report: 'FINDINGS: There is mild cardiomegaly.  No pleural effusion.', override: { sourceCase: { id: 'phantom-02', labels: labels(1) } } },
+      { id: 'r2', createdAt: '2026-11-27T10:01:00.000Z', directionId: 'F>T', seed: 2, report: 'FINDINGS: The lungs are clear. IMPRESSION: No acute disease.' },
+      // an image result: not offered in a report study
+      { id: 'i1', createdAt: '2026-11-27T10:02:00.000Z', directionId: 'T>F', seed: 3, frontalSlope: 2 },
+    ]);
+    await page.reload();
+    await studio.nav('reader-study').click();
+    await page.getByTestId('vtt-new-study').click();
+    await page.getByTestId('vtt-stimulus-report').check();
+    await expect(page.getByTestId('vtt-real-files')).toHaveCount(0);
+    await expect(page.getByTestId('vtt-ask-cues')).toHaveCount(0);
+    await expect(page.getByTestId('vtt-view-frontal')).toHaveCount(0);
+    await expect(page.getByTestId('vtt-history-i1')).toHaveCount(0);
+    await page.getByLabel('Number of cases', { exact: true }).fill('4');
+    await page.getByLabel('Readers (pseudonyms, comma-separated)').fill('R1');
+    for (const id of ['phantom-00', 'phantom-02']) await page.getByTestId(`vtt-example-${id}`).check();
+    for (const id of ['r1', 'r2']) await page.getByTestId(`vtt-history-${id}`).check();
+    await expect(page.getByTestId('vtt-chosen')).toContainText('Chosen: 2 real and 2 synthetic reports');
+    await page.getByTestId('vtt-build').click();
+    await expect(page.getByTestId('vtt-study')).toHaveCount(1);
+    const store = await readVttStore(page);
+    const sourceOf = (caseId: string) => {
+      const source = store.key.find((k) => k.caseId === caseId)?.source;
+      return source?.resultId ?? source?.exampleId ?? '?';
+    };
+    const cases = JSON.parse(await readFile(fileURLToPath(new URL('../public/examples/cases.json', import.meta.url)), 'utf8')) as { id: string; report: string }[];
+    const expectedText: Record<string, string> = {
+      'phantom-00': (cases.find((c) => c.id === 'phantom-00')?.report ?? '').replace(/\s+/g, ' ').trim(),
+      'phantom-02': (cases.find((c) => c.id === 'phantom-02')?.report ?? '').replace(/\s+/g, ' ').trim(),
+      r1: 'FINDINGS: There is mild cardiomegaly. No pleural effusion.',
+      r2: 'FINDINGS: The lungs are clear. IMPRESSION: No acute disease.',
+    };
+
+    await page.getByRole('button', { name: 'Start reading as R1' }).click();
+    // the report study's own default instructions (switched with the stimulus, since they were not edited)
+    await passDisplayCheck(page, { instructions: 'You will read chest X-ray reports one at a time.' });
+    for (const [index, caseId] of (store.sessions[0]?.order ?? []).entries()) {
+      await expect(page.getByTestId('vtt-progress')).toHaveText(`Case ${index + 1} of 4`);
+      // no cue question: its cues are about images
+      await expect(page.getByTestId('vtt-q-cues')).toHaveCount(0);
+      // the report as text, nothing else: no image, no viewer
+      await expect(page.getByTestId('vtt-report-stimulus')).toHaveText(expectedText[sourceOf(caseId)] ?? '?');
+      await expect(page.getByTestId('vtt-report-stimulus')).toHaveAccessibleName(`Case ${index + 1}`);
+      await expect(page.locator('.vtt-stage canvas')).toHaveCount(0);
+      if (index === 0) {
+        const scan = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+        expect(scan.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
+        await page.screenshot({ path: test.info().outputPath('report-reader.png') });
+      }
+      const truth = store.key.find((k) => k.caseId === caseId)?.truth;
+      for (const k of [truth === 'synthetic' ? 's' : 'r', '2', '4', 'y', 'Enter']) await page.keyboard.press(k);
+    }
+    await expect(page.getByTestId('vtt-done')).toContainText('All 4 cases answered.');
+    await page.getByRole('button', { name: 'Back to the studies' }).click();
+    await page.getByTestId('vtt-open-analysis').click();
+    await expect(page.getByTestId('vtt-analysis')).toContainText('4 cases (2 real, 2 synthetic) · 1 reader · 4 readings');
+    await expect(page.getByTestId('vtt-row-R1').getByTestId('acc')).toContainText('100.0% (4/4;');
+    await expect(page.getByTestId('vtt-analysis')).toContainText('real: bundled phantoms (report)');
+    await expect(page.getByTestId('vtt-analysis')).toContainText('synthetic: F → T (report)');
   });
 
   test('local PNG and DICOM files as real images; an unreadable image is skipped with a clear message', async ({ page, studio }) => {

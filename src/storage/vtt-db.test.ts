@@ -21,7 +21,7 @@ describe('vtt-db', () => {
     await db.saveSession(r1);
     await db.saveSession(createSession(study, { readerId: 'reader-2', label: 'R2', role: '', yearsExperience: null }, 'now'));
     const loaded = await db.getStudy(study.studyId);
-    expect(loaded?.cases[0]?.image.pixels).toBeInstanceOf(Uint8Array);
+    expect(loaded?.cases[0]?.image?.pixels).toBeInstanceOf(Uint8Array);
     expect(loaded?.key).toEqual(study.key);
     expect((await db.listStudies()).map((s) => s.studyId)).toEqual([study.studyId]);
     expect((await db.listSessions(study.studyId)).map((s) => s.reader.label).sort()).toEqual(['R1', 'R2']);

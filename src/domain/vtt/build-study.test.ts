@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { gradient, scenarioCandidates } from './__fixtures__/scenario';
+import { gradient, imageOf, scenarioCandidates } from './__fixtures__/scenario';
 import { buildStudy, keyByCase, normaliseStimulus, sourcePatient, type StimulusCandidate } from './build-study';
 import { createSeededRandom, hashToSeed, shuffled } from './prng';
 import { MIN_REPEAT_GAP, readerOrder } from './reader-order';
-import { DEFAULT_SETTINGS, caseMix, checkSettings, imageProblem, maxRepeats, studyInstructions } from './study';
+import { DEFAULT_SETTINGS, caseMix, checkSettings, imageProblem, maxRepeats, stimulusProblem, studyInstructions, type CaseSource } from './study';
 
 const settings = { ...DEFAULT_SETTINGS, caseCount: 6, syntheticShare: 0.5, seed: 7, resolution: 16 };
 const input = (candidates: StimulusCandidate[] = scenarioCandidates(), seed = 7) => ({
@@ -50,7 +50,7 @@ describe('buildStudy', () => {
     for (const c of study.cases) {
       expect(c.caseId).toMatch(/^c[0-9a-f]{12}$/);
       expect(Object.keys(c).sort()).toEqual(['caseId', 'image']);
-      expect(Object.keys(c.image).sort()).toEqual(['height', 'pixels', 'width']);
+      expect(Object.keys(imageOf(c)).sort()).toEqual(['height', 'pixels', 'width']);
       expect(imageProblem(c.image, 16)).toBeNull();
     }
     expect(result.notes.join(' ')).toMatch(/2 chosen images were not drawn/);
@@ -184,19 +184,19 @@ describe('practice cases', () => {
     const practice = practised.study.practice ?? [];
     expect(practice).toHaveLength(2);
     expect(practice.map((p) => p.truth).sort()).toEqual(['real', 'synthetic']);
-    expect(practice.every((p) => p.caseId.startsWith('p') && p.image.width === 32)).toBe(true);
+    expect(practice.every((p) => p.caseId.startsWith('p') && imageOf(p).width === 32)).toBe(true);
     const studyIds = new Set(practised.study.cases.map((c) => c.caseId));
     expect(practice.some((p) => studyIds.has(p.caseId))).toBe(false);
     // Not one of the study's images.
-    const studyPixels = new Set(practised.study.cases.map((c) => Array.from(c.image.pixels).join()));
-    expect(practice.some((p) => studyPixels.has(Array.from(p.image.pixels).join()))).toBe(false);
+    const studyPixels = new Set(practised.study.cases.map((c) => Array.from(imageOf(c).pixels).join()));
+    expect(practice.some((p) => studyPixels.has(Array.from(imageOf(p).pixels).join()))).toBe(false);
     const again = build(2);
     expect(again.ok && again.study.practice).toEqual(practice);
   });
 
   it('are never the other view of a study case', () => {
     // Each scenario case offered in both views: the study takes 8 of the 16 images, the rest share patients with it.
-    const laterals = scenarioCandidates().map((c, i) => ({ ...c, source: { ...c.source, view: 'lateral' as const }, image: gradient(64, 64, 60 + i) }));
+    const laterals = scenarioCandidates().map((c, i) => ({ truth: c.truth, source: { ...c.source, view: 'lateral' as const } as CaseSource, image: gradient(64, 64, 60 + i) }));
     let built = 0;
     for (let seed = 1; seed <= 30; seed += 1) {
       const result = buildStudy({
@@ -231,8 +231,8 @@ describe('practice cases', () => {
       });
       if (!result.ok) continue;
       built += 1;
-      const studyPixels = new Set(result.study.cases.map((c) => Array.from(c.image.pixels).join()));
-      for (const p of result.study.practice ?? []) expect(studyPixels.has(Array.from(p.image.pixels).join())).toBe(false);
+      const studyPixels = new Set(result.study.cases.map((c) => Array.from(imageOf(c).pixels).join()));
+      for (const p of result.study.practice ?? []) expect(studyPixels.has(Array.from(imageOf(p).pixels).join())).toBe(false);
     }
     expect(built).toBeGreaterThan(0);
   });
@@ -242,5 +242,90 @@ describe('practice cases', () => {
     expect(short.ok).toBe(false);
     if (!short.ok) expect(short.problems[0]).toBe('Practice cases must be images the study does not use: 2 practice cases need 2 more chosen images than the 8 cases, and none is left over. Choose more images or fewer practice cases.');
     expect(checkSettings({ ...DEFAULT_SETTINGS, practiceCases: 6 })).toEqual(['Practice cases must be a whole number from 0 to 5.']);
+  });
+});
+
+describe('report studies', () => {
+  const NORMAL = { cardiomegaly: 0, pleural_effusion: 0, pneumothorax: 0, consolidation: 0, nodule_or_mass: 0, pulmonary_edema: 0, endotracheal_tube: 0, central_line: 0 };
+  const realReport = (i: number): StimulusCandidate => ({
+    truth: 'real',
+    source: { kind: 'bundled-example', exampleId: `phantom-0${i}`, view: 'report', phantom: true },
+    report: `FINDINGS:   The heart size is normal.\n\nCase ${i}.  `,
+    labels: { ...NORMAL, cardiomegaly: i % 2 },
+  });
+  const generatedReport = (i: number, text = `FINDINGS: There is mild cardiomegaly. Result ${i}.`): StimulusCandidate => ({
+    truth: 'synthetic',
+    source: { kind: 'history', resultId: `h${i}`, modelId: 'medcodi-nano', modelVersion: '0.2.1', directionId: 'F>T', seed: i, steps: 50, guidanceScale: 7.5, view: 'report' },
+    report: text,
+  });
+  const settings = { ...DEFAULT_SETTINGS, caseCount: 4, syntheticShare: 0.5, seed: 3, stimulus: 'report' as const, questions: { ...DEFAULT_SETTINGS.questions, askCues: false, findings: ['Cardiomegaly', 'No finding'] } };
+
+  it('show reports as text, real and generated normalised alike, with the known findings in the key', () => {
+    const built = buildStudy({ settings, candidates: [realReport(0), realReport(1), generatedReport(1), generatedReport(2)], studyId: 's', createdAt: 't', appVersion: 'test' });
+    if (!built.ok) throw new Error(built.problems.join(' '));
+    expect(built.study.cases.every((c) => c.image === undefined && typeof c.report === 'string')).toBe(true);
+    // whitespace collapsed and trimmed for both classes, nothing else changed
+    expect(built.study.cases.map((c) => c.report).sort()).toEqual([
+      'FINDINGS: The heart size is normal. Case 0.',
+      'FINDINGS: The heart size is normal. Case 1.',
+      'FINDINGS: There is mild cardiomegaly. Result 1.',
+      'FINDINGS: There is mild cardiomegaly. Result 2.',
+    ]);
+    const phantom1 = built.study.key.find((k) => k.source.kind === 'bundled-example' && k.source.exampleId === 'phantom-01');
+    expect(phantom1?.findingTruth).toEqual({ Cardiomegaly: true, 'No finding': false });
+  });
+
+  it('cannot ask the image cue question, and know a report from an image', () => {
+    expect(checkSettings({ ...settings, questions: { ...settings.questions, askCues: true } })).toEqual([
+      'The cue question (lines, ribs, texture, markers, anatomy) is about images; a report study cannot ask it.',
+    ]);
+    expect(checkSettings({ ...settings, questions: { ...settings.questions, askCues: false } })).toEqual([]);
+    expect(stimulusProblem({ report: 'FINDINGS: clear.' }, settings)).toBeNull();
+    expect(stimulusProblem({ report: ' \n ' }, settings)).toBe('the case has no report text');
+    expect(stimulusProblem({ image: { width: 64, height: 64, pixels: new Uint8Array(4096) } }, settings)).toBe('it is an image in a report study');
+    expect(stimulusProblem({ report: 'x' }, { ...settings, stimulus: undefined })).toBe('it is a report in an image study');
+    expect(stimulusProblem({ image: { width: 64, height: 64, pixels: new Uint8Array(4096) } }, { ...settings, stimulus: undefined })).toBeNull();
+  });
+
+  it('leave out images, empty reports and over-long ones, saying why', () => {
+    const image: StimulusCandidate = { truth: 'real', source: { kind: 'local-file', fileName: 'x.png', fileType: 'png' }, image: gradient(8, 8, 1) };
+    const built = buildStudy({
+      settings,
+      candidates: [realReport(0), realReport(1), image, generatedReport(1), generatedReport(2), generatedReport(3, '   '), generatedReport(4, 'x'.repeat(4001))],
+      studyId: 's',
+      createdAt: 't',
+      appVersion: 'test',
+    });
+    if (!built.ok) throw new Error(built.problems.join(' '));
+    expect(built.notes).toContain('file:x.png is an image, and this study shows reports and was left out.');
+    expect(built.notes).toContain('history:h3:report has an empty report and was left out.');
+    expect(built.notes).toContain('history:h4:report has a report longer than 4000 characters and was left out.');
+    // and an image study leaves out reports
+    const imageStudy = buildStudy({ settings: { ...settings, stimulus: 'image' }, candidates: [...scenarioCandidates(), realReport(0)], studyId: 's', createdAt: 't', appVersion: 'test' });
+    expect(imageStudy.ok && imageStudy.notes).toContain('example:phantom-00:report is a report, and this study shows images and was left out.');
+  });
+
+  it('say "reports" when too few are chosen, and never use a study report again under another name for practice', () => {
+    const short = buildStudy({ settings, candidates: [realReport(0), generatedReport(1)], studyId: 's', createdAt: 't', appVersion: 'test' });
+    expect(!short.ok && short.problems[0]).toBe(
+      'The study needs 2 real reports but only 1 is chosen. Choose more reports, or lower the number of cases or change the share of synthetic cases.',
+    );
+    // h9 says exactly what h1 says: it cannot be a practice case while h1 is a study case
+    const same = generatedReport(9, 'FINDINGS: There is mild cardiomegaly. Result 1.');
+    let withPractice = 0;
+    for (let seed = 1; seed <= 20; seed += 1) {
+      const built = buildStudy({
+        settings: { ...settings, seed, practiceCases: 1 },
+        candidates: [realReport(0), realReport(1), realReport(3), generatedReport(1), generatedReport(2), same],
+        studyId: 's',
+        createdAt: 't',
+        appVersion: 'test',
+      });
+      if (!built.ok) continue;
+      const studyTexts = new Set(built.study.cases.map((c) => c.report));
+      for (const p of built.study.practice ?? []) expect(studyTexts.has(p.report)).toBe(false);
+      withPractice += built.study.practice?.length ?? 0;
+    }
+    expect(withPractice).toBeGreaterThan(5);
   });
 });

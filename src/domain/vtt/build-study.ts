@@ -11,11 +11,17 @@ import { createSeededRandom, randomHex, shuffled } from './prng';
 import {
   STUDY_FORMAT,
   STUDY_FORMAT_VERSION,
+  MAX_STIMULUS_REPORT_LENGTH,
   caseMix,
   checkSettings,
+  normaliseReportStimulus,
+  stimulusIdentity,
+  stimulusKind,
   type CaseKey,
   type CaseSource,
   type PracticeCase,
+  type Stimulus,
+  type StimulusKind,
   type Study,
   type StudyCase,
   type StudyImage,
@@ -23,14 +29,16 @@ import {
   type Truth,
 } from './study';
 
-/** An image offered to the builder, already decoded to 8-bit grey at any size. */
-export interface StimulusCandidate {
+/**
+ * An image offered to the builder, already decoded to 8-bit grey at any size, or (for a report study) a report's
+ * text.
+ */
+export type StimulusCandidate = {
   readonly truth: Truth;
   readonly source: CaseSource;
-  readonly image: GreyImage | StudyImage;
-  /** Phantom ground-truth labels of the case (a synthetic image: of the case it was made from), when known. */
+  /** Phantom ground-truth labels of the case (a synthetic one: of the case it was made from), when known. */
   readonly labels?: Readonly<Record<string, unknown>>;
-}
+} & ({ readonly image: GreyImage | StudyImage; readonly report?: undefined } | { readonly report: string; readonly image?: undefined });
 
 export interface BuildStudyInput {
   readonly settings: StudySettings;
@@ -80,6 +88,25 @@ export function sourcePatient(source: CaseSource): string {
   }
 }
 
+/** A candidate as the study shows it: the image normalised to the study resolution, or the report normalised. */
+function stimulusOf(candidate: StimulusCandidate, size: number): Stimulus {
+  return candidate.report !== undefined ? { report: normaliseReportStimulus(candidate.report) } : { image: normaliseStimulus(candidate.image, size) };
+}
+
+/** Why a candidate cannot be a case of a study showing `kind`, or null. */
+function candidateProblem(candidate: StimulusCandidate, kind: StimulusKind): string | null {
+  if (kind === 'report') {
+    if (candidate.report === undefined) return 'is an image, and this study shows reports';
+    const text = normaliseReportStimulus(candidate.report);
+    if (text === '') return 'has an empty report';
+    if (text.length > MAX_STIMULUS_REPORT_LENGTH) return `has a report longer than ${MAX_STIMULUS_REPORT_LENGTH} characters`;
+    return null;
+  }
+  if (candidate.report !== undefined) return 'is a report, and this study shows images';
+  const { image } = candidate;
+  return image.width < 1 || image.height < 1 || image.pixels.length !== image.width * image.height ? 'has no usable pixels' : null;
+}
+
 function caseTotal(mix: { real: number; synthetic: number }): number {
   return mix.real + mix.synthetic;
 }
@@ -95,6 +122,9 @@ export function buildStudy(input: BuildStudyInput): BuildStudyResult {
 
   const notes: string[] = [];
   const seen = new Set<string>();
+  const kind = stimulusKind(settings);
+  // what the messages call a stimulus
+  const thing = kind === 'report' ? 'report' : 'image';
   const pools: Record<Truth, StimulusCandidate[]> = { real: [], synthetic: [] };
   for (const candidate of input.candidates) {
     const identity = sourceIdentity(candidate.source);
@@ -103,8 +133,9 @@ export function buildStudy(input: BuildStudyInput): BuildStudyResult {
       continue;
     }
     seen.add(identity);
-    if (candidate.image.width < 1 || candidate.image.height < 1 || candidate.image.pixels.length !== candidate.image.width * candidate.image.height) {
-      notes.push(`${identity} has no usable pixels and was left out.`);
+    const problem = candidateProblem(candidate, kind);
+    if (problem) {
+      notes.push(`${identity} ${problem} and was left out.`);
       continue;
     }
     pools[candidate.truth].push(candidate);
@@ -114,8 +145,8 @@ export function buildStudy(input: BuildStudyInput): BuildStudyResult {
   for (const truth of ['real', 'synthetic'] as const) {
     if (pools[truth].length < wanted[truth]) {
       problems.push(
-        `The study needs ${plural(wanted[truth], `${truth} image`)} but only ${pools[truth].length} ${pools[truth].length === 1 ? 'is' : 'are'} chosen. ` +
-          'Choose more images, or lower the number of cases or change the share of synthetic cases.',
+        `The study needs ${plural(wanted[truth], `${truth} ${thing}`)} but only ${pools[truth].length} ${pools[truth].length === 1 ? 'is' : 'are'} chosen. ` +
+          `Choose more ${thing}s, or lower the number of cases or change the share of synthetic cases.`,
       );
     }
   }
@@ -123,7 +154,7 @@ export function buildStudy(input: BuildStudyInput): BuildStudyResult {
   const spare = pools.real.length - wanted.real + (pools.synthetic.length - wanted.synthetic);
   if (problems.length === 0 && practiceWanted > spare) {
     problems.push(
-      `Practice cases must be images the study does not use: ${plural(practiceWanted, 'practice case')} need ${practiceWanted} more chosen image${practiceWanted === 1 ? '' : 's'} than the ${caseTotal(wanted)} cases, and ${spare === 0 ? 'none is' : `only ${spare} ${spare === 1 ? 'is' : 'are'}`} left over. Choose more images or fewer practice cases.`,
+      `Practice cases must be ${thing}s the study does not use: ${plural(practiceWanted, 'practice case')} need ${practiceWanted} more chosen ${thing}${practiceWanted === 1 ? '' : 's'} than the ${caseTotal(wanted)} cases, and ${spare === 0 ? 'none is' : `only ${spare} ${spare === 1 ? 'is' : 'are'}`} left over. Choose more ${thing}s or fewer practice cases.`,
     );
   }
   if (problems.length > 0) return { ok: false, problems };
@@ -142,7 +173,7 @@ export function buildStudy(input: BuildStudyInput): BuildStudyResult {
     let caseId = `c${randomHex(random, CASE_ID_HEX)}`;
     while (usedIds.has(caseId)) caseId = `c${randomHex(random, CASE_ID_HEX)}`;
     usedIds.add(caseId);
-    cases.push({ caseId, image: normaliseStimulus(candidate.image, settings.resolution) });
+    cases.push({ caseId, ...stimulusOf(candidate, settings.resolution) });
     const findingTruth = candidate.labels && settings.questions.findings.length > 0 ? findingTruthFor(candidate.labels, settings.questions.findings) : undefined;
     key.push({ caseId, truth: candidate.truth, source: candidate.source, ...(findingTruth ? { findingTruth } : {}) });
   }
@@ -155,18 +186,18 @@ export function buildStudy(input: BuildStudyInput): BuildStudyResult {
   const unrelated = (c: StimulusCandidate) => !studyPatients.has(sourcePatient(c.source));
   const leftover = { real: realDrawn.slice(wanted.real).filter(unrelated), synthetic: syntheticDrawn.slice(wanted.synthetic).filter(unrelated) };
   const practicePool: StimulusCandidate[] = [];
-  // Nor the same pixels under another name (a copied file, a result made twice with the same seed and settings).
-  const studyPixels = new Set(cases.map((c) => bytesToBase64(c.image.pixels)));
+  // Nor the same pixels (or text) under another name (a copied file, a result made twice with the same settings).
+  const studyPixels = new Set(cases.map((c) => stimulusIdentity(c, bytesToBase64)));
   while (practicePool.length < practiceWanted && leftover.real.length + leftover.synthetic.length > 0) {
     const truth: Truth = practicePool.length % 2 === 0 ? (leftover.synthetic.length > 0 ? 'synthetic' : 'real') : leftover.real.length > 0 ? 'real' : 'synthetic';
     const candidate = leftover[truth].shift() as StimulusCandidate;
-    if (!studyPixels.has(bytesToBase64(normaliseStimulus(candidate.image, settings.resolution).pixels))) practicePool.push(candidate);
+    if (!studyPixels.has(stimulusIdentity(stimulusOf(candidate, settings.resolution), bytesToBase64))) practicePool.push(candidate);
   }
   if (practicePool.length < practiceWanted) {
     return {
       ok: false,
       problems: [
-        `Practice cases must be images the study does not use, nor another view of one it uses: only ${practicePool.length} of the chosen images ${practicePool.length === 1 ? 'is' : 'are'} left for ${plural(practiceWanted, 'practice case')}. Choose more images or fewer practice cases.`,
+        `Practice cases must be ${thing}s the study does not use, nor another view of one it uses: only ${practicePool.length} of the chosen ${thing}s ${practicePool.length === 1 ? 'is' : 'are'} left for ${plural(practiceWanted, 'practice case')}. Choose more ${thing}s or fewer practice cases.`,
       ],
     };
   }
@@ -174,11 +205,11 @@ export function buildStudy(input: BuildStudyInput): BuildStudyResult {
     let caseId = `p${randomHex(random, CASE_ID_HEX)}`;
     while (usedIds.has(caseId)) caseId = `p${randomHex(random, CASE_ID_HEX)}`;
     usedIds.add(caseId);
-    return { caseId, image: normaliseStimulus(candidate.image, settings.resolution), truth: candidate.truth, source: candidate.source };
+    return { caseId, ...stimulusOf(candidate, settings.resolution), truth: candidate.truth, source: candidate.source };
   });
 
   const unused = pools.real.length + pools.synthetic.length - cases.length - practice.length;
-  if (unused > 0) notes.push(`${plural(unused, 'chosen image')} ${unused === 1 ? 'was' : 'were'} not drawn (the study takes ${cases.length}).`);
+  if (unused > 0) notes.push(`${plural(unused, `chosen ${thing}`)} ${unused === 1 ? 'was' : 'were'} not drawn (the study takes ${cases.length}).`);
 
   return {
     ok: true,

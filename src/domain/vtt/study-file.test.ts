@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { scenarioStudy, scriptedSession } from './__fixtures__/scenario';
+import { imageOf, scenarioStudy, scriptedSession } from './__fixtures__/scenario';
 import { analyseStudy } from './analysis';
 import { appendAnswer, verifyAnswerChain, type ReaderSession } from './reader-session';
-import type { StudyImage } from './study';
+import { buildStudy } from './build-study';
+import { DEFAULT_SETTINGS, type StudyImage } from './study';
 import { TAMPERED_MESSAGE, exportStudyFile, importStudyFile, studyDigest } from './study-file';
 
 /** The session as a studio from before cues were asked would have recorded it (no cues or comment fields). */
@@ -27,7 +28,7 @@ describe('study files', () => {
     expect(result.exportedAt).toBe(exportedAt);
     expect(result.sessions).toEqual([session]);
     expect(result.study.key).toEqual(study.key);
-    expect(result.study.cases.map((c) => Array.from(c.image.pixels))).toEqual(study.cases.map((c) => Array.from(c.image.pixels)));
+    expect(result.study.cases.map((c) => Array.from(imageOf(c).pixels))).toEqual(study.cases.map((c) => Array.from(imageOf(c).pixels)));
     expect(await studyDigest(result.study)).toBe(await studyDigest(study));
   });
 
@@ -46,7 +47,7 @@ describe('study files', () => {
     const built = scenarioStudy();
     const first = built.cases[0] as (typeof built.cases)[number];
     // A practice image of its own: the first case's image, inverted.
-    const own: StudyImage = { width: first.image.width, height: first.image.height, pixels: first.image.pixels.map((v) => 255 - v) };
+    const own: StudyImage = { width: imageOf(first).width, height: imageOf(first).height, pixels: imageOf(first).pixels.map((v) => 255 - v) };
     const practiceCase = { caseId: 'p1', image: own, truth: 'synthetic' as const, source: { kind: 'local-file' as const, fileName: 'practice.png', fileType: 'png' as const } };
     const study = { ...built, settings: { ...built.settings, practiceCases: 1 }, practice: [practiceCase] };
     const scripted = await scriptedSession(study, 'R1', 'reader-1');
@@ -61,7 +62,7 @@ describe('study files', () => {
     const refused = async (bad: typeof study, sessions: ReaderSession[], why: string) =>
       expect(await importStudyFile(await exportStudyFile(bad, sessions, exportedAt))).toMatchObject({ ok: false, message: expect.stringContaining(why) });
     await refused({ ...study, practice: [{ ...practiceCase, image: { ...own, pixels: new Uint8Array(10) } }] }, [], 'practice case p1 is unusable');
-    await refused({ ...study, practice: [{ ...practiceCase, image: first.image }] }, [], "practice case p1 shows one of the study's own images");
+    await refused({ ...study, practice: [{ ...practiceCase, image: imageOf(first) }] }, [], "practice case p1 shows one of the study's own images");
     await refused({ ...study, practice: [{ ...practiceCase, caseId: first.caseId }] }, [], 'is used twice');
     await refused({ ...study, practice: [] }, [], 'it has 0 practice cases but its settings say 1');
     const many = Array.from({ length: 6 }, (_, i) => ({ ...practiceCase, caseId: `p${i}`, image: { ...own, pixels: own.pixels.map((v) => (v + i + 1) % 256) } }));
@@ -182,6 +183,48 @@ describe('study files', () => {
       const bad = { ...study, key: study.key.map((k, i) => (i === 0 ? { ...k, findingTruth } : k)) };
       expect(await importStudyFile(await exportStudyFile(bad, [], exportedAt))).toMatchObject({ ok: false, message: expect.stringContaining(why) });
     }
+  });
+
+  it('round-trip a report study, and refuse a report case without text or an image in it', async () => {
+    const built = buildStudy({
+      settings: { ...DEFAULT_SETTINGS, caseCount: 4, syntheticShare: 0.5, seed: 5, stimulus: 'report', questions: { ...DEFAULT_SETTINGS.questions, askCues: false } },
+      candidates: ['a', 'b', 'c', 'd'].map((x, i) =>
+        i < 2
+          ? { truth: 'real' as const, source: { kind: 'bundled-example' as const, exampleId: `phantom-0${i}`, view: 'report' as const, phantom: true as const }, report: `Report ${x}.` }
+          : {
+              truth: 'synthetic' as const,
+              source: { kind: 'history' as const, resultId: `h${i}`, modelId: 'm', modelVersion: '1', directionId: 'F>T', seed: i, steps: 50, guidanceScale: 7.5, view: 'report' as const },
+              report: `Report ${x}.`,
+            },
+      ),
+      studyId: 'report-study',
+      createdAt: 'now',
+      appVersion: 'test',
+    });
+    if (!built.ok) throw new Error(built.problems.join(' '));
+    const study = built.study;
+    const result = await importStudyFile(await exportStudyFile(study, [], exportedAt));
+    if (!result.ok) throw new Error(result.message);
+    expect(result.study).toEqual(study);
+    expect(await studyDigest(result.study)).toBe(await studyDigest(study));
+    const first = study.cases[0]?.caseId;
+    const refused = async (cases: typeof study.cases, why: string) =>
+      expect(await importStudyFile(await exportStudyFile({ ...study, cases }, [], exportedAt))).toMatchObject({ ok: false, message: expect.stringContaining(why) });
+    await refused(
+      study.cases.map((c, i) => (i === 0 ? { caseId: c.caseId, report: '   ' } : c)),
+      `the report of case ${first} is unusable: the case has no report text`,
+    );
+    await refused(
+      study.cases.map((c, i) => (i === 0 ? { caseId: c.caseId, image: { width: 64, height: 64, pixels: new Uint8Array(64 * 64) } } : c)),
+      `the report of case ${first} is unusable: it is an image in a report study`,
+    );
+    // and an image study refuses a report case
+    const images = scenarioStudy();
+    const withReport = { ...images, cases: images.cases.map((c, i) => (i === 0 ? { caseId: c.caseId, report: 'text' } : c)) };
+    expect(await importStudyFile(await exportStudyFile(withReport, [], exportedAt))).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('is unusable: it is a report in an image study'),
+    });
   });
 
   it('refuse a file whose checksum is consistent but content is incomplete', async () => {

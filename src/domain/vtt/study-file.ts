@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { findingTruthProblem } from './case-findings';
 import { base64ToBytes, bytesToBase64, canonicalJson, sha256Hex } from './canonical-json';
 import type { ReaderSession } from './reader-session';
-import { MAX_INSTRUCTIONS_LENGTH, MAX_PRACTICE_CASES, STUDY_FORMAT, STUDY_FORMAT_VERSION, imageProblem, maxRepeats, type Study, type StudyImage } from './study';
+import { MAX_INSTRUCTIONS_LENGTH, MAX_PRACTICE_CASES, STUDY_FORMAT, STUDY_FORMAT_VERSION, maxRepeats, stimulusIdentity, stimulusKind, stimulusProblem, type Stimulus, type Study, type StudyImage } from './study';
 
 export const STUDY_FILE_FORMAT = 'medcodi-vtt-study-file';
 export const STUDY_FILE_VERSION = 1;
@@ -29,7 +29,7 @@ export type ImportResult =
 
 const text = z.string();
 const count = z.number().int().nonnegative();
-const imageView = z.enum(['frontal', 'lateral']);
+const imageView = z.enum(['frontal', 'lateral', 'report']);
 
 const sourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('local-file'), fileName: text, fileType: z.enum(['png', 'jpeg', 'tiff', 'dicom']) }),
@@ -63,7 +63,10 @@ const settingsSchema = z.object({
   repeats: count.optional(),
   instructions: text.optional(),
   practiceCases: count.optional(),
+  stimulus: z.enum(['image', 'report']).optional(),
 });
+
+const encodedImage = z.object({ width: count, height: count, pixels: text });
 
 const serializedStudySchema = z.object({
   format: z.literal(STUDY_FORMAT),
@@ -72,10 +75,10 @@ const serializedStudySchema = z.object({
   createdAt: text,
   appVersion: text,
   settings: settingsSchema,
-  cases: z.array(z.object({ caseId: text.min(1), image: z.object({ width: count, height: count, pixels: text }) })),
+  cases: z.array(z.object({ caseId: text.min(1), image: encodedImage.optional(), report: text.optional() })),
   key: z.array(z.object({ caseId: text.min(1), truth: z.enum(['real', 'synthetic']), source: sourceSchema, findingTruth: z.record(text, z.boolean()).optional() })),
   practice: z
-    .array(z.object({ caseId: text.min(1), image: z.object({ width: count, height: count, pixels: text }), truth: z.enum(['real', 'synthetic']), source: sourceSchema }))
+    .array(z.object({ caseId: text.min(1), image: encodedImage.optional(), report: text.optional(), truth: z.enum(['real', 'synthetic']), source: sourceSchema }))
     .optional(),
 });
 
@@ -146,15 +149,27 @@ const encodeImage = (image: StudyImage) => ({ width: image.width, height: image.
 /** An image from the file; throws on base64 that is not. */
 const decodeImage = (image: { width: number; height: number; pixels: string }): StudyImage => ({ width: image.width, height: image.height, pixels: base64ToBytes(image.pixels) });
 
+/** A case's stimulus for the file: the image encoded, or the report as it is. */
+const encodeStimulus = (stimulus: Stimulus) => (stimulus.report !== undefined ? { report: stimulus.report } : { image: encodeImage(stimulus.image) });
+
+/**
+ * A case's stimulus from the file. One with both or neither is kept as an empty report, which the completeness
+ * check then refuses by name.
+ */
+function decodeStimulus(stored: { image?: { width: number; height: number; pixels: string } | undefined; report?: string | undefined }): Stimulus {
+  if (stored.image !== undefined && stored.report === undefined) return { image: decodeImage(stored.image) };
+  return { report: stored.image === undefined ? (stored.report ?? '') : '' };
+}
+
 /** The study as plain JSON (pixels → base64). */
 export function serializeStudy(fullStudy: Study): SerializedStudy {
   const { practice, ...study } = fullStudy;
   return {
     ...study,
     settings: { ...study.settings, questions: { ...study.settings.questions, findings: [...study.settings.questions.findings] } },
-    cases: study.cases.map((c) => ({ caseId: c.caseId, image: encodeImage(c.image) })),
+    cases: study.cases.map((c) => ({ caseId: c.caseId, ...encodeStimulus(c) })),
     key: study.key.map((k) => ({ ...k, source: { ...k.source } })),
-    ...(practice ? { practice: practice.map((p) => ({ caseId: p.caseId, image: encodeImage(p.image), truth: p.truth, source: { ...p.source } })) } : {}),
+    ...(practice ? { practice: practice.map((p) => ({ caseId: p.caseId, ...encodeStimulus(p), truth: p.truth, source: { ...p.source } })) } : {}),
   };
 }
 
@@ -190,14 +205,14 @@ function practiceIntegrity(study: Study, sessions: readonly ReaderSession[]): st
   if (practice.length > MAX_PRACTICE_CASES) return `it has ${practice.length} practice cases, more than ${MAX_PRACTICE_CASES}`;
   if (practice.length !== (settings.practiceCases ?? 0)) return `it has ${practice.length} practice cases but its settings say ${settings.practiceCases ?? 0}`;
   const studyIds = new Set(study.cases.map((c) => c.caseId));
-  const studyPixels = new Set(study.cases.map((c) => bytesToBase64(c.image.pixels)));
+  const studyPixels = new Set(study.cases.map((c) => stimulusIdentity(c, bytesToBase64)));
   const seen = new Set<string>();
   for (const p of practice) {
-    const problem = imageProblem(p.image, settings.resolution);
-    if (problem) return `the image of practice case ${p.caseId} is unusable: ${problem}`;
+    const problem = stimulusProblem(p, settings);
+    if (problem) return `the ${stimulusKind(settings)} of practice case ${p.caseId} is unusable: ${problem}`;
     if (studyIds.has(p.caseId) || seen.has(p.caseId)) return `practice case id ${p.caseId} is used twice`;
     seen.add(p.caseId);
-    if (studyPixels.has(bytesToBase64(p.image.pixels))) return `practice case ${p.caseId} shows one of the study's own images`;
+    if (studyPixels.has(stimulusIdentity(p, bytesToBase64))) return `practice case ${p.caseId} shows one of the study's own ${stimulusKind(settings)}s`;
   }
   for (const s of sessions) {
     const answers = s.practice ?? [];
@@ -224,8 +239,8 @@ function completenessProblem(study: Study, sessions: readonly ReaderSession[]): 
   const caseIds = new Set(study.cases.map((c) => c.caseId));
   if (caseIds.size !== study.cases.length) return 'a case id appears twice';
   for (const c of study.cases) {
-    const problem = imageProblem(c.image, settings.resolution);
-    if (problem) return `the image of case ${c.caseId} is unusable: ${problem}`;
+    const problem = stimulusProblem(c, settings);
+    if (problem) return `the ${stimulusKind(settings)} of case ${c.caseId} is unusable: ${problem}`;
   }
   const keyIds = study.key.map((k) => k.caseId);
   if (keyIds.length !== caseIds.size || new Set(keyIds).size !== keyIds.length || keyIds.some((id) => !caseIds.has(id))) {
@@ -286,8 +301,8 @@ export async function importStudyFile(fileText: string): Promise<ImportResult> {
     const { practice, ...rest } = checked.data.study;
     study = {
       ...rest,
-      cases: rest.cases.map((c) => ({ caseId: c.caseId, image: decodeImage(c.image) })),
-      ...(practice ? { practice: practice.map((p) => ({ ...p, image: decodeImage(p.image) })) } : {}),
+      cases: rest.cases.map((c) => ({ caseId: c.caseId, ...decodeStimulus(c) })),
+      ...(practice ? { practice: practice.map(({ image, report, ...p }) => ({ ...p, ...decodeStimulus({ image, report }) })) } : {}),
     };
   } catch {
     return { ok: false, message: damagedMessage('an image is not valid base64') };

@@ -3,7 +3,7 @@
  * screen), progress, pause. Shows nothing that could give the answer away (no file name, source or case id).
  */
 import { checklistItems, confidenceLabels, keyLegend, QUESTION_TITLES, questionsFor, REALISM_LABELS, type QuestionId } from '../../domain/vtt/answer-keys';
-import { caseMix, MAX_COMMENT_LENGTH, studyInstructions, type StudyQuestions } from '../../domain/vtt/study';
+import { caseMix, MAX_COMMENT_LENGTH, stimulusKind, studyInstructions, type StudyQuestions } from '../../domain/vtt/study';
 import { ProgressBar } from '../../ui/ProgressBar';
 import { BeforeReadingView } from './BeforeReadingView';
 import { ReadingViewer } from './ReadingViewer';
@@ -109,6 +109,18 @@ function Questions({ reading, questions }: { readonly reading: Reading; readonly
   );
 }
 
+/**
+ * A report study's stimulus: the report's text, the same for real and generated reports (normalised when the study
+ * was built), in a plain reading panel. No viewing tools, nothing that tells its source.
+ */
+function ReportStimulus({ text, label }: { readonly text: string; readonly label: string }) {
+  return (
+    <article className="vtt-report" aria-label={label} data-testid="vtt-report-stimulus">
+      <p>{text}</p>
+    </article>
+  );
+}
+
 export function ReaderView({ studyId, readerId }: { readonly studyId: string; readonly readerId: string }) {
   const reading = useReading(studyId, readerId);
   const go = useVttNav((s) => s.go);
@@ -119,6 +131,7 @@ export function ReaderView({ studyId, readerId }: { readonly studyId: string; re
   const { study, session, progress, status } = reading;
   const questions = study?.settings.questions;
   const caseNumber = Math.min(progress.done + 1, progress.total);
+  const kind = study ? stimulusKind(study.settings) : 'image';
 
   return (
     <div className="vtt-reader" role="dialog" aria-modal="true" aria-label="Reader study" data-testid="vtt-reader">
@@ -182,7 +195,9 @@ export function ReaderView({ studyId, readerId }: { readonly studyId: string; re
               </div>
             ) : reading.imageProblem !== null ? (
               <div className="vtt-unreadable" role="alert" data-testid="vtt-unreadable">
-                <p>This image could not be shown ({reading.imageProblem}).</p>
+                <p>
+                  This {kind} could not be shown ({reading.imageProblem}).
+                </p>
                 <p>
                   Press <kbd>Enter</kbd> to skip it; it will be left out of the analysis and the study goes on.
                 </p>
@@ -191,12 +206,16 @@ export function ReaderView({ studyId, readerId }: { readonly studyId: string; re
             {reading.current && reading.imageProblem === null ? (
               // Hidden, not unmounted, while paused: the reader's window/level and zoom survive the pause.
               <div hidden={status === 'paused'}>
-                <ReadingViewer
-                  key={reading.practice ? `practice-${reading.practice.index}` : progress.done}
-                  image={reading.current.image}
-                  label={reading.practice ? `Practice case ${reading.practice.index + 1}` : `Case ${caseNumber}`}
-                  onView={reading.noteViewing}
-                />
+                {reading.current.report !== undefined ? (
+                  <ReportStimulus text={reading.current.report} label={reading.practice ? `Practice case ${reading.practice.index + 1}` : `Case ${caseNumber}`} />
+                ) : (
+                  <ReadingViewer
+                    key={reading.practice ? `practice-${reading.practice.index}` : progress.done}
+                    image={reading.current.image}
+                    label={reading.practice ? `Practice case ${reading.practice.index + 1}` : `Case ${caseNumber}`}
+                    onView={reading.noteViewing}
+                  />
+                )}
               </div>
             ) : null}
           </div>
@@ -204,7 +223,7 @@ export function ReaderView({ studyId, readerId }: { readonly studyId: string; re
             {reading.practice?.feedback ? (
               <div className="vtt-practice-feedback" role="status" data-testid="vtt-practice-feedback">
                 <p>
-                  This image is <strong>{reading.practice.feedback.practiceCase.truth}</strong>. You called it {reading.practice.feedback.call}:{' '}
+                  This {kind} is <strong>{reading.practice.feedback.practiceCase.truth}</strong>. You called it {reading.practice.feedback.call}:{' '}
                   {reading.practice.feedback.call === reading.practice.feedback.practiceCase.truth ? 'right.' : 'not right.'}
                 </p>
                 <p>

@@ -6,7 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import type { ImageModality } from '../../contracts/modality';
 import { recordCaption } from '../../domain/result-record';
-import { CUES, DEFAULT_FINDINGS, DEFAULT_SETTINGS, MAX_INSTRUCTIONS_LENGTH, MAX_PRACTICE_CASES, caseMix, checkSettings, maxRepeats, type StudySettings } from '../../domain/vtt/study';
+import { CUES, DEFAULT_FINDINGS, DEFAULT_INSTRUCTIONS, DEFAULT_REPORT_INSTRUCTIONS, DEFAULT_SETTINGS, MAX_INSTRUCTIONS_LENGTH, MAX_PRACTICE_CASES, caseMix, checkSettings, maxRepeats, stimulusKind, type StudySettings } from '../../domain/vtt/study';
 import { describeStudyPower, studyPower } from '../../domain/vtt/study-power';
 import { examplesQuery } from '../../queries/examples';
 import { resultsQuery } from '../../queries/results';
@@ -46,25 +46,39 @@ export function StudyBuilder() {
   const ids = { instructions: useId(), title: useId(), readers: useId(), findings: useId(), levels: useId(), files: useId() };
 
   const exampleList = examples.data?.cases ?? [];
-  const imageRecords = (history.data ?? []).filter((r) => r.outputs.frontal !== undefined || r.outputs.lateral !== undefined);
+  const reports = stimulusKind(settings) === 'report';
+  // what readers judge decides which history results can be chosen: generated images, or generated reports
+  const candidateRecords = (history.data ?? []).filter((r) => (reports ? r.outputs.report !== undefined : r.outputs.frontal !== undefined || r.outputs.lateral !== undefined));
+  const thing = reports ? 'report' : 'image';
   const findings = askFindings ? findingsText.split('\n').map((f) => f.trim()).filter(Boolean) : [];
   // Blank instructions: none shown and no consent asked.
   const { instructions, ...otherSettings } = settings;
   const finalSettings: StudySettings = {
     ...otherSettings,
     ...(instructions !== undefined && instructions.trim() !== '' ? { instructions: instructions.trim() } : {}),
-    questions: { ...settings.questions, findings },
+    // the cue checklist is about images: a report study does not ask it
+    questions: { ...settings.questions, findings, askCues: reports ? false : settings.questions.askCues },
   };
   const settingProblems = checkSettings(finalSettings);
   // how big the study is, in what it can tell (recomputed as the cases and readers change)
   const power = studyPower(settings.caseCount, parseReaderLabels(readersText).length);
   const mix = Number.isFinite(settings.caseCount) && Number.isFinite(settings.syntheticShare) ? caseMix(settings) : null;
-  const chosenReal = exampleIds.length * views.length + files.length;
+  const chosenReal = reports ? exampleIds.length : exampleIds.length * views.length + files.length;
   const chosenSynthetic = useMemo(
-    () => imageRecords.filter((r) => historyIds.includes(r.id)).reduce((n, r) => n + views.filter((v) => r.outputs[v] !== undefined).length, 0),
-    [imageRecords, historyIds, views],
+    () =>
+      candidateRecords
+        .filter((r) => historyIds.includes(r.id))
+        .reduce((n, r) => n + (reports ? 1 : views.filter((v) => r.outputs[v] !== undefined).length), 0),
+    [candidateRecords, historyIds, views, reports],
   );
   const update = (patch: Partial<StudySettings>) => setSettings((s) => ({ ...s, ...patch }));
+  // Switching what readers judge swaps the default instructions for the other default (edited ones stay).
+  const chooseStimulus = (stimulus: 'image' | 'report') =>
+    setSettings((s) => {
+      const defaults = { image: DEFAULT_INSTRUCTIONS, report: DEFAULT_REPORT_INSTRUCTIONS };
+      const untouched = s.instructions === defaults.image || s.instructions === defaults.report;
+      return { ...s, stimulus, ...(untouched ? { instructions: defaults[stimulus] } : {}) };
+    });
 
   const build = async () => {
     setBusy(true);
@@ -75,7 +89,7 @@ export function StudyBuilder() {
         examples: exampleList.filter((e) => exampleIds.includes(e.id)),
         exampleViews: views,
         files,
-        historyRecords: imageRecords.filter((r) => historyIds.includes(r.id)),
+        historyRecords: candidateRecords.filter((r) => historyIds.includes(r.id)),
         historyViews: views,
         readerLabels: parseReaderLabels(readersText),
       });
@@ -99,6 +113,17 @@ export function StudyBuilder() {
 
       <fieldset>
         <legend>Settings</legend>
+        <fieldset className="vtt-stimulus" data-testid="vtt-stimulus">
+          <legend>What readers judge</legend>
+          <label>
+            <input type="radio" name="vtt-stimulus" checked={!reports} onChange={() => chooseStimulus('image')} data-testid="vtt-stimulus-image" /> Images
+            (real or generated X-rays)
+          </label>
+          <label>
+            <input type="radio" name="vtt-stimulus" checked={reports} onChange={() => chooseStimulus('report')} data-testid="vtt-stimulus-report" /> Reports
+            (written by a radiologist or generated; shown as text, the same for both)
+          </label>
+        </fieldset>
         <div className="field">
           <label htmlFor={ids.title}>Title</label>
           <input id={ids.title} type="text" value={settings.title} onChange={(e) => update({ title: e.target.value })} />
@@ -114,14 +139,16 @@ export function StudyBuilder() {
             {...(mix ? { hint: `${mix.real} real + ${mix.synthetic} synthetic` } : {})}
           />
           <NumberField label="Seed" value={settings.seed} min={0} max={4294967295} onChange={(v) => update({ seed: v })} hint="case draw, ids and reader orders" />
-          <NumberField label="Resolution (px)" value={settings.resolution} min={16} max={1024} onChange={(v) => update({ resolution: v })} hint="every image is resampled to this square; 64 = the bundled model" />
+          {reports ? null : (
+            <NumberField label="Resolution (px)" value={settings.resolution} min={16} max={1024} onChange={(v) => update({ resolution: v })} hint="every image is resampled to this square; 64 = the bundled model" />
+          )}
           <NumberField
             label="Practice cases"
             value={settings.practiceCases ?? 0}
             min={0}
             max={MAX_PRACTICE_CASES}
             onChange={(v) => update({ practiceCases: v })}
-            hint="read first by every reader, with the truth shown after each; drawn from chosen images the study does not use; never analysed"
+            hint={`read first by every reader, with the truth shown after each; drawn from chosen ${thing}s the study does not use; never analysed`}
           />
           <NumberField
             label="Cases read twice"
@@ -169,12 +196,14 @@ export function StudyBuilder() {
           </select>
         </div>
         <Checkbox label="Ask “clinically plausible?”" checked={settings.questions.askPlausibility} onChange={(v) => update({ questions: { ...settings.questions, askPlausibility: v } })} />
-        <Checkbox
-          label={`Ask which cues the call rested on (${CUES.join(', ').toLowerCase()}), with an optional comment`}
-          checked={settings.questions.askCues === true}
-          onChange={(v) => update({ questions: { ...settings.questions, askCues: v } })}
-          testId="vtt-ask-cues"
-        />
+        {reports ? null : (
+          <Checkbox
+            label={`Ask which cues the call rested on (${CUES.join(', ').toLowerCase()}), with an optional comment`}
+            checked={settings.questions.askCues === true}
+            onChange={(v) => update({ questions: { ...settings.questions, askCues: v } })}
+            testId="vtt-ask-cues"
+          />
+        )}
         <Checkbox label="Findings checklist" checked={askFindings} onChange={setAskFindings} />
         {askFindings ? (
           <div className="field">
@@ -196,27 +225,31 @@ export function StudyBuilder() {
         ) : null}
       </fieldset>
 
-      <fieldset>
-        <legend>Views</legend>
-        {VIEWS.map((v) => (
-          <Checkbox key={v} label={v === 'frontal' ? 'Frontal' : 'Lateral'} checked={views.includes(v)} onChange={() => setViews((list) => toggle(list, v))} testId={`vtt-view-${v}`} />
-        ))}
-      </fieldset>
+      {reports ? null : (
+        <fieldset>
+          <legend>Views</legend>
+          {VIEWS.map((v) => (
+            <Checkbox key={v} label={v === 'frontal' ? 'Frontal' : 'Lateral'} checked={views.includes(v)} onChange={() => setViews((list) => toggle(list, v))} testId={`vtt-view-${v}`} />
+          ))}
+        </fieldset>
+      )}
 
       <fieldset data-testid="vtt-real-sources">
-        <legend>Real images</legend>
-        <div className="field">
-          <label htmlFor={ids.files}>Your PNG, JPEG, TIFF or DICOM files</label>
-          <input
-            id={ids.files}
-            type="file"
-            multiple
-            accept=".png,.jpg,.jpeg,.tif,.tiff,.dcm,.dicom,image/png,image/jpeg,image/tiff,application/dicom"
-            data-testid="vtt-real-files"
-            onChange={(e) => setFiles(Array.from(e.target.files ?? []))}
-          />
-          <small className="hint">Decoded here, reduced to pixels only (no file name or DICOM tags reach readers).</small>
-        </div>
+        <legend>Real {thing}s</legend>
+        {reports ? null : (
+          <div className="field">
+            <label htmlFor={ids.files}>Your PNG, JPEG, TIFF or DICOM files</label>
+            <input
+              id={ids.files}
+              type="file"
+              multiple
+              accept=".png,.jpg,.jpeg,.tif,.tiff,.dcm,.dicom,image/png,image/jpeg,image/tiff,application/dicom"
+              data-testid="vtt-real-files"
+              onChange={(e) => setFiles(Array.from(e.target.files ?? []))}
+            />
+            <small className="hint">Decoded here, reduced to pixels only (no file name or DICOM tags reach readers).</small>
+          </div>
+        )}
         <h4>
           Bundled phantom cases as “real (phantom)” <span className="muted small">(demo only: simulated, not patients)</span>
         </h4>
@@ -233,26 +266,32 @@ export function StudyBuilder() {
       </fieldset>
 
       <fieldset data-testid="vtt-synthetic-sources">
-        <legend>Synthetic images</legend>
+        <legend>Synthetic {thing}s</legend>
         <h4>From the history</h4>
-        {imageRecords.length === 0 ? <p className="muted small">No generated images in the history yet.</p> : null}
-        {imageRecords.length > 0 ? (
-          <button type="button" className="link-button" onClick={() => setHistoryIds(historyIds.length === imageRecords.length ? [] : imageRecords.map((r) => r.id))}>
-            {historyIds.length === imageRecords.length ? 'Select none' : 'Select all'}
+        {candidateRecords.length === 0 ? (
+          <p className="muted small">
+            {reports ? 'No generated reports in the history yet: make them in the Studio (F→T, L→T or F+L→T).' : 'No generated images in the history yet.'}
+          </p>
+        ) : null}
+        {candidateRecords.length > 0 ? (
+          <button type="button" className="link-button" onClick={() => setHistoryIds(historyIds.length === candidateRecords.length ? [] : candidateRecords.map((r) => r.id))}>
+            {historyIds.length === candidateRecords.length ? 'Select none' : 'Select all'}
           </button>
         ) : null}
         <ul className="vtt-choice-list">
-          {imageRecords.map((r) => (
+          {candidateRecords.map((r) => (
             <li key={r.id}>
               <Checkbox label={recordCaption(r)} checked={historyIds.includes(r.id)} onChange={() => setHistoryIds((list) => toggle(list, r.id))} testId={`vtt-history-${r.id}`} />
             </li>
           ))}
         </ul>
-        <GenerateNowPanel settings={settings} examples={exampleList} onGenerated={(records) => setHistoryIds((list) => [...new Set([...list, ...records.map((r) => r.id)])])} />
+        {reports ? null : (
+          <GenerateNowPanel settings={settings} examples={exampleList} onGenerated={(records) => setHistoryIds((list) => [...new Set([...list, ...records.map((r) => r.id)])])} />
+        )}
       </fieldset>
 
       <p data-testid="vtt-chosen">
-        Chosen: {chosenReal} real and {chosenSynthetic} synthetic images{mix ? `; the study draws ${mix.real} real and ${mix.synthetic} synthetic.` : '.'}
+        Chosen: {chosenReal} real and {chosenSynthetic} synthetic {thing}s{mix ? `; the study draws ${mix.real} real and ${mix.synthetic} synthetic.` : '.'}
       </p>
       {[...settingProblems, ...problems].length > 0 ? (
         <ul className="problems" role="alert" data-testid="vtt-build-problems">

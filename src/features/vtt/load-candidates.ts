@@ -91,3 +91,40 @@ export function historyCandidates(records: readonly ResultRecord[], views: reado
   }
   return candidates;
 }
+
+/** Bundled phantom reports as the "real" class of a report study (simulated cases, not patients). */
+export function exampleReportCandidates(examples: readonly ExampleCase[]): StimulusCandidate[] {
+  return examples.map((example) => ({
+    truth: 'real',
+    source: { kind: 'bundled-example', exampleId: example.id, view: 'report', phantom: true },
+    report: example.report,
+    labels: example.labels,
+  }));
+}
+
+/** Generated reports from the history as the "synthetic" class of a report study. */
+export function historyReportCandidates(records: readonly ResultRecord[]): StimulusCandidate[] {
+  return records.flatMap((record): StimulusCandidate[] =>
+    record.outputs.report === undefined
+      ? []
+      : [
+          {
+            truth: 'synthetic',
+            source: {
+              kind: 'history',
+              resultId: record.id,
+              modelId: record.modelId,
+              modelVersion: record.modelVersion,
+              directionId: record.directionId,
+              seed: record.settings.seed,
+              steps: record.settings.steps,
+              guidanceScale: record.settings.guidanceScale,
+              view: 'report',
+            },
+            report: record.outputs.report,
+            // made from a bundled case: the findings it was asked to show
+            ...(record.sourceCase ? { labels: record.sourceCase.labels } : {}),
+          },
+        ],
+  );
+}

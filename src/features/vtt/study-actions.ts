@@ -11,11 +11,11 @@ import { buildStudy, type StimulusCandidate } from '../../domain/vtt/build-study
 import { toAnswersCsv, toImrmc, toLongCsv, toResultsJson } from '../../domain/vtt/exports';
 import { newReaderId } from '../../domain/vtt/reader-order';
 import { createSession, verifyAnswerChain, type ReaderProfile, type ReaderSession } from '../../domain/vtt/reader-session';
-import { studyInstructions, type Study, type StudySettings } from '../../domain/vtt/study';
+import { stimulusKind, studyInstructions, type Study, type StudySettings } from '../../domain/vtt/study';
 import { sha256Hex } from '../../domain/vtt/canonical-json';
 import { exportStudyFile, importStudyFile, studyDigest } from '../../domain/vtt/study-file';
 import { vttDb } from '../../storage/vtt-db';
-import { historyCandidates, loadExampleCandidates, loadFileCandidates } from './load-candidates';
+import { exampleReportCandidates, historyCandidates, historyReportCandidates, loadExampleCandidates, loadFileCandidates } from './load-candidates';
 import { toSummaryHtml } from './summary-html';
 import { invalidateVtt } from './vtt-queries';
 
@@ -57,10 +57,18 @@ export type CreateStudyOutcome =
 /** Loads every chosen image, builds the study, saves it with one session per reader. */
 export async function createStudy(choices: StudyChoices): Promise<CreateStudyOutcome> {
   const { settings } = choices;
-  const examples = await loadExampleCandidates(choices.examples, choices.exampleViews);
-  const files = await loadFileCandidates(choices.files);
-  const candidates: StimulusCandidate[] = [...examples.candidates, ...files.candidates, ...historyCandidates(choices.historyRecords, choices.historyViews)];
-  const loadProblems = [...examples.problems, ...files.problems];
+  let candidates: StimulusCandidate[];
+  let loadProblems: string[];
+  if (stimulusKind(settings) === 'report') {
+    // reports need no decoding: the bundled cases' reports as real, generated reports as synthetic
+    candidates = [...exampleReportCandidates(choices.examples), ...historyReportCandidates(choices.historyRecords)];
+    loadProblems = [];
+  } else {
+    const examples = await loadExampleCandidates(choices.examples, choices.exampleViews);
+    const files = await loadFileCandidates(choices.files);
+    candidates = [...examples.candidates, ...files.candidates, ...historyCandidates(choices.historyRecords, choices.historyViews)];
+    loadProblems = [...examples.problems, ...files.problems];
+  }
   if (choices.readerLabels.length === 0) return { ok: false, problems: [...loadProblems, 'Add at least one reader (a pseudonym such as R1).'] };
   const built = buildStudy({ settings, candidates, studyId: newStudyId(), createdAt: new Date().toISOString(), appVersion: STUDIO_VERSION });
   if (!built.ok) return { ok: false, problems: [...loadProblems, ...built.problems] };

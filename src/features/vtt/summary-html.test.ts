@@ -28,7 +28,7 @@ describe('the printable study summary', () => {
   it("gives the analysis screen's numbers for the worked scenario", async () => {
     const { html } = await scenario();
     const text = textOf(html);
-    expect(text).toContain('8 cases (4 real, 4 synthetic), 2 readers, 16 readings, fully crossed.');
+    expect(text).toContain('8 cases (4 real, 4 synthetic), 2 readers, 16 readings, fully crossed. Readers judged images.');
     expect(text).toContain('study digest (SHA-256) abc123');
     // R1: accuracy 7/8, AUC 0.969; pooled AUC 0.867; Cohen's κ −1/15
     expect(text).toMatch(/R1 8 87\.5% \(7\/8; 52\.9–97\.8%\) 0\.070 75\.0% \(3\/4; 30\.1–95\.4%\) 100\.0% \(4\/4; 51\.0–100\.0%\) 0\.969 /);

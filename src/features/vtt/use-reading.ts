@@ -22,7 +22,7 @@ import {
   type ViewingAction,
   type ViewingCounts,
 } from '../../domain/vtt/reader-session';
-import { imageProblem, MAX_COMMENT_LENGTH, studyInstructions, type PracticeCase, type Study, type StudyCase, type Truth } from '../../domain/vtt/study';
+import { MAX_COMMENT_LENGTH, stimulusKind, stimulusProblem, studyInstructions, type PracticeCase, type Study, type StudyCase, type Truth } from '../../domain/vtt/study';
 import { saveReaderStep, vttDb } from '../../storage/vtt-db';
 import { invalidateVtt } from './vtt-queries';
 
@@ -48,7 +48,7 @@ export interface Reading {
   readonly current: StudyCase | null;
   /** While practising: which practice case (0-based) of how many, and the feedback once answered. */
   readonly practice: { readonly index: number; readonly total: number; readonly feedback: PracticeFeedback | null } | null;
-  /** Why the current image cannot be shown (the reader skips it with Enter); null when it can. */
+  /** Why the current image (or report) cannot be shown (the reader skips it with Enter); null when it can. */
   readonly imageProblem: string | null;
   readonly draft: AnswerDraft;
   readonly progress: { done: number; total: number };
@@ -189,7 +189,7 @@ export function useReading(studyId: string, readerId: string): Reading {
   const practiceCase = status === 'practice-feedback' ? (feedback?.practiceCase ?? null) : practising && study && session ? nextPracticeCase(study, session) : null;
   const caseId = session ? currentCaseId(session) : null;
   const current = practiceCase ?? ((caseId !== null && study?.cases.find((c) => c.caseId === caseId)) || null);
-  const problem = !practising && study && caseId !== null ? imageProblem(current?.image, study.settings.resolution) : null;
+  const problem = !practising && study && caseId !== null ? stimulusProblem(current ?? undefined, study.settings) : null;
 
   /**
    * A practice answer: saved first (outside the answer chain), and only then the truth is shown, so a reload or
@@ -322,9 +322,9 @@ export function useReading(studyId: string, readerId: string): Reading {
       if (st !== 'reading') return;
       const id = currentCaseId(sess);
       const shownCase = s.cases.find((c) => c.caseId === id);
-      const unreadable = imageProblem(shownCase?.image, s.settings.resolution);
+      const unreadable = stimulusProblem(shownCase, s.settings);
       if (unreadable !== null) {
-        if (key === 'Enter') void submit(d, `image could not be shown: ${unreadable}`);
+        if (key === 'Enter') void submit(d, `${stimulusKind(s.settings)} could not be shown: ${unreadable}`);
         return;
       }
       const outcome = applyKey(d, key, s.settings.questions);

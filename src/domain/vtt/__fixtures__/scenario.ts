@@ -27,7 +27,7 @@
 import { buildStudy, type StimulusCandidate } from '../build-study';
 import { ratingFor } from '../answer-keys';
 import { appendAnswer, createSession, currentCaseId, type CaseAnswer, type ReaderSession } from '../reader-session';
-import { DEFAULT_SETTINGS, type CaseSource, type Study, type Truth } from '../study';
+import { DEFAULT_SETTINGS, type CaseSource, type Study, type StudyImage, type Truth } from '../study';
 
 export interface ScriptedAnswer {
   readonly call: Truth;
@@ -85,6 +85,12 @@ export function plainAnswer(caseId: string, orderIndex: number, changes: Partial
     note: null,
     ...changes,
   };
+}
+
+/** A case's image, for tests of image studies (throws on a report case). */
+export function imageOf(stimulus: { readonly image?: StudyImage | undefined }): StudyImage {
+  if (!stimulus.image) throw new Error('expected an image case');
+  return stimulus.image;
 }
 
 /** A w×h grey gradient whose brightness depends on `k`, so every candidate image differs. */
