@@ -820,6 +820,8 @@ test.describe('reader study (visual Turing test)', () => {
     await expect(page.getByTestId('vtt-row-R1').getByTestId('acc')).toContainText('100.0% (4/4;');
     await expect(page.getByTestId('vtt-analysis')).toContainText('real: bundled phantoms (report)');
     await expect(page.getByTestId('vtt-analysis')).toContainText('synthetic: F → T (report)');
+    // no viewing tools in a report study, so no line about them
+    await expect(page.getByTestId('vtt-viewing')).toHaveCount(0);
   });
 
   test('local PNG and DICOM files as real images; an unreadable image is skipped with a clear message', async ({ page, studio }) => {

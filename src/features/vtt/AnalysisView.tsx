@@ -8,7 +8,7 @@ import { describeDisplayCheck } from '../../domain/vtt/display-check';
 import { sha256Hex } from '../../domain/vtt/canonical-json';
 import { describeConsent, describePractice, describeReader } from '../../domain/vtt/reader-profile';
 import { sortSessions } from '../../domain/vtt/reader-session';
-import { ratingPoints, studyInstructions, type Study } from '../../domain/vtt/study';
+import { ratingPoints, stimulusKind, studyInstructions, type Study } from '../../domain/vtt/study';
 import { studyDigest } from '../../domain/vtt/study-file';
 import { ConfusionMatrix, RocPlot } from './charts';
 import { alphaCiText, alphaNote, alphaValueText, designParts, fixed, interval, likertMedianText, likertText, pValue, percent, proportionText, ratingScaleName, secondsText } from './format-stats';
@@ -303,7 +303,7 @@ export function AnalysisView({ study }: { readonly study: Study }) {
           ))}
         </ul>
       ) : null}
-      {analysis.viewing.readings > 0 ? (
+      {analysis.viewing.readings > 0 && stimulusKind(study.settings) === 'image' ? (
         <p className="muted small" data-testid="vtt-viewing">
           Viewing tools used in {analysis.viewing.anyTool} of {analysis.viewing.readings} readings (window/level {analysis.viewing.windowLevel}, zoom{' '}
           {analysis.viewing.zoom}, pan {analysis.viewing.pan}).

@@ -145,7 +145,7 @@ export function toSummaryHtml(study: Study, sessions: readonly ReaderSession[], 
           `${q.askPlausibility ? ` Plausible: real ${proportionText(analysis.pooled.plausible.real)}, synthetic ${proportionText(analysis.pooled.plausible.synthetic)}.` : ''}`,
       ),
     );
-    if (analysis.viewing.readings > 0) {
+    if (analysis.viewing.readings > 0 && stimulusKind(study.settings) === 'image') {
       const v = analysis.viewing;
       parts.push(p(`Viewing tools used in ${v.anyTool} of ${v.readings} readings (window/level ${v.windowLevel}, zoom ${v.zoom}, pan ${v.pan}).`));
     }
