@@ -816,7 +816,7 @@ test.describe('reader study (visual Turing test)', () => {
     await expect(page.getByTestId('vtt-done')).toContainText('All 4 cases answered.');
     await page.getByRole('button', { name: 'Back to the studies' }).click();
     await page.getByTestId('vtt-open-analysis').click();
-    await expect(page.getByTestId('vtt-analysis')).toContainText('4 cases (2 real, 2 synthetic) · 1 reader · 4 readings');
+    await expect(page.getByTestId('vtt-analysis')).toContainText('4 report cases (2 real, 2 synthetic) · 1 reader · 4 readings');
     await expect(page.getByTestId('vtt-row-R1').getByTestId('acc')).toContainText('100.0% (4/4;');
     await expect(page.getByTestId('vtt-analysis')).toContainText('real: bundled phantoms (report)');
     await expect(page.getByTestId('vtt-analysis')).toContainText('synthetic: F → T (report)');

@@ -12,7 +12,7 @@ import type { GenerationSettings, GreyImage } from '../../src/contracts/job';
 import { latentImageToGrey } from '../preprocess/image-output';
 import { forkRng } from '../schedulers/rng';
 import { sampleToken } from '../text/token-sampling';
-import { cleanDecodedReport, restoreReportCase } from '../text/report-text';
+import { cleanDecodedReport, restoreReportCase } from '../../src/contracts/report-text';
 import { asFeed, disposeDeviceTensor, float32, int64, isDeviceTensor } from '../runtime/session';
 import type { DeviceTensor, FeedTensor, OutputTensor } from '../runtime/session';
 import type { PipelineContext, TextTools } from './context';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanDecodedReport } from '../text/report-text';
+import { cleanDecodedReport } from '../../src/contracts/report-text';
 import cases from './__fixtures__/tokenizer-cases.json';
 import clipJson from './__fixtures__/tokenizer-clip.json';
 import gpt2Json from './__fixtures__/tokenizer-gpt2.json';

@@ -305,6 +305,14 @@ describe('report studies', () => {
     expect(imageStudy.ok && imageStudy.notes).toContain('example:phantom-00:report is a report, and this study shows images and was left out.');
   });
 
+  it('use a text offered twice once, whatever its source or truth', () => {
+    const twin = generatedReport(7, 'FINDINGS:  The heart size is normal.\nCase 0.');
+    const built = buildStudy({ settings, candidates: [realReport(0), realReport(1), generatedReport(1), generatedReport(2), twin], studyId: 's', createdAt: 't', appVersion: 'test' });
+    if (!built.ok) throw new Error(built.problems.join(' '));
+    expect(built.notes).toContain('history:h7:report has the same text as example:phantom-00:report; it was left out.');
+    expect(new Set(built.study.cases.map((c) => c.report)).size).toBe(4);
+  });
+
   it('say "reports" when too few are chosen, and never use a study report again under another name for practice', () => {
     const short = buildStudy({ settings, candidates: [realReport(0), generatedReport(1)], studyId: 's', createdAt: 't', appVersion: 'test' });
     expect(!short.ok && short.problems[0]).toBe(

@@ -123,6 +123,7 @@ export function buildStudy(input: BuildStudyInput): BuildStudyResult {
   const notes: string[] = [];
   const seen = new Set<string>();
   const kind = stimulusKind(settings);
+  const seenTexts = new Map<string, string>();
   // what the messages call a stimulus
   const thing = kind === 'report' ? 'report' : 'image';
   const pools: Record<Truth, StimulusCandidate[]> = { real: [], synthetic: [] };
@@ -137,6 +138,17 @@ export function buildStudy(input: BuildStudyInput): BuildStudyResult {
     if (problem) {
       notes.push(`${identity} ${problem} and was left out.`);
       continue;
+    }
+    // The same report text twice (short sampled reports repeat) would be an unplanned repeat, and a text that
+    // appears twice points to the generator: each text is used once.
+    if (candidate.report !== undefined) {
+      const text = normaliseReportStimulus(candidate.report);
+      const first = seenTexts.get(text);
+      if (first !== undefined) {
+        notes.push(`${identity} has the same text as ${first}; it was left out.`);
+        continue;
+      }
+      seenTexts.set(text, identity);
     }
     pools[candidate.truth].push(candidate);
   }

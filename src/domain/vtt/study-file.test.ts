@@ -203,7 +203,11 @@ describe('study files', () => {
     });
     if (!built.ok) throw new Error(built.problems.join(' '));
     const study = built.study;
-    const result = await importStudyFile(await exportStudyFile(study, [], exportedAt));
+    const text = await exportStudyFile(study, [], exportedAt);
+    // version 2, so an older studio says "made by a newer version" rather than "damaged"; image studies stay 1
+    expect((JSON.parse(text) as { formatVersion: number }).formatVersion).toBe(2);
+    expect((JSON.parse(await exportStudyFile(scenarioStudy(), [], exportedAt)) as { formatVersion: number }).formatVersion).toBe(1);
+    const result = await importStudyFile(text);
     if (!result.ok) throw new Error(result.message);
     expect(result.study).toEqual(study);
     expect(await studyDigest(result.study)).toBe(await studyDigest(study));
@@ -218,6 +222,8 @@ describe('study files', () => {
       study.cases.map((c, i) => (i === 0 ? { caseId: c.caseId, image: { width: 64, height: 64, pixels: new Uint8Array(64 * 64) } } : c)),
       `the report of case ${first} is unusable: it is an image in a report study`,
     );
+    const cueing = { ...study, settings: { ...study.settings, questions: { ...study.settings.questions, askCues: true } } };
+    expect(await importStudyFile(await exportStudyFile(cueing, [], exportedAt))).toMatchObject({ ok: false, message: expect.stringContaining('it asks the image cue question in a report study') });
     // and an image study refuses a report case
     const images = scenarioStudy();
     const withReport = { ...images, cases: images.cases.map((c, i) => (i === 0 ? { caseId: c.caseId, report: 'text' } : c)) };

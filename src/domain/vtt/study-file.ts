@@ -15,7 +15,12 @@ import type { ReaderSession } from './reader-session';
 import { MAX_INSTRUCTIONS_LENGTH, MAX_PRACTICE_CASES, STUDY_FORMAT, STUDY_FORMAT_VERSION, maxRepeats, stimulusIdentity, stimulusKind, stimulusProblem, type Stimulus, type Study, type StudyImage } from './study';
 
 export const STUDY_FILE_FORMAT = 'medcodi-vtt-study-file';
-export const STUDY_FILE_VERSION = 1;
+/**
+ * The newest file version this studio reads. Image studies are still written as version 1, so older studios read
+ * them as before; report studies are version 2, which an older studio refuses as "made by a newer version" instead
+ * of calling the file damaged.
+ */
+export const STUDY_FILE_VERSION = 2;
 
 export const TAMPERED_MESSAGE = 'This study file was modified after export (checksum mismatch); it was not imported.';
 
@@ -182,7 +187,8 @@ export async function studyDigest(study: Study): Promise<string> {
 export async function exportStudyFile(study: Study, sessions: readonly ReaderSession[], exportedAt: string): Promise<string> {
   const content = { exportedAt, study: serializeStudy(study), sessions: sessions.filter((s) => s.studyId === study.studyId) };
   const value = await sha256Hex(canonicalJson(content));
-  return JSON.stringify({ format: STUDY_FILE_FORMAT, formatVersion: STUDY_FILE_VERSION, digest: { algorithm: 'SHA-256', value }, content });
+  const formatVersion = stimulusKind(study.settings) === 'report' ? 2 : 1;
+  return JSON.stringify({ format: STUDY_FILE_FORMAT, formatVersion, digest: { algorithm: 'SHA-256', value }, content });
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -231,6 +237,7 @@ function practiceIntegrity(study: Study, sessions: readonly ReaderSession[]): st
 function completenessProblem(study: Study, sessions: readonly ReaderSession[]): string | null {
   const { settings } = study;
   if (study.cases.length === 0) return 'it has no cases';
+  if (stimulusKind(settings) === 'report' && settings.questions.askCues === true) return 'it asks the image cue question in a report study';
   if ((settings.instructions ?? '').length > MAX_INSTRUCTIONS_LENGTH) return `its instructions are longer than ${MAX_INSTRUCTIONS_LENGTH} characters`;
   const practiceProblem = practiceIntegrity(study, sessions);
   if (practiceProblem) return practiceProblem;

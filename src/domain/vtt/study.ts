@@ -7,6 +7,7 @@
  * - `key`: the hidden answer key, truth and provenance per case id, read only by the analysis and the exports.
  * Reader sessions (answers) live beside the study (reader-session.ts), so readers can be added on any machine.
  */
+import { cleanDecodedReport, restoreReportCase } from '../../contracts/report-text';
 import type { FindingTruth } from './case-findings';
 import type { ImageModality } from '../../contracts/modality';
 
@@ -254,9 +255,14 @@ export function stimulusKind(settings: Pick<StudySettings, 'stimulus'>): Stimulu
   return settings.stimulus === 'report' ? 'report' : 'image';
 }
 
-/** A report as a report study shows it, the same for real and generated ones: whitespace collapsed, trimmed. */
+/**
+ * A report as a report study shows it. Real and generated reports go through the decoder's own clean-up and case
+ * pipeline (lower case, `cleanDecodedReport`, `restoreReportCase`), so both end in the same style: generated reports
+ * come out of the decoder in lower case and get their capitals back from that pipeline, and a real report's own
+ * capitals could otherwise tell it apart. Whitespace ends collapsed and trimmed.
+ */
 export function normaliseReportStimulus(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return restoreReportCase(cleanDecodedReport(text.toLowerCase()));
 }
 
 /** Why a case (or practice case) cannot be shown in this study, or null. */

@@ -109,14 +109,14 @@ function ScaleAgreementTable({ scales, ratingLevels }: { readonly scales: ScaleA
  * The readers' findings against what each case is known to show: whether findings read on synthetic images as they
  * do on real ones (a synthetic image "has" the findings of the case it was made from).
  */
-function FindingsTable({ findings }: { readonly findings: FindingsAnalysis }) {
+function FindingsTable({ findings, thing }: { readonly findings: FindingsAnalysis; readonly thing: 'image' | 'report' }) {
   // items settled only in readings left out (ticked nothing) would be a row of dashes
   const ticked = findings.items.filter((f) => f.real.whenPresent.n + f.real.whenAbsent.n + f.synthetic.whenPresent.n + f.synthetic.whenAbsent.n > 0);
   return (
     <>
       <h4>Findings the readers ticked</h4>
       <p className="muted small">
-        {findings.withKnownFindings} of {findings.readings} readings are of cases whose findings are known: bundled phantoms, and images
+        {findings.withKnownFindings} of {findings.readings} readings are of cases whose findings are known: bundled phantoms, and {thing}s
         generated from a bundled case, which count as having that case&apos;s findings (what they were made to show). Each cell is the share
         of those readings that ticked the finding. &quot;No finding&quot; means none of the phantom&apos;s findings, a tube or line included.
         {findings.unansweredLeftOut > 0
@@ -133,10 +133,10 @@ function FindingsTable({ findings }: { readonly findings: FindingsAnalysis }) {
             <thead>
               <tr>
                 <th scope="col">Finding</th>
-                <th scope="col">Real image that has it</th>
-                <th scope="col">Real image without it</th>
-                <th scope="col">Synthetic image made with it</th>
-                <th scope="col">Synthetic image made without it</th>
+                <th scope="col">Real {thing} that has it</th>
+                <th scope="col">Real {thing} without it</th>
+                <th scope="col">Synthetic {thing} made with it</th>
+                <th scope="col">Synthetic {thing} made without it</th>
               </tr>
             </thead>
             <tbody>
@@ -161,8 +161,8 @@ function FindingsTable({ findings }: { readonly findings: FindingsAnalysis }) {
               <thead>
                 <tr>
                   <th scope="col">Finding</th>
-                  <th scope="col">Real images with it, called real</th>
-                  <th scope="col">Synthetic images made with it, called synthetic</th>
+                  <th scope="col">Real {thing}s with it, called real</th>
+                  <th scope="col">Synthetic {thing}s made with it, called synthetic</th>
                 </tr>
               </thead>
               <tbody>
@@ -289,7 +289,7 @@ export function AnalysisView({ study }: { readonly study: Study }) {
     <section className="vtt-analysis" aria-labelledby="vtt-analysis-title" data-testid="vtt-analysis">
       <h3 id="vtt-analysis-title">Analysis</h3>
       <p className="muted small">
-        {designParts(counts).join(' · ')} · rating {ratingPoints(study.settings.questions)}-point (higher = more sure it is synthetic) · study
+        {designParts(counts, stimulusKind(study.settings)).join(' · ')} · rating {ratingPoints(study.settings.questions)}-point (higher = more sure it is synthetic) · study
         digest <code title={digest ?? ''}>{digest ? digest.slice(0, 16) : '…'}</code> · answer log {chains ?? '…'}
       </p>
       {sessions.data.length > 0 ? (
@@ -405,7 +405,7 @@ export function AnalysisView({ study }: { readonly study: Study }) {
             </tbody>
           </table>
           {analysis.scaleAgreement ? <ScaleAgreementTable scales={analysis.scaleAgreement} ratingLevels={ratingPoints(study.settings.questions)} /> : null}
-          {analysis.findings ? <FindingsTable findings={analysis.findings} /> : null}
+          {analysis.findings ? <FindingsTable findings={analysis.findings} thing={stimulusKind(study.settings)} /> : null}
           {analysis.cues ? <CueTable cues={analysis.cues} caseNumbers={caseNumbers} /> : null}
         </>
       ) : null}

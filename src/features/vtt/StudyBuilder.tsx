@@ -73,12 +73,18 @@ export function StudyBuilder() {
   );
   const update = (patch: Partial<StudySettings>) => setSettings((s) => ({ ...s, ...patch }));
   // Switching what readers judge swaps the default instructions for the other default (edited ones stay).
-  const chooseStimulus = (stimulus: 'image' | 'report') =>
+  const chooseStimulus = (stimulus: 'image' | 'report') => {
+    // choices of the other kind do not carry over (the file input and the history list change with it)
+    if (stimulus !== stimulusKind(settings)) {
+      setFiles([]);
+      setHistoryIds([]);
+    }
     setSettings((s) => {
       const defaults = { image: DEFAULT_INSTRUCTIONS, report: DEFAULT_REPORT_INSTRUCTIONS };
       const untouched = s.instructions === defaults.image || s.instructions === defaults.report;
       return { ...s, stimulus, ...(untouched ? { instructions: defaults[stimulus] } : {}) };
     });
+  };
 
   const build = async () => {
     setBusy(true);

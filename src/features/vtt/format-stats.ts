@@ -79,8 +79,9 @@ export function ratingScaleName(points: number): string {
 }
 
 /** The study's design in counts: "8 cases (4 real, 4 synthetic)", "2 readers", "16 readings", …, "fully crossed". */
-export function designParts(counts: StudyAnalysis['counts']): string[] {
-  const parts = [`${counts.cases} cases (${counts.real} real, ${counts.synthetic} synthetic)`, plural(counts.readers, 'reader'), plural(counts.readings, 'reading')];
+export function designParts(counts: StudyAnalysis['counts'], kind: 'image' | 'report' = 'image'): string[] {
+  const cases = `${counts.cases} ${kind === 'report' ? 'report ' : ''}cases (${counts.real} real, ${counts.synthetic} synthetic)`;
+  const parts = [cases, plural(counts.readers, 'reader'), plural(counts.readings, 'reading')];
   if (counts.unreadable > 0) parts.push(`${counts.unreadable} skipped (unreadable)`);
   if (counts.missing > 0) parts.push(`${counts.missing} still to read`);
   else if (counts.remaining > 0) parts.push(`${counts.remaining} second readings still to do`);

@@ -260,7 +260,8 @@ export function useReading(studyId: string, readerId: string): Reading {
       findings: answered ? answerDraft.findings : [],
       cues: answered ? answerDraft.cues : [],
       comment: answered && answerDraft.comment.trim() !== '' ? answerDraft.comment.trim() : null,
-      viewing: viewing.current,
+      // a report has no window/level, zoom or pan to count
+      ...(stimulusKind(s.settings) === 'image' ? { viewing: viewing.current } : {}),
       timing: { shownAt: shownAt.current, firstInputMs: clock.current.firstInputMs, answerMs: activeMs(clock.current, now), pauses: clock.current.pauses },
       note: skipReason,
     };

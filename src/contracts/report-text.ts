@@ -31,7 +31,7 @@ export function cleanDecodedReport(text: string): string {
 const SECTION_HEADER = /\b(clinical history|findings|impression|comparison|indication|history|technique|examination|recommendations?|conclusions?)(?=\s*:)/g;
 
 /** Abbreviations reports write in capitals, matched as whole words only ("pa" but not "pacemaker"). */
-const CAPITAL_ABBREVIATIONS = new Set(['pa', 'ap', 'icu', 'ett', 'ng', 'og', 'picc', 'ij', 'svc', 'ivc', 'chf', 'copd', 'ct', 'mri', 'cabg', 'ards', 'rul', 'rml', 'rll', 'lul', 'lll']);
+const CAPITAL_ABBREVIATIONS = new Set(['pa', 'ap', 'icu', 'et', 'ett', 'ng', 'og', 'picc', 'ij', 'svc', 'ivc', 'chf', 'copd', 'ct', 'mri', 'cabg', 'ards', 'rul', 'rml', 'rll', 'lul', 'lll']);
 
 /**
  * The report decoder writes lower case only: its training reports were lower-cased (spec §2.6, as Optimus was

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cleanDecodedReport, restoreReportCase } from './report-text';
 
@@ -35,5 +36,13 @@ describe('restoreReportCase', () => {
   it('leaves a report that already has capitals as it is, and an empty one empty', () => {
     expect(restoreReportCase('FINDINGS: heart size normal. impression: normal.')).toBe('FINDINGS: heart size normal. impression: normal.');
     expect(restoreReportCase('')).toBe('');
+  });
+});
+
+describe('the bundled phantom reports', () => {
+  it('come back unchanged from lower case through the clean-up and case pipeline (a report study shows real and generated reports alike)', () => {
+    const cases = JSON.parse(readFileSync(new URL('../../public/examples/cases.json', import.meta.url), 'utf8')) as { id: string; report: string }[];
+    expect(cases.length).toBeGreaterThanOrEqual(10);
+    for (const c of cases) expect(restoreReportCase(cleanDecodedReport(c.report.toLowerCase())), c.id).toBe(c.report.replace(/\s+/g, ' ').trim());
   });
 });
