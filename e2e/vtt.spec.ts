@@ -781,6 +781,7 @@ test.describe('reader study (visual Turing test)', () => {
     await expect(page.getByTestId('vtt-chosen')).toContainText('Chosen: 2 real and 2 synthetic reports');
     await page.getByTestId('vtt-build').click();
     await expect(page.getByTestId('vtt-study')).toHaveCount(1);
+    await expect(page.getByTestId('vtt-study')).toContainText('4 cases · reports · seed');
     const store = await readVttStore(page);
     const sourceOf = (caseId: string) => {
       const source = store.key.find((k) => k.caseId === caseId)?.source;

@@ -4,7 +4,7 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { caseMix, type Study } from '../../domain/vtt/study';
+import { caseMix, stimulusKind, type Study } from '../../domain/vtt/study';
 import { sessionProgress, sortSessions } from '../../domain/vtt/reader-session';
 import { formatDateTime } from '../../ui/format';
 import { AnalysisView } from './AnalysisView';
@@ -32,7 +32,8 @@ function StudyCard({ study }: { readonly study: Study }) {
     <li className="vtt-study" data-testid="vtt-study">
       <h3>{settings.title}</h3>
       <p className="muted small">
-        {study.cases.length} cases{settings.prevalenceDisclosed ? ` (${mix.synthetic} synthetic)` : ''} · {settings.resolution}×{settings.resolution} px · seed {settings.seed} ·
+        {study.cases.length} cases{settings.prevalenceDisclosed ? ` (${mix.synthetic} synthetic)` : ''} ·{' '}
+        {stimulusKind(settings) === 'report' ? 'reports' : `${settings.resolution}×${settings.resolution} px`} · seed {settings.seed} ·
         created {formatDateTime(study.createdAt)}
       </p>
       <ul className="vtt-readers">
