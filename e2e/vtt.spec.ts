@@ -812,7 +812,14 @@ test.describe('reader study (visual Turing test)', () => {
         await page.screenshot({ path: test.info().outputPath('report-reader.png') });
       }
       const truth = store.key.find((k) => k.caseId === caseId)?.truth;
-      for (const k of [truth === 'synthetic' ? 's' : 'r', '2', '4', 'y', 'Enter']) await page.keyboard.press(k);
+      for (const k of [truth === 'synthetic' ? 's' : 'r', '2', '4', 'y']) await page.keyboard.press(k);
+      if (sourceOf(caseId) === 'r1') {
+        // a report study asks no cues but keeps the comment: Enter in it saves the case
+        await page.getByTestId('vtt-comment').fill('Reads like a template: "No pleural effusion" after every finding');
+        await page.getByTestId('vtt-comment').press('Enter');
+      } else {
+        await page.keyboard.press('Enter');
+      }
     }
     await expect(page.getByTestId('vtt-done')).toContainText('All 4 cases answered.');
     await page.getByRole('button', { name: 'Back to the studies' }).click();
@@ -823,6 +830,7 @@ test.describe('reader study (visual Turing test)', () => {
     await expect(page.getByTestId('vtt-analysis')).toContainText('synthetic: F → T (report)');
     // no viewing tools in a report study, so no line about them
     await expect(page.getByTestId('vtt-viewing')).toHaveCount(0);
+    await expect(page.getByTestId('vtt-comments')).toContainText('(synthetic, called synthetic): Reads like a template: "No pleural effusion" after every finding');
   });
 
   test('local PNG and DICOM files as real images; an unreadable image is skipped with a clear message', async ({ page, studio }) => {

@@ -67,6 +67,33 @@ describe('analyseStudy on the worked scenario (see __fixtures__/scenario.ts)', (
     expect(analyseStudy(study, [commented]).cues?.comments).toEqual([expect.objectContaining({ secondReading: true, readerLabel: 'R1', comment: 'Seen this one before?' })]);
   });
 
+  it('lists every comment, also in a report study, which asks no cues', async () => {
+    const { analysis } = await scenario();
+    expect(analysis.comments).toEqual(analysis.cues?.comments);
+    expect(analysis.comments).toHaveLength(1);
+    const built = buildStudy({
+      settings: { ...DEFAULT_SETTINGS, caseCount: 4, syntheticShare: 0.5, seed: 9, stimulus: 'report', questions: { ...DEFAULT_SETTINGS.questions, askCues: false } },
+      candidates: [0, 1, 2, 3].map((i): StimulusCandidate =>
+        i < 2
+          ? { truth: 'real', source: { kind: 'bundled-example', exampleId: `phantom-0${i}`, view: 'report', phantom: true }, report: `Real report ${i}.` }
+          : { truth: 'synthetic', source: { kind: 'history', resultId: `h${i}`, modelId: 'm', modelVersion: '1', directionId: 'F>T', seed: i, steps: 50, guidanceScale: 7.5, view: 'report' }, report: `Generated report ${i}.` },
+      ),
+      studyId: 'reports',
+      createdAt: 'now',
+      appVersion: 'test',
+    });
+    if (!built.ok) throw new Error(built.problems.join(' '));
+    let session = createSession(built.study, { readerId: 'r', label: 'R', role: '', yearsExperience: null }, 'now');
+    for (let i = 0; i < 4; i += 1) session = await appendAnswer(session, plainAnswer(currentCaseId(session) as string, i, { comment: i === 0 ? 'Too tidy.' : null }), 'now');
+    const reports = analyseStudy(built.study, [session]);
+    expect(reports.cues).toBeNull();
+    expect(reports.comments.map((c) => c.comment)).toEqual(['Too tidy.']);
+    // an image study that asks no cues asks no comment either
+    const { study, sessions } = await scenario();
+    const noCues = { ...study, settings: { ...study.settings, questions: { ...study.settings.questions, askCues: false } } };
+    expect(analyseStudy(noCues, sessions).comments).toEqual([]);
+  });
+
   it('has no intra-reader agreement without repeats', async () => {
     const { analysis } = await scenario();
     expect(analysis.intraReader).toEqual([]);

@@ -11,7 +11,7 @@
 import { keyByCase } from './build-study';
 import type { ReaderSession } from './reader-session';
 import { repeatFlags, sortSessions, type ViewingCounts } from './reader-session';
-import { CUES, type CaseSource, type Study, type Truth } from './study';
+import { CUES, asksComment, type CaseSource, type Study, type Truth } from './study';
 import {
   binomialTestTwoSided,
   cohenKappa,
@@ -163,6 +163,11 @@ export interface StudyAnalysis {
   readonly scaleAgreement: ScaleAgreement | null;
   /** Readers' findings against the cases' known findings; null when the study asked no findings. */
   readonly findings: FindingsAnalysis | null;
+  /**
+   * Every comment, first readings then second readings (marked); empty when the study asked none. The same list as
+   * `cues.comments` where cues were asked; a report study has comments without cues.
+   */
+  readonly comments: readonly ReaderComment[];
 }
 
 /** One checklist item: how often readers ticked it when the case has it, and when it does not, by truth. */
@@ -479,6 +484,15 @@ export function analyseStudy(study: Study, sessions: readonly ReaderSession[]): 
     intraReader: intraReaderAll(ordered, repeats),
     scaleAgreement: readers.length >= 2 ? scaleAgreementOf(study, readings) : null,
     findings: study.settings.questions.findings.length > 0 ? findingsAnalysis(study, readings) : null,
+    comments: asksComment(study.settings)
+      ? [
+          ...commentsOf(readings, false),
+          ...commentsOf(
+            repeats.map((p) => p.second),
+            true,
+          ),
+        ]
+      : [],
   };
 }
 

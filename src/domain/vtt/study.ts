@@ -250,6 +250,11 @@ export function imageProblem(image: StudyImage | undefined, resolution: number):
   return null;
 }
 
+/** Whether readers may leave a comment: with the cue question, and always in a report study (which has no cues). */
+export function asksComment(settings: Pick<StudySettings, 'stimulus' | 'questions'>): boolean {
+  return settings.questions.askCues === true || stimulusKind(settings) === 'report';
+}
+
 /** What the study shows: images unless it says reports. */
 export function stimulusKind(settings: Pick<StudySettings, 'stimulus'>): StimulusKind {
   return settings.stimulus === 'report' ? 'report' : 'image';

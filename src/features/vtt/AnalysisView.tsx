@@ -1,7 +1,7 @@
 /** Results of a study: per-reader and pooled statistics, agreement, ROC curves, confusion matrices and exports. */
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { ALPHA_RESAMPLES, analyseStudy, type CueAnalysis, type FindingsAnalysis, type ReaderMetrics, type ScaleAgreement } from '../../domain/vtt/analysis';
+import { ALPHA_RESAMPLES, analyseStudy, type CueAnalysis, type FindingsAnalysis, type ReaderComment, type ReaderMetrics, type ScaleAgreement } from '../../domain/vtt/analysis';
 import type { AlphaEstimate } from '../../domain/vtt/krippendorff';
 import { numbering } from '../../domain/vtt/exports';
 import { describeDisplayCheck } from '../../domain/vtt/display-check';
@@ -219,20 +219,26 @@ function CueTable({ cues, caseNumbers }: { readonly cues: CueAnalysis; readonly 
           ))}
         </tbody>
       </table>
-      {cues.comments.length > 0 ? (
-        <details className="vtt-comments" data-testid="vtt-comments">
-          <summary>Comments ({cues.comments.length})</summary>
-          <ul className="small">
-            {cues.comments.map((c) => (
-              <li key={`${c.readerId}-${c.caseId}-${c.secondReading ? 2 : 1}`}>
-                {c.readerLabel}, case {caseNumbers.get(c.caseId) ?? '?'}
-                {c.secondReading ? ', second reading' : ''} ({c.truth}, called {c.call}): {c.comment}
-              </li>
-            ))}
-          </ul>
-        </details>
-      ) : null}
+      <CommentList comments={cues.comments} caseNumbers={caseNumbers} />
     </>
+  );
+}
+
+/** The readers' comments with the case number, the truth and the call (folded; it tells the truths). */
+function CommentList({ comments, caseNumbers }: { readonly comments: readonly ReaderComment[]; readonly caseNumbers: ReadonlyMap<string, number> }) {
+  if (comments.length === 0) return null;
+  return (
+    <details className="vtt-comments" data-testid="vtt-comments">
+      <summary>Comments ({comments.length})</summary>
+      <ul className="small">
+        {comments.map((c) => (
+          <li key={`${c.readerId}-${c.caseId}-${c.secondReading ? 2 : 1}`}>
+            {c.readerLabel}, case {caseNumbers.get(c.caseId) ?? '?'}
+            {c.secondReading ? ', second reading' : ''} ({c.truth}, called {c.call}): {c.comment}
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }
 
@@ -407,6 +413,13 @@ export function AnalysisView({ study }: { readonly study: Study }) {
           {analysis.scaleAgreement ? <ScaleAgreementTable scales={analysis.scaleAgreement} ratingLevels={ratingPoints(study.settings.questions)} /> : null}
           {analysis.findings ? <FindingsTable findings={analysis.findings} thing={stimulusKind(study.settings)} /> : null}
           {analysis.cues ? <CueTable cues={analysis.cues} caseNumbers={caseNumbers} /> : null}
+          {/* a report study asks for comments without cues */}
+          {analysis.cues === null && analysis.comments.length > 0 ? (
+            <>
+              <h4>Comments</h4>
+              <CommentList comments={analysis.comments} caseNumbers={caseNumbers} />
+            </>
+          ) : null}
         </>
       ) : null}
 

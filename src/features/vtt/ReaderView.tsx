@@ -3,7 +3,7 @@
  * screen), progress, pause. Shows nothing that could give the answer away (no file name, source or case id).
  */
 import { checklistItems, confidenceLabels, keyLegend, QUESTION_TITLES, questionsFor, REALISM_LABELS, type QuestionId } from '../../domain/vtt/answer-keys';
-import { caseMix, MAX_COMMENT_LENGTH, stimulusKind, studyInstructions, type StudyQuestions } from '../../domain/vtt/study';
+import { asksComment, caseMix, MAX_COMMENT_LENGTH, stimulusKind, studyInstructions, type StudyQuestions } from '../../domain/vtt/study';
 import { ProgressBar } from '../../ui/ProgressBar';
 import { BeforeReadingView } from './BeforeReadingView';
 import { ReadingViewer } from './ReadingViewer';
@@ -104,7 +104,7 @@ function Questions({ reading, questions }: { readonly reading: Reading; readonly
         );
       })}
       {/* Practice keeps only the call and confidence: no comment field to type into for nothing. */}
-      {questions.askCues === true && reading.practice === null ? <CommentField reading={reading} /> : null}
+      {asksComment({ questions, stimulus: reading.study?.settings.stimulus }) && reading.practice === null ? <CommentField reading={reading} /> : null}
     </div>
   );
 }

@@ -10,7 +10,7 @@ import { describeDisplayCheck } from '../../domain/vtt/display-check';
 import type { AlphaEstimate } from '../../domain/vtt/krippendorff';
 import { describeConsent, describePractice, describeReader } from '../../domain/vtt/reader-profile';
 import { sortSessions, type ReaderSession } from '../../domain/vtt/reader-session';
-import { ratingPoints, stimulusKind, type Study } from '../../domain/vtt/study';
+import { asksComment, ratingPoints, stimulusKind, type Study } from '../../domain/vtt/study';
 import { alphaCiText, alphaNote, alphaValueText, designParts, fixed, interval, likertMedianText, likertText, pValue, percent, proportionText, ratingScaleName, secondsText } from './format-stats';
 
 export interface SummaryMeta {
@@ -89,7 +89,7 @@ export function toSummaryHtml(study: Study, sessions: readonly ReaderSession[], 
     p(
       `${designParts(counts, stimulusKind(study.settings)).join(', ')}. Readers judged ${stimulusKind(study.settings) === 'report' ? 'reports, shown as text' : 'images'}. ` +
         `Rating ${ratingPoints(q)}-point (higher = more sure it is synthetic); realism 1–5${q.askPlausibility ? '; "clinically plausible?"' : ''}` +
-        `${q.findings.length > 0 ? `; findings checklist (${q.findings.join(', ')})` : ''}${q.askCues ? '; cues and comment' : ''}. ` +
+        `${q.findings.length > 0 ? `; findings checklist (${q.findings.join(', ')})` : ''}${q.askCues ? '; cues and comment' : asksComment(study.settings) ? '; comment' : ''}. ` +
         `Prevalence ${study.settings.prevalenceDisclosed ? 'disclosed' : 'not disclosed'} to readers; ${study.settings.repeats ?? 0} cases read twice per reader; ` +
         `${study.settings.practiceCases ?? 0} practice cases (not analysed). Order seed ${study.settings.seed}.`,
     ),
