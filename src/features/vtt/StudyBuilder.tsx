@@ -82,7 +82,9 @@ export function StudyBuilder() {
     setSettings((s) => {
       const defaults = { image: DEFAULT_INSTRUCTIONS, report: DEFAULT_REPORT_INSTRUCTIONS };
       const untouched = s.instructions === defaults.image || s.instructions === defaults.report;
-      return { ...s, stimulus, ...(untouched ? { instructions: defaults[stimulus] } : {}) };
+      // a report study hides the resolution field, so it must not keep a value the settings check refuses
+      const resolution = stimulus === 'report' && !(Number.isInteger(s.resolution) && s.resolution >= 16 && s.resolution <= 1024) ? DEFAULT_SETTINGS.resolution : s.resolution;
+      return { ...s, stimulus, resolution, ...(untouched ? { instructions: defaults[stimulus] } : {}) };
     });
   };
 
