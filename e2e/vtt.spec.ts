@@ -797,6 +797,7 @@ test.describe('reader study (visual Turing test)', () => {
 
     await page.getByRole('button', { name: 'Start reading as R1' }).click();
     // the report study's own default instructions (switched with the stimulus, since they were not edited)
+    await expect(page.getByTestId('vtt-profile-exposure')).toContainText('Have you read synthetic (AI-generated) chest X-ray reports before?');
     await passDisplayCheck(page, { instructions: 'You will read chest X-ray reports one at a time.' });
     for (const [index, caseId] of (store.sessions[0]?.order ?? []).entries()) {
       await expect(page.getByTestId('vtt-progress')).toHaveText(`Case ${index + 1} of 4`);

@@ -15,6 +15,8 @@ describe('describeReader', () => {
   it('says what the reader gave, and only that', () => {
     const base = { readerId: 'r1', label: 'R1', role: 'Radiologist', yearsExperience: 12 };
     expect(describeReader({ ...base, subspecialty: 'Thoracic', priorSyntheticExposure: false })).toBe('Radiologist, 12 years, Thoracic; new to synthetic X-rays');
+    // a report study asked about generated reports
+    expect(describeReader({ ...base, priorSyntheticExposure: true }, 'report')).toBe('Radiologist, 12 years; has seen synthetic X-ray reports before');
     expect(describeReader({ ...base, yearsExperience: 1, priorSyntheticExposure: true })).toBe('Radiologist, 1 year; has seen synthetic X-rays before');
     // Sessions from before the questions existed.
     expect(describeReader({ ...base, role: '', yearsExperience: null })).toBe('role not given');

@@ -26,12 +26,13 @@ export function parseYears(text: string): number | null | { readonly problem: st
 }
 
 /** One line about a reader for the analysis, e.g. "Radiologist, 12 years, thoracic; has seen synthetic X-rays". */
-export function describeReader(reader: ReaderProfile): string {
+export function describeReader(reader: ReaderProfile, kind: 'image' | 'report' = 'image'): string {
   const parts = [reader.role.trim() || 'role not given'];
   if (reader.yearsExperience !== null) parts.push(`${reader.yearsExperience} year${reader.yearsExperience === 1 ? '' : 's'}`);
   if (reader.subspecialty) parts.push(reader.subspecialty);
-  const exposure =
-    reader.priorSyntheticExposure === undefined ? '' : reader.priorSyntheticExposure ? '; has seen synthetic X-rays before' : '; new to synthetic X-rays';
+  // a report study asked about generated reports, an image study about generated X-rays
+  const what = kind === 'report' ? 'synthetic X-ray reports' : 'synthetic X-rays';
+  const exposure = reader.priorSyntheticExposure === undefined ? '' : reader.priorSyntheticExposure ? `; has seen ${what} before` : `; new to ${what}`;
   return `${parts.join(', ')}${exposure}`;
 }
 

@@ -302,7 +302,7 @@ export function AnalysisView({ study }: { readonly study: Study }) {
         <ul className="muted small" data-testid="vtt-readers" aria-label="Readers and their displays">
           {sortSessions(sessions.data).map((s) => (
             <li key={s.reader.readerId}>
-              {s.reader.label}: {describeReader(s.reader)}. Display: {describeDisplayCheck(s.display?.check)}.
+              {s.reader.label}: {describeReader(s.reader, stimulusKind(study.settings))}. Display: {describeDisplayCheck(s.display?.check)}.
               {instructionsHash !== undefined ? ` Consent: ${s.consent || s.display?.check ? describeConsent(s.consent, instructionsHash) : 'not started yet'}.` : ''}
               {s.practice && s.practice.length > 0 ? ` ${capitalise(describePractice(s.practice))} (not analysed).` : ''}
             </li>

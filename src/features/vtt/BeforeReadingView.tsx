@@ -52,11 +52,14 @@ const YES_NO: readonly (readonly [boolean, string])[] = [
 
 export function BeforeReadingView({
   instructions,
+  kind = 'image',
   onDone,
   message,
 }: {
   /** The study's instructions (trimmed), which the reader must agree to; null in studies without them. */
   readonly instructions: string | null;
+  /** What the study shows, for the prior-exposure question. */
+  readonly kind?: 'image' | 'report';
   readonly onDone: (profile: ProfileAnswers, check: Answers) => void;
   readonly message: string | null;
 }) {
@@ -118,7 +121,7 @@ export function BeforeReadingView({
             <label htmlFor={ids.subspecialty}>Subspecialty (optional)</label>
             <input id={ids.subspecialty} type="text" maxLength={MAX_SUBSPECIALTY_LENGTH} value={subspecialty} onChange={(e) => setSubspecialty(e.target.value)} />
           </div>
-          <Choice legend="Have you looked at synthetic (AI-generated) chest X-rays before?" options={YES_NO} value={exposure} onChange={setExposure} testId="vtt-profile-exposure" />
+          <Choice legend={kind === 'report' ? 'Have you read synthetic (AI-generated) chest X-ray reports before?' : 'Have you looked at synthetic (AI-generated) chest X-rays before?'} options={YES_NO} value={exposure} onChange={setExposure} testId="vtt-profile-exposure" />
         </div>
       </div>
       <h3>Your display</h3>
@@ -153,7 +156,7 @@ export function BeforeReadingView({
       </button>
       {answers === null || profile === null || (needsConsent && !agreed) ? (
         <p className="muted small">
-          {needsConsent ? 'Agree to the instructions, give' : 'Give'} your role, whether you have seen synthetic X-rays before, and the four display answers to start.
+          {needsConsent ? 'Agree to the instructions, give' : 'Give'} your role, whether you have seen synthetic {kind === 'report' ? 'X-ray reports' : 'X-rays'} before, and the four display answers to start.
         </p>
       ) : null}
     </div>

@@ -167,7 +167,7 @@ export function ReaderView({ studyId, readerId }: { readonly studyId: string; re
       </header>
 
       {status === 'loading' ? <p className="vtt-centre">Loading…</p> : null}
-      {status === 'display-check' ? <BeforeReadingView instructions={study ? studyInstructions(study.settings) : null} onDone={reading.saveStart} message={reading.message} /> : null}
+      {status === 'display-check' ? <BeforeReadingView instructions={study ? studyInstructions(study.settings) : null} kind={kind} onDone={reading.saveStart} message={reading.message} /> : null}
       {status === 'missing' ? (
         <p className="vtt-centre" role="alert">
           {reading.message ?? 'This study or reader is no longer on this machine.'}

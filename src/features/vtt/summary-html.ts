@@ -102,7 +102,7 @@ export function toSummaryHtml(study: Study, sessions: readonly ReaderSession[], 
       const consent = ` Consent: ${s.consent || s.display?.check || meta.instructionsSha256 === null ? describeConsent(s.consent, meta.instructionsSha256) : 'not started yet'}.`;
       const practiceText = describePractice(s.practice);
       const practice = practiceText !== '' ? ` ${practiceText.charAt(0).toUpperCase()}${practiceText.slice(1)} (not analysed).` : '';
-      parts.push(`<li>${escapeHtml(`${s.reader.label}: ${describeReader(s.reader)}. Display: ${describeDisplayCheck(s.display?.check)}.${consent}${practice}`)}</li>`);
+      parts.push(`<li>${escapeHtml(`${s.reader.label}: ${describeReader(s.reader, kind)}. Display: ${describeDisplayCheck(s.display?.check)}.${consent}${practice}`)}</li>`);
     }
     parts.push('</ul>');
   }
