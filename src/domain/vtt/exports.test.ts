@@ -135,6 +135,8 @@ describe('answers CSV and JSON', () => {
     expect(json.analysis.pooled.accuracy.estimate).toBe(0.75);
     expect(json.analysis.agreement.result.kappa).toBeCloseTo(-1 / 15, 12);
     expect(json.analysis.scaleAgreement.rating).toMatchObject({ metric: 'ordinal', units: 8 });
+    // the comments are written once: under the cues when the study asked them
+    expect('comments' in json.analysis).toBe(false);
     expect(json.analysis.scaleAgreement.rating.alpha).toBeCloseTo(0.34375, 12);
     expect(json.analysis.scaleAgreement.rating.ci.lower).toBeLessThan(0.34375);
   });

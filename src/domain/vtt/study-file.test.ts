@@ -249,5 +249,14 @@ describe('study files', () => {
     const noDigest = await importStudyFile('{"format":"medcodi-vtt-study-file","formatVersion":1,"content":{}}');
     expect(noDigest.ok).toBe(false);
     if (!noDigest.ok) expect(noDigest.message).toMatch(/checksum or its content section is missing/);
+    for (const version of [3, 99]) {
+      expect(await importStudyFile(`{"format":"medcodi-vtt-study-file","formatVersion":${version},"content":{}}`)).toMatchObject({ ok: false, message: expect.stringContaining('made by a newer version') });
+    }
+    for (const version of [0, -1, 1.5, '"1"']) {
+      expect(await importStudyFile(`{"format":"medcodi-vtt-study-file","formatVersion":${version},"content":{}}`)).toMatchObject({
+        ok: false,
+        message: expect.stringContaining('its format version is not a whole number from 1'),
+      });
+    }
   });
 });

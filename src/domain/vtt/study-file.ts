@@ -291,7 +291,10 @@ export async function importStudyFile(fileText: string): Promise<ImportResult> {
   if (!isRecord(parsed) || parsed['format'] !== STUDY_FILE_FORMAT) {
     return { ok: false, message: 'This file is not a MedCoDi Studio reader-study file; it was not imported.' };
   }
-  if (typeof parsed['formatVersion'] !== 'number' || parsed['formatVersion'] > STUDY_FILE_VERSION) {
+  if (typeof parsed['formatVersion'] !== 'number' || !Number.isInteger(parsed['formatVersion']) || parsed['formatVersion'] < 1) {
+    return { ok: false, message: damagedMessage('its format version is not a whole number from 1') };
+  }
+  if (parsed['formatVersion'] > STUDY_FILE_VERSION) {
     return { ok: false, message: 'This study file was made by a newer version of MedCoDi Studio; update the studio to import it.' };
   }
   const digest = parsed['digest'];

@@ -1,5 +1,5 @@
 /** "Generate N synthetic images now" inside the study builder: runs the engine and hands back the new records. */
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { ExampleCase } from '../../domain/example-cases';
 import type { ResultRecord } from '../../domain/result-record';
 import { GENERATION_DIRECTIONS } from '../../domain/vtt/plan-generation';
@@ -23,6 +23,8 @@ export function GenerateNowPanel({ settings, examples, onGenerated }: { settings
   const { model } = useSelectedModel();
   const variant = useStudio(selectVariantChoice(model?.id ?? ''));
   const selectId = useId();
+  // the panel goes away (the builder switched to a report study, or closed): stop generating for it
+  useEffect(() => () => abort.current?.abort(), []);
 
   const start = () => {
     const direction = GENERATION_DIRECTIONS.find((d) => d.id === directionId);
