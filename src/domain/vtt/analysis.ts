@@ -9,6 +9,7 @@
  * correlation between readers, so the MRMC confidence interval should come from iMRMC / RJafroc on the export.
  */
 import { keyByCase } from './build-study';
+import { isNoFinding } from './case-findings';
 import type { ReaderSession } from './reader-session';
 import { repeatFlags, sortSessions, type ViewingCounts } from './reader-session';
 import { CUES, asksComment, type CaseSource, type Study, type Truth } from './study';
@@ -297,15 +298,6 @@ function commentsOf(readings: readonly Reading[], secondReading: boolean): Reade
   );
 }
 
-/** The cue analysis with the comments left on second readings added, marked, after all first-reading comments. */
-function withSecondReadingComments(cues: CueAnalysis, repeats: readonly RepeatPair[]): CueAnalysis {
-  const second = commentsOf(
-    repeats.map((p) => p.second),
-    true,
-  );
-  return second.length === 0 ? cues : { ...cues, comments: [...cues.comments, ...second] };
-}
-
 /** One reader's (or the pooled) agreement with themselves on the cases read twice. */
 export interface IntraReaderAgreement {
   readonly readerId: string;
@@ -413,8 +405,8 @@ function sourceGroup(source: CaseSource, truth: Truth): string {
   }
 }
 
-/** Cue counts over the readings, in `CUES` order (cues no reading ticked included, as zeros). */
-export function analyseCues(readings: readonly Reading[]): CueAnalysis {
+/** Cue counts over the readings, in `CUES` order (cues no reading ticked included, as zeros), and their comments. */
+function analyseCues(readings: readonly Reading[], comments: readonly ReaderComment[]): CueAnalysis {
   const byCue = CUES.map((cue): CueCount => {
     const citing = readings.filter((r) => r.cues.includes(cue));
     return {
@@ -430,12 +422,22 @@ export function analyseCues(readings: readonly Reading[]): CueAnalysis {
     readings: readings.length,
     withCues: readings.filter((r) => r.cues.length > 0).length,
     byCue,
-    comments: commentsOf(readings, false),
+    comments,
   };
 }
 
 export function analyseStudy(study: Study, sessions: readonly ReaderSession[]): StudyAnalysis {
   const { readings, unreadable, repeats } = collectReadings(study, sessions);
+  // first-reading comments, then those left on second readings (marked)
+  const comments = asksComment(study.settings)
+    ? [
+        ...commentsOf(readings, false),
+        ...commentsOf(
+          repeats.map((p) => p.second),
+          true,
+        ),
+      ]
+    : [];
   const ordered = sortSessions(sessions.filter((s) => s.studyId === study.studyId));
   const readerIds = ordered.map((s) => s.reader.readerId);
   const labels = new Map(ordered.map((s) => [s.reader.readerId, s.reader.label]));
@@ -479,20 +481,13 @@ export function analyseStudy(study: Study, sessions: readonly ReaderSession[]): 
       readings.filter((r) => r.truth === 'real').map((r) => r.realism),
     ),
     bySource,
-    cues: study.settings.questions.askCues === true ? withSecondReadingComments(analyseCues(readings), repeats) : null,
+    // the cue table lists the same comments (a report study has comments but no cues)
+    cues: study.settings.questions.askCues === true ? analyseCues(readings, comments) : null,
     viewing: viewingUse(readings),
     intraReader: intraReaderAll(ordered, repeats),
     scaleAgreement: readers.length >= 2 ? scaleAgreementOf(study, readings) : null,
     findings: study.settings.questions.findings.length > 0 ? findingsAnalysis(study, readings) : null,
-    comments: asksComment(study.settings)
-      ? [
-          ...commentsOf(readings, false),
-          ...commentsOf(
-            repeats.map((p) => p.second),
-            true,
-          ),
-        ]
-      : [],
+    comments,
   };
 }
 
@@ -506,7 +501,7 @@ function findingsAnalysis(study: Study, readings: readonly Reading[]): FindingsA
     const truth = key.get(r.caseId)?.findingTruth;
     return truth ? [{ reading: r, truth }] : [];
   });
-  const offersNoFinding = study.settings.questions.findings.some((item) => item.trim().toLowerCase() === 'no finding');
+  const offersNoFinding = study.settings.questions.findings.some(isNoFinding);
   const known = offersNoFinding ? withKnown.filter((k) => k.reading.findings.length > 0) : withKnown;
   const items = study.settings.questions.findings
     .filter((item) => withKnown.some((k) => k.truth[item] !== undefined))
@@ -527,6 +522,16 @@ function findingsAnalysis(study: Study, readings: readonly Reading[]): FindingsA
       };
     });
   return { readings: readings.length, withKnownFindings: withKnown.length, unansweredLeftOut: withKnown.length - known.length, items };
+}
+
+/** The findings with a counted reading in the ticked-findings table (the others would be a row of dashes). */
+export function findingsWithTicks(findings: FindingsAnalysis): FindingDetection[] {
+  return findings.items.filter((f) => f.real.whenPresent.n + f.real.whenAbsent.n + f.synthetic.whenPresent.n + f.synthetic.whenAbsent.n > 0);
+}
+
+/** The findings some case has, so that the call on those cases can be given. */
+export function findingsWithCalls(findings: FindingsAnalysis): FindingDetection[] {
+  return findings.items.filter((f) => f.callRight.real.n + f.callRight.synthetic.n > 0);
 }
 
 /** Bootstrap resamples for the α intervals; seeded by the study id and the item, so an analysis is reproducible. */

@@ -5,7 +5,6 @@
  */
 import type { GreyImage } from '../../contracts/job';
 import { centreCropResize } from '../grey-image';
-import { bytesToBase64 } from './canonical-json';
 import { findingTruthFor } from './case-findings';
 import { createSeededRandom, randomHex, shuffled } from './prng';
 import {
@@ -111,7 +110,8 @@ function caseTotal(mix: { real: number; synthetic: number }): number {
   return mix.real + mix.synthetic;
 }
 
-function plural(n: number, word: string): string {
+/** "1 reader", "3 readers". */
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
@@ -122,10 +122,9 @@ export function buildStudy(input: BuildStudyInput): BuildStudyResult {
 
   const notes: string[] = [];
   const seen = new Set<string>();
+  // what readers judge, and what the messages call a stimulus ("image", "report")
   const kind = stimulusKind(settings);
   const seenTexts = new Map<string, string>();
-  // what the messages call a stimulus
-  const thing = kind === 'report' ? 'report' : 'image';
   const pools: Record<Truth, StimulusCandidate[]> = { real: [], synthetic: [] };
   for (const candidate of input.candidates) {
     const identity = sourceIdentity(candidate.source);
@@ -157,8 +156,8 @@ export function buildStudy(input: BuildStudyInput): BuildStudyResult {
   for (const truth of ['real', 'synthetic'] as const) {
     if (pools[truth].length < wanted[truth]) {
       problems.push(
-        `The study needs ${plural(wanted[truth], `${truth} ${thing}`)} but only ${pools[truth].length} ${pools[truth].length === 1 ? 'is' : 'are'} chosen. ` +
-          `Choose more ${thing}s, or lower the number of cases or change the share of synthetic cases.`,
+        `The study needs ${plural(wanted[truth], `${truth} ${kind}`)} but only ${pools[truth].length} ${pools[truth].length === 1 ? 'is' : 'are'} chosen. ` +
+          `Choose more ${kind}s, or lower the number of cases or change the share of synthetic cases.`,
       );
     }
   }
@@ -166,7 +165,7 @@ export function buildStudy(input: BuildStudyInput): BuildStudyResult {
   const spare = pools.real.length - wanted.real + (pools.synthetic.length - wanted.synthetic);
   if (problems.length === 0 && practiceWanted > spare) {
     problems.push(
-      `Practice cases must be ${thing}s the study does not use: ${plural(practiceWanted, 'practice case')} need ${practiceWanted} more chosen ${thing}${practiceWanted === 1 ? '' : 's'} than the ${caseTotal(wanted)} cases, and ${spare === 0 ? 'none is' : `only ${spare} ${spare === 1 ? 'is' : 'are'}`} left over. Choose more ${thing}s or fewer practice cases.`,
+      `Practice cases must be ${kind}s the study does not use: ${plural(practiceWanted, 'practice case')} need ${practiceWanted} more chosen ${kind}${practiceWanted === 1 ? '' : 's'} than the ${caseTotal(wanted)} cases, and ${spare === 0 ? 'none is' : `only ${spare} ${spare === 1 ? 'is' : 'are'}`} left over. Choose more ${kind}s or fewer practice cases.`,
     );
   }
   if (problems.length > 0) return { ok: false, problems };
@@ -197,31 +196,33 @@ export function buildStudy(input: BuildStudyInput): BuildStudyResult {
   const studyPatients = new Set(picked.map((c) => sourcePatient(c.source)));
   const unrelated = (c: StimulusCandidate) => !studyPatients.has(sourcePatient(c.source));
   const leftover = { real: realDrawn.slice(wanted.real).filter(unrelated), synthetic: syntheticDrawn.slice(wanted.synthetic).filter(unrelated) };
-  const practicePool: StimulusCandidate[] = [];
+  // Each with its stimulus as the study shows it, normalised once.
+  const practicePool: { readonly candidate: StimulusCandidate; readonly stimulus: Stimulus }[] = [];
   // Nor the same pixels (or text) under another name (a copied file, a result made twice with the same settings).
-  const studyPixels = new Set(cases.map((c) => stimulusIdentity(c, bytesToBase64)));
+  const studyStimuli = new Set(cases.map((c) => stimulusIdentity(c)));
   while (practicePool.length < practiceWanted && leftover.real.length + leftover.synthetic.length > 0) {
     const truth: Truth = practicePool.length % 2 === 0 ? (leftover.synthetic.length > 0 ? 'synthetic' : 'real') : leftover.real.length > 0 ? 'real' : 'synthetic';
     const candidate = leftover[truth].shift() as StimulusCandidate;
-    if (!studyPixels.has(stimulusIdentity(stimulusOf(candidate, settings.resolution), bytesToBase64))) practicePool.push(candidate);
+    const stimulus = stimulusOf(candidate, settings.resolution);
+    if (!studyStimuli.has(stimulusIdentity(stimulus))) practicePool.push({ candidate, stimulus });
   }
   if (practicePool.length < practiceWanted) {
     return {
       ok: false,
       problems: [
-        `Practice cases must be ${thing}s the study does not use, nor another view of one it uses: only ${practicePool.length} of the chosen ${thing}s ${practicePool.length === 1 ? 'is' : 'are'} left for ${plural(practiceWanted, 'practice case')}. Choose more ${thing}s or fewer practice cases.`,
+        `Practice cases must be ${kind}s the study does not use, nor another view of one it uses: only ${practicePool.length} of the chosen ${kind}s ${practicePool.length === 1 ? 'is' : 'are'} left for ${plural(practiceWanted, 'practice case')}. Choose more ${kind}s or fewer practice cases.`,
       ],
     };
   }
-  const practice: PracticeCase[] = shuffled(practicePool, random).map((candidate) => {
+  const practice: PracticeCase[] = shuffled(practicePool, random).map(({ candidate, stimulus }) => {
     let caseId = `p${randomHex(random, CASE_ID_HEX)}`;
     while (usedIds.has(caseId)) caseId = `p${randomHex(random, CASE_ID_HEX)}`;
     usedIds.add(caseId);
-    return { caseId, ...stimulusOf(candidate, settings.resolution), truth: candidate.truth, source: candidate.source };
+    return { caseId, ...stimulus, truth: candidate.truth, source: candidate.source };
   });
 
   const unused = pools.real.length + pools.synthetic.length - cases.length - practice.length;
-  if (unused > 0) notes.push(`${plural(unused, `chosen ${thing}`)} ${unused === 1 ? 'was' : 'were'} not drawn (the study takes ${cases.length}).`);
+  if (unused > 0) notes.push(`${plural(unused, `chosen ${kind}`)} ${unused === 1 ? 'was' : 'were'} not drawn (the study takes ${cases.length}).`);
 
   return {
     ok: true,

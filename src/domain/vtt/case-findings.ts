@@ -27,6 +27,11 @@ export type FindingTruth = Readonly<Record<string, boolean>>;
 
 const normalise = (item: string) => item.trim().toLowerCase();
 
+/** Whether a checklist item is "No finding" (spelled in any letter case). */
+export function isNoFinding(item: string): boolean {
+  return normalise(item) === normalise(NO_FINDING);
+}
+
 /**
  * The checklist items settled by a case's phantom labels, keyed by the checklist's own spelling (matched without
  * regard to case). An item is present when a label for it is; absent only when every label for it is given and
@@ -44,14 +49,13 @@ export function findingTruthFor(labels: Readonly<Record<string, unknown>>, check
   };
   const truth: Record<string, boolean> = {};
   for (const item of checklist) {
-    const key = normalise(item);
-    const labelsForItem =
-      key === normalise(NO_FINDING) ? [...ITEM_OF_LABEL.keys()] : [...ITEM_OF_LABEL].filter(([, name]) => normalise(name) === key).map(([label]) => label);
+    const noFinding = isNoFinding(item);
+    const labelsForItem = noFinding ? [...ITEM_OF_LABEL.keys()] : [...ITEM_OF_LABEL].filter(([, name]) => normalise(name) === normalise(item)).map(([label]) => label);
     if (labelsForItem.length === 0) continue;
     const settled = settle(labelsForItem);
     if (settled === undefined) continue;
     // "No finding" is the opposite of "any finding"
-    truth[item] = key === normalise(NO_FINDING) ? !settled : settled;
+    truth[item] = noFinding ? !settled : settled;
   }
   return Object.keys(truth).length > 0 ? truth : undefined;
 }
@@ -69,7 +73,7 @@ export function findingTruthProblem(truth: FindingTruth, checklist: readonly str
   const items = Object.keys(truth);
   if (items.length === 0) return 'lists no finding';
   if (items.some((item) => !checklist.includes(item))) return "names an item that is not on the study's findings checklist";
-  const noFinding = items.find((item) => normalise(item) === normalise(NO_FINDING));
+  const noFinding = items.find(isNoFinding);
   if (noFinding !== undefined && truth[noFinding] === true && items.some((item) => item !== noFinding && truth[item] === true)) {
     return 'says both "No finding" and a finding';
   }

@@ -211,14 +211,14 @@ function practiceIntegrity(study: Study, sessions: readonly ReaderSession[]): st
   if (practice.length > MAX_PRACTICE_CASES) return `it has ${practice.length} practice cases, more than ${MAX_PRACTICE_CASES}`;
   if (practice.length !== (settings.practiceCases ?? 0)) return `it has ${practice.length} practice cases but its settings say ${settings.practiceCases ?? 0}`;
   const studyIds = new Set(study.cases.map((c) => c.caseId));
-  const studyPixels = new Set(study.cases.map((c) => stimulusIdentity(c, bytesToBase64)));
+  const studyStimuli = new Set(study.cases.map((c) => stimulusIdentity(c)));
   const seen = new Set<string>();
   for (const p of practice) {
     const problem = stimulusProblem(p, settings);
     if (problem) return `the ${stimulusKind(settings)} of practice case ${p.caseId} is unusable: ${problem}`;
     if (studyIds.has(p.caseId) || seen.has(p.caseId)) return `practice case id ${p.caseId} is used twice`;
     seen.add(p.caseId);
-    if (studyPixels.has(stimulusIdentity(p, bytesToBase64))) return `practice case ${p.caseId} shows one of the study's own ${stimulusKind(settings)}s`;
+    if (studyStimuli.has(stimulusIdentity(p))) return `practice case ${p.caseId} shows one of the study's own ${stimulusKind(settings)}s`;
   }
   for (const s of sessions) {
     const answers = s.practice ?? [];

@@ -8,6 +8,7 @@
  * Reader sessions (answers) live beside the study (reader-session.ts), so readers can be added on any machine.
  */
 import { cleanDecodedReport, restoreReportCase } from '../../contracts/report-text';
+import { bytesToBase64 } from './canonical-json';
 import type { FindingTruth } from './case-findings';
 import type { ImageModality } from '../../contracts/modality';
 
@@ -218,7 +219,7 @@ export function checkSettings(settings: StudySettings): string[] {
     problems.push('The share of synthetic cases must be above 0% and below 100% (the test needs both kinds).');
   }
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff) problems.push('The seed must be a whole number from 0 to 4294967295.');
-  if (!Number.isInteger(resolution) || resolution < 16 || resolution > 1024) problems.push('The study resolution must be a whole number of pixels from 16 to 1024.');
+  if (!isValidResolution(resolution)) problems.push('The study resolution must be a whole number of pixels from 16 to 1024.');
   if (stimulusKind(settings) === 'report' && questions.askCues === true) {
     problems.push('The cue question (lines, ribs, texture, markers, anatomy) is about images; a report study cannot ask it.');
   }
@@ -281,8 +282,13 @@ export function stimulusProblem(stimulus: Partial<Stimulus> | undefined, setting
 }
 
 /** What identifies a stimulus's content (same pixels or same text = the same stimulus under another name). */
-export function stimulusIdentity(stimulus: Stimulus, pixelsKey: (pixels: Uint8Array) => string): string {
-  return stimulus.report !== undefined ? `report:${stimulus.report}` : `image:${pixelsKey(stimulus.image.pixels)}`;
+export function stimulusIdentity(stimulus: Stimulus): string {
+  return stimulus.report !== undefined ? `report:${stimulus.report}` : `image:${bytesToBase64(stimulus.image.pixels)}`;
+}
+
+/** A study resolution the settings accept: a whole number of pixels from 16 to 1024. */
+export function isValidResolution(resolution: number): boolean {
+  return Number.isInteger(resolution) && resolution >= 16 && resolution <= 1024;
 }
 
 /** The number of real and synthetic cases the settings ask for. */

@@ -1,17 +1,17 @@
 /** Results of a study: per-reader and pooled statistics, agreement, ROC curves, confusion matrices and exports. */
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { ALPHA_RESAMPLES, analyseStudy, type CueAnalysis, type FindingsAnalysis, type ReaderComment, type ReaderMetrics, type ScaleAgreement } from '../../domain/vtt/analysis';
+import { ALPHA_RESAMPLES, analyseStudy, findingsWithCalls, findingsWithTicks, type CueAnalysis, type FindingsAnalysis, type ReaderComment, type ReaderMetrics, type ScaleAgreement } from '../../domain/vtt/analysis';
 import type { AlphaEstimate } from '../../domain/vtt/krippendorff';
 import { numbering } from '../../domain/vtt/exports';
 import { describeDisplayCheck } from '../../domain/vtt/display-check';
 import { sha256Hex } from '../../domain/vtt/canonical-json';
 import { describeConsent, describePractice, describeReader } from '../../domain/vtt/reader-profile';
 import { sortSessions } from '../../domain/vtt/reader-session';
-import { ratingPoints, stimulusKind, studyInstructions, type Study } from '../../domain/vtt/study';
+import { ratingPoints, stimulusKind, studyInstructions, type StimulusKind, type Study } from '../../domain/vtt/study';
 import { studyDigest } from '../../domain/vtt/study-file';
 import { ConfusionMatrix, RocPlot } from './charts';
-import { alphaCiText, alphaNote, alphaValueText, designParts, fixed, interval, likertMedianText, likertText, pValue, percent, proportionText, ratingScaleName, secondsText } from './format-stats';
+import { alphaCiText, alphaNote, alphaValueText, designParts, fixed, interval, kappaText, likertText, pairwiseKappaText, pooledNote, pValue, percent, proportionText, ratingScaleName, realismText, secondsText, selfAgreementText, viewingText } from './format-stats';
 import { answerLogText, downloadResults, exportStudy, type ResultsFormat } from './study-actions';
 import { sessionsQuery } from './vtt-queries';
 
@@ -109,14 +109,14 @@ function ScaleAgreementTable({ scales, ratingLevels }: { readonly scales: ScaleA
  * The readers' findings against what each case is known to show: whether findings read on synthetic images as they
  * do on real ones (a synthetic image "has" the findings of the case it was made from).
  */
-function FindingsTable({ findings, thing }: { readonly findings: FindingsAnalysis; readonly thing: 'image' | 'report' }) {
-  // items settled only in readings left out (ticked nothing) would be a row of dashes
-  const ticked = findings.items.filter((f) => f.real.whenPresent.n + f.real.whenAbsent.n + f.synthetic.whenPresent.n + f.synthetic.whenAbsent.n > 0);
+function FindingsTable({ findings, kind }: { readonly findings: FindingsAnalysis; readonly kind: StimulusKind }) {
+  const ticked = findingsWithTicks(findings);
+  const calls = findingsWithCalls(findings);
   return (
     <>
       <h4>Findings the readers ticked</h4>
       <p className="muted small">
-        {findings.withKnownFindings} of {findings.readings} readings are of cases whose findings are known: bundled phantoms, and {thing}s
+        {findings.withKnownFindings} of {findings.readings} readings are of cases whose findings are known: bundled phantoms, and {kind}s
         generated from a bundled case, which count as having that case&apos;s findings (what they were made to show). Each cell is the share
         of those readings that ticked the finding. &quot;No finding&quot; means none of the phantom&apos;s findings, a tube or line included.
         {findings.unansweredLeftOut > 0
@@ -133,10 +133,10 @@ function FindingsTable({ findings, thing }: { readonly findings: FindingsAnalysi
             <thead>
               <tr>
                 <th scope="col">Finding</th>
-                <th scope="col">Real {thing} that has it</th>
-                <th scope="col">Real {thing} without it</th>
-                <th scope="col">Synthetic {thing} made with it</th>
-                <th scope="col">Synthetic {thing} made without it</th>
+                <th scope="col">Real {kind} that has it</th>
+                <th scope="col">Real {kind} without it</th>
+                <th scope="col">Synthetic {kind} made with it</th>
+                <th scope="col">Synthetic {kind} made without it</th>
               </tr>
             </thead>
             <tbody>
@@ -153,7 +153,7 @@ function FindingsTable({ findings, thing }: { readonly findings: FindingsAnalysi
           </table>
         </TableScroll>
       )}
-      {findings.items.some((f) => f.callRight.real.n + f.callRight.synthetic.n > 0) ? (
+      {calls.length > 0 ? (
         <>
           <p className="muted small">Real or synthetic, by what the case shows: the share of readings of cases with each finding that made the right call.</p>
           <TableScroll label="Calls by finding (scrolls sideways)">
@@ -161,20 +161,18 @@ function FindingsTable({ findings, thing }: { readonly findings: FindingsAnalysi
               <thead>
                 <tr>
                   <th scope="col">Finding</th>
-                  <th scope="col">Real {thing}s with it, called real</th>
-                  <th scope="col">Synthetic {thing}s made with it, called synthetic</th>
+                  <th scope="col">Real {kind}s with it, called real</th>
+                  <th scope="col">Synthetic {kind}s made with it, called synthetic</th>
                 </tr>
               </thead>
               <tbody>
-                {findings.items
-                  .filter((f) => f.callRight.real.n + f.callRight.synthetic.n > 0)
-                  .map((f) => (
-                    <tr key={f.item} data-testid={`vtt-calls-${f.item}`}>
-                      <th scope="row">{f.item}</th>
-                      <td>{proportionText(f.callRight.real)}</td>
-                      <td>{proportionText(f.callRight.synthetic)}</td>
-                    </tr>
-                  ))}
+                {calls.map((f) => (
+                  <tr key={f.item} data-testid={`vtt-calls-${f.item}`}>
+                    <th scope="row">{f.item}</th>
+                    <td>{proportionText(f.callRight.real)}</td>
+                    <td>{proportionText(f.callRight.synthetic)}</td>
+                  </tr>
+                ))}
               </tbody>
             </table>
           </TableScroll>
@@ -289,30 +287,29 @@ export function AnalysisView({ study }: { readonly study: Study }) {
   if (sessions.error) return <p className="error-text" role="alert">{sessions.error.message}</p>;
   if (!analysis || !sessions.data) return <p className="muted">Loading…</p>;
   const { counts, agreement } = analysis;
-  const kappaName = agreement.method === 'cohen' ? "Cohen's κ" : agreement.method === 'fleiss' ? "Fleiss' κ" : 'κ';
+  const kind = stimulusKind(study.settings);
 
   return (
     <section className="vtt-analysis" aria-labelledby="vtt-analysis-title" data-testid="vtt-analysis">
       <h3 id="vtt-analysis-title">Analysis</h3>
       <p className="muted small">
-        {designParts(counts, stimulusKind(study.settings)).join(' · ')} · rating {ratingPoints(study.settings.questions)}-point (higher = more sure it is synthetic) · study
+        {designParts(counts, kind).join(' · ')} · rating {ratingPoints(study.settings.questions)}-point (higher = more sure it is synthetic) · study
         digest <code title={digest ?? ''}>{digest ? digest.slice(0, 16) : '…'}</code> · answer log {chains ?? '…'}
       </p>
       {sessions.data.length > 0 ? (
         <ul className="muted small" data-testid="vtt-readers" aria-label="Readers and their displays">
           {sortSessions(sessions.data).map((s) => (
             <li key={s.reader.readerId}>
-              {s.reader.label}: {describeReader(s.reader, stimulusKind(study.settings))}. Display: {describeDisplayCheck(s.display?.check)}.
+              {s.reader.label}: {describeReader(s.reader, kind)}. Display: {describeDisplayCheck(s.display?.check)}.
               {instructionsHash !== undefined ? ` Consent: ${s.consent || s.display?.check ? describeConsent(s.consent, instructionsHash) : 'not started yet'}.` : ''}
               {s.practice && s.practice.length > 0 ? ` ${capitalise(describePractice(s.practice))} (not analysed).` : ''}
             </li>
           ))}
         </ul>
       ) : null}
-      {analysis.viewing.readings > 0 && stimulusKind(study.settings) === 'image' ? (
+      {analysis.viewing.readings > 0 && kind === 'image' ? (
         <p className="muted small" data-testid="vtt-viewing">
-          Viewing tools used in {analysis.viewing.anyTool} of {analysis.viewing.readings} readings (window/level {analysis.viewing.windowLevel}, zoom{' '}
-          {analysis.viewing.zoom}, pan {analysis.viewing.pan}).
+          {viewingText(analysis.viewing)}
         </p>
       ) : null}
       {counts.readings === 0 ? <p data-testid="vtt-no-readings">No answers yet.</p> : null}
@@ -345,44 +342,23 @@ export function AnalysisView({ study }: { readonly study: Study }) {
               </tbody>
             </table>
           </TableScroll>
-          <p className="muted small">
-            Pooled treats all readings as one sample and ignores reader variability; for the MRMC confidence interval of the reader-averaged AUC
-            (here {fixed(analysis.readerAveragedAuc)}), analyse the iMRMC export. Fooling rate (synthetic called real):{' '}
-            {percent(analysis.pooled.foolingRate)}.
-          </p>
-          <p data-testid="vtt-kappa">
-            Agreement on real/synthetic: {agreement.result ? `${kappaName} = ${fixed(agreement.result.kappa)} (${agreement.result.n} cases, observed agreement ${percent(agreement.result.observed)})` : 'needs at least two readers'}
-          </p>
+          <p className="muted small">{pooledNote(analysis.readerAveragedAuc, analysis.pooled)}</p>
+          <p data-testid="vtt-kappa">Agreement on real/synthetic: {kappaText(agreement)}</p>
           {agreement.method === 'fleiss' ? (
             <ul className="small muted">
               {agreement.pairwise.map((p) => (
-                <li key={`${p.a}-${p.b}`}>
-                  Cohen's κ {p.a}–{p.b}: {fixed(p.result.kappa)} ({p.result.n} cases)
-                </li>
+                <li key={`${p.a}-${p.b}`}>{pairwiseKappaText(p)}</li>
               ))}
             </ul>
           ) : null}
           {analysis.intraReader.length > 0 ? (
             <p data-testid="vtt-intra">
               Agreement with themselves on the cases read twice:{' '}
-              {analysis.intraReader
-                .map(
-                  (a) =>
-                    // κ is undefined when every reading made the same call (no chance agreement to correct for).
-                    `${a.label} ${Number.isFinite(a.call.kappa) ? `κ = ${fixed(a.call.kappa)}` : 'κ undefined (one call throughout)'} (${a.call.n} cases, same call ${percent(a.call.observed)}, rating moved ${fixed(a.ratingDifference, 2)} points on average)`,
-                )
-                .join('; ')}
+              {analysis.intraReader.map((a) => `${a.label} ${selfAgreementText(a)}`).join('; ')}
               .
             </p>
           ) : null}
-          <p className="small">
-            Realism, synthetic vs real (pooled readings): median [IQR] {likertMedianText(analysis.pooled.realism.synthetic)} vs{' '}
-            {likertMedianText(analysis.pooled.realism.real)}, Mann–Whitney{' '}
-            {analysis.realismTest ? `U = ${analysis.realismTest.u}, p = ${pValue(analysis.realismTest.p)}` : '—'}.
-            {study.settings.questions.askPlausibility
-              ? ` Plausible: real ${proportionText(analysis.pooled.plausible.real)}, synthetic ${proportionText(analysis.pooled.plausible.synthetic)}.`
-              : ''}
-          </p>
+          <p className="small">{realismText(analysis, analysis.pooled, study.settings.questions.askPlausibility)}</p>
           <div className="vtt-plots">
             <RocPlot readers={analysis.readers} pooled={analysis.pooled} />
             <div className="vtt-matrices">
@@ -411,7 +387,7 @@ export function AnalysisView({ study }: { readonly study: Study }) {
             </tbody>
           </table>
           {analysis.scaleAgreement ? <ScaleAgreementTable scales={analysis.scaleAgreement} ratingLevels={ratingPoints(study.settings.questions)} /> : null}
-          {analysis.findings ? <FindingsTable findings={analysis.findings} thing={stimulusKind(study.settings)} /> : null}
+          {analysis.findings ? <FindingsTable findings={analysis.findings} kind={kind} /> : null}
           {analysis.cues ? <CueTable cues={analysis.cues} caseNumbers={caseNumbers} /> : null}
           {/* a report study asks for comments without cues */}
           {analysis.cues === null && analysis.comments.length > 0 ? (

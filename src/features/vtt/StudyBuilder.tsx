@@ -6,7 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import type { ImageModality } from '../../contracts/modality';
 import { recordCaption } from '../../domain/result-record';
-import { CUES, DEFAULT_FINDINGS, DEFAULT_INSTRUCTIONS, DEFAULT_REPORT_INSTRUCTIONS, DEFAULT_SETTINGS, MAX_INSTRUCTIONS_LENGTH, MAX_PRACTICE_CASES, caseMix, checkSettings, maxRepeats, stimulusKind, type StudySettings } from '../../domain/vtt/study';
+import { CUES, DEFAULT_FINDINGS, DEFAULT_INSTRUCTIONS, DEFAULT_REPORT_INSTRUCTIONS, DEFAULT_SETTINGS, MAX_INSTRUCTIONS_LENGTH, MAX_PRACTICE_CASES, caseMix, checkSettings, isValidResolution, maxRepeats, stimulusKind, type StudySettings } from '../../domain/vtt/study';
 import { describeStudyPower, studyPower } from '../../domain/vtt/study-power';
 import { examplesQuery } from '../../queries/examples';
 import { resultsQuery } from '../../queries/results';
@@ -46,10 +46,10 @@ export function StudyBuilder() {
   const ids = { instructions: useId(), title: useId(), readers: useId(), findings: useId(), levels: useId(), files: useId() };
 
   const exampleList = examples.data?.cases ?? [];
-  const reports = stimulusKind(settings) === 'report';
+  const kind = stimulusKind(settings);
+  const reports = kind === 'report';
   // what readers judge decides which history results can be chosen: generated images, or generated reports
   const candidateRecords = (history.data ?? []).filter((r) => (reports ? r.outputs.report !== undefined : r.outputs.frontal !== undefined || r.outputs.lateral !== undefined));
-  const thing = reports ? 'report' : 'image';
   const findings = askFindings ? findingsText.split('\n').map((f) => f.trim()).filter(Boolean) : [];
   // Blank instructions: none shown and no consent asked.
   const { instructions, ...otherSettings } = settings;
@@ -75,7 +75,7 @@ export function StudyBuilder() {
   // Switching what readers judge swaps the default instructions for the other default (edited ones stay).
   const chooseStimulus = (stimulus: 'image' | 'report') => {
     // choices of the other kind do not carry over (the file input and the history list change with it)
-    if (stimulus !== stimulusKind(settings)) {
+    if (stimulus !== kind) {
       setFiles([]);
       setHistoryIds([]);
     }
@@ -83,7 +83,7 @@ export function StudyBuilder() {
       const defaults = { image: DEFAULT_INSTRUCTIONS, report: DEFAULT_REPORT_INSTRUCTIONS };
       const untouched = s.instructions === defaults.image || s.instructions === defaults.report;
       // a report study hides the resolution field, so it must not keep a value the settings check refuses
-      const resolution = stimulus === 'report' && !(Number.isInteger(s.resolution) && s.resolution >= 16 && s.resolution <= 1024) ? DEFAULT_SETTINGS.resolution : s.resolution;
+      const resolution = stimulus === 'report' && !isValidResolution(s.resolution) ? DEFAULT_SETTINGS.resolution : s.resolution;
       return { ...s, stimulus, resolution, ...(untouched ? { instructions: defaults[stimulus] } : {}) };
     });
   };
@@ -156,7 +156,7 @@ export function StudyBuilder() {
             min={0}
             max={MAX_PRACTICE_CASES}
             onChange={(v) => update({ practiceCases: v })}
-            hint={`read first by every reader, with the truth shown after each; drawn from chosen ${thing}s the study does not use; never analysed`}
+            hint={`read first by every reader, with the truth shown after each; drawn from chosen ${kind}s the study does not use; never analysed`}
           />
           <NumberField
             label="Cases read twice"
@@ -243,7 +243,7 @@ export function StudyBuilder() {
       )}
 
       <fieldset data-testid="vtt-real-sources">
-        <legend>Real {thing}s</legend>
+        <legend>Real {kind}s</legend>
         {reports ? null : (
           <div className="field">
             <label htmlFor={ids.files}>Your PNG, JPEG, TIFF or DICOM files</label>
@@ -274,7 +274,7 @@ export function StudyBuilder() {
       </fieldset>
 
       <fieldset data-testid="vtt-synthetic-sources">
-        <legend>Synthetic {thing}s</legend>
+        <legend>Synthetic {kind}s</legend>
         <h4>From the history</h4>
         {candidateRecords.length === 0 ? (
           <p className="muted small">
@@ -299,7 +299,7 @@ export function StudyBuilder() {
       </fieldset>
 
       <p data-testid="vtt-chosen">
-        Chosen: {chosenReal} real and {chosenSynthetic} synthetic {thing}s{mix ? `; the study draws ${mix.real} real and ${mix.synthetic} synthetic.` : '.'}
+        Chosen: {chosenReal} real and {chosenSynthetic} synthetic {kind}s{mix ? `; the study draws ${mix.real} real and ${mix.synthetic} synthetic.` : '.'}
       </p>
       {[...settingProblems, ...problems].length > 0 ? (
         <ul className="problems" role="alert" data-testid="vtt-build-problems">

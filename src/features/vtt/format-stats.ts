@@ -1,5 +1,6 @@
 /** @file Display formatting for reader-study numbers (pure). Undefined statistics show as an em dash. */
-import type { StudyAnalysis } from '../../domain/vtt/analysis';
+import type { Agreement, IntraReaderAgreement, ReaderMetrics, StudyAnalysis, ViewingUse } from '../../domain/vtt/analysis';
+import { plural } from '../../domain/vtt/build-study';
 import type { AlphaEstimate } from '../../domain/vtt/krippendorff';
 import type { Interval, Proportion, Spread } from '../../domain/vtt/stats';
 
@@ -68,10 +69,6 @@ export function alphaNote(resamples: number): string {
   );
 }
 
-/** "1 reader", "3 readers". */
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 /** The rating scale's name in the α table. */
 export function ratingScaleName(points: number): string {
@@ -87,4 +84,48 @@ export function designParts(counts: StudyAnalysis['counts'], kind: 'image' | 're
   else if (counts.remaining > 0) parts.push(`${counts.remaining} second readings still to do`);
   else if (counts.readers > 0) parts.push('fully crossed');
   return parts;
+}
+
+/*
+ * The analysis sentences, shared by the screen (AnalysisView) and the printable summary (summary-html), so the
+ * two say the same thing in the same words.
+ */
+
+/** Why the pooled row is not the MRMC answer, with the reader-averaged AUC and the fooling rate. */
+export function pooledNote(readerAveragedAuc: number | null, pooled: ReaderMetrics): string {
+  return (
+    'Pooled treats all readings as one sample and ignores reader variability; for the MRMC confidence interval of the reader-averaged AUC ' +
+    `(here ${fixed(readerAveragedAuc)}), analyse the iMRMC export. Fooling rate (synthetic called real): ${percent(pooled.foolingRate)}.`
+  );
+}
+
+/** "Cohen's κ = -0.067 (8 cases, observed agreement 50.0%)", or why there is none. */
+export function kappaText(agreement: Agreement): string {
+  if (!agreement.result) return 'needs at least two readers';
+  const name = agreement.method === 'cohen' ? "Cohen's κ" : agreement.method === 'fleiss' ? "Fleiss' κ" : 'κ';
+  return `${name} = ${fixed(agreement.result.kappa)} (${agreement.result.n} cases, observed agreement ${percent(agreement.result.observed)})`;
+}
+
+/** One pair of readers' κ, listed under Fleiss' κ. */
+export function pairwiseKappaText(pair: Agreement['pairwise'][number]): string {
+  return `Cohen's κ ${pair.a}–${pair.b}: ${fixed(pair.result.kappa)} (${pair.result.n} cases)`;
+}
+
+/** A reader's agreement with themselves on the cases read twice. */
+export function selfAgreementText(a: IntraReaderAgreement): string {
+  // κ is undefined when every reading made the same call (no chance agreement to correct for).
+  const kappa = Number.isFinite(a.call.kappa) ? `κ = ${fixed(a.call.kappa)}` : 'κ undefined (one call throughout)';
+  return `${kappa} (${a.call.n} cases, same call ${percent(a.call.observed)}, rating moved ${fixed(a.ratingDifference, 2)} points on average)`;
+}
+
+/** Realism of synthetic against real images (median [IQR], Mann–Whitney), and plausibility where it was asked. */
+export function realismText(analysis: StudyAnalysis, pooled: ReaderMetrics, askPlausibility: boolean): string {
+  const test = analysis.realismTest ? `U = ${analysis.realismTest.u}, p = ${pValue(analysis.realismTest.p)}` : DASH;
+  const plausible = askPlausibility ? ` Plausible: real ${proportionText(pooled.plausible.real)}, synthetic ${proportionText(pooled.plausible.synthetic)}.` : '';
+  return `Realism, synthetic vs real (pooled readings): median [IQR] ${likertMedianText(pooled.realism.synthetic)} vs ${likertMedianText(pooled.realism.real)}, Mann–Whitney ${test}.${plausible}`;
+}
+
+/** How many readings used the viewing tools. */
+export function viewingText(v: ViewingUse): string {
+  return `Viewing tools used in ${v.anyTool} of ${v.readings} readings (window/level ${v.windowLevel}, zoom ${v.zoom}, pan ${v.pan}).`;
 }

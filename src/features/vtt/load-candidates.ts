@@ -12,6 +12,7 @@ import { decodeRasterInBrowser } from '../../domain/io/read-import-file';
 import { decodeImport, importedToGrey } from '../../domain/io/decode-import';
 import type { ResultRecord } from '../../domain/result-record';
 import type { StimulusCandidate } from '../../domain/vtt/build-study';
+import type { CaseSource } from '../../domain/vtt/study';
 import { fetchBlob } from '../../queries/examples';
 
 export interface LoadedCandidates {
@@ -63,33 +64,32 @@ export async function loadExampleCandidates(examples: readonly ExampleCase[], vi
   return { candidates, problems };
 }
 
+/** Where a history result's image or report came from, for the hidden key. */
+function historySource(record: ResultRecord, view: ImageModality | 'report'): CaseSource {
+  return {
+    kind: 'history',
+    resultId: record.id,
+    modelId: record.modelId,
+    modelVersion: record.modelVersion,
+    directionId: record.directionId,
+    seed: record.settings.seed,
+    steps: record.settings.steps,
+    guidanceScale: record.settings.guidanceScale,
+    view,
+  };
+}
+
+/** A result made from a bundled case has that case's labels: the findings it was asked to show. */
+const sourceLabels = (record: ResultRecord) => (record.sourceCase ? { labels: record.sourceCase.labels } : {});
+
 /** Generated images from the history (already 8-bit grey pixels, never the watermarked export). */
 export function historyCandidates(records: readonly ResultRecord[], views: readonly ImageModality[]): StimulusCandidate[] {
-  const candidates: StimulusCandidate[] = [];
-  for (const record of records) {
-    for (const view of views) {
+  return records.flatMap((record) =>
+    views.flatMap((view): StimulusCandidate[] => {
       const image = record.outputs[view];
-      if (!image) continue;
-      candidates.push({
-        truth: 'synthetic',
-        source: {
-          kind: 'history',
-          resultId: record.id,
-          modelId: record.modelId,
-          modelVersion: record.modelVersion,
-          directionId: record.directionId,
-          seed: record.settings.seed,
-          steps: record.settings.steps,
-          guidanceScale: record.settings.guidanceScale,
-          view,
-        },
-        image,
-        // made from a bundled case: the findings it was asked to show
-        ...(record.sourceCase ? { labels: record.sourceCase.labels } : {}),
-      });
-    }
-  }
-  return candidates;
+      return image ? [{ truth: 'synthetic', source: historySource(record, view), image, ...sourceLabels(record) }] : [];
+    }),
+  );
 }
 
 /** Bundled phantom reports as the "real" class of a report study (simulated cases, not patients). */
@@ -104,27 +104,8 @@ export function exampleReportCandidates(examples: readonly ExampleCase[]): Stimu
 
 /** Generated reports from the history as the "synthetic" class of a report study. */
 export function historyReportCandidates(records: readonly ResultRecord[]): StimulusCandidate[] {
-  return records.flatMap((record): StimulusCandidate[] =>
-    record.outputs.report === undefined
-      ? []
-      : [
-          {
-            truth: 'synthetic',
-            source: {
-              kind: 'history',
-              resultId: record.id,
-              modelId: record.modelId,
-              modelVersion: record.modelVersion,
-              directionId: record.directionId,
-              seed: record.settings.seed,
-              steps: record.settings.steps,
-              guidanceScale: record.settings.guidanceScale,
-              view: 'report',
-            },
-            report: record.outputs.report,
-            // made from a bundled case: the findings it was asked to show
-            ...(record.sourceCase ? { labels: record.sourceCase.labels } : {}),
-          },
-        ],
-  );
+  return records.flatMap((record): StimulusCandidate[] => {
+    const report = record.outputs.report;
+    return report === undefined ? [] : [{ truth: 'synthetic', source: historySource(record, 'report'), report, ...sourceLabels(record) }];
+  });
 }

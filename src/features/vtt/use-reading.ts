@@ -74,6 +74,9 @@ function changedElsewhere(mine: ReaderSession, stored: ReaderSession | undefined
   return stored !== undefined && (stored.answers.length !== mine.answers.length || stored.updatedAt !== mine.updatedAt);
 }
 
+/** What Enter says when questions are unanswered (the same in practice and in the study). */
+const stillToAnswer = (missing: readonly QuestionId[]) => `Still to answer: ${missing.map((q) => QUESTION_TITLES[q]).join(', ')}`;
+
 /** Where a reader who has passed the start screen goes: practice cases first, then the study, then done. */
 function phaseOf(study: Study, session: ReaderSession): ReadingStatus {
   if (currentCaseId(session) === null) return 'done';
@@ -314,7 +317,7 @@ export function useReading(studyId: string, readerId: string): Reading {
           setMessage(null);
         } else if (outcome.kind === 'incomplete') {
           setDraft(outcome.draft);
-          setMessage(`Still to answer: ${outcome.missing.map((q) => QUESTION_TITLES[q]).join(', ')}`);
+          setMessage(stillToAnswer(outcome.missing));
         } else if (outcome.kind === 'submit') {
           void savePractice(d);
         }
@@ -337,7 +340,7 @@ export function useReading(studyId: string, readerId: string): Reading {
           break;
         case 'incomplete':
           setDraft(outcome.draft);
-          setMessage(`Still to answer: ${outcome.missing.map((q) => QUESTION_TITLES[q]).join(', ')}`);
+          setMessage(stillToAnswer(outcome.missing));
           break;
         case 'submit':
           void submit(d, null);
