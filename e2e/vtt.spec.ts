@@ -220,12 +220,23 @@ async function answerCurrentCase(page: Page, label: 'R1' | 'R2', caseNumber: num
   expect(after?.answers[caseNumber - 1]).toMatchObject({ caseId, call: answer.call, cues: cues?.cues ?? [], comment: cues?.comment ?? null });
 }
 
-/** Answers the display check every new reader sees first; with `poor`, each warning shows before reading starts. */
-async function passDisplayCheck(page: Page, { poor = false, instructions = 'You will see chest X-rays one at a time.' }: { poor?: boolean; instructions?: string } = {}) {
+/**
+ * Answers the start screen every new reader sees first: the profile, the consent and, in image studies, the display
+ * check; with `poor`, each warning shows before reading starts. A report study shows text, so it has no display check.
+ */
+async function passDisplayCheck(
+  page: Page,
+  { poor = false, instructions = 'You will see chest X-rays one at a time.', kind = 'image' }: { poor?: boolean; instructions?: string; kind?: 'image' | 'report' } = {},
+) {
   const check = page.getByTestId('vtt-display-check');
   await expect(check).toBeVisible();
-  await expect(check.getByRole('img', { name: /Grey-step test pattern/ })).toBeVisible();
   await expect(page.getByTestId('vtt-check-done')).toBeDisabled();
+  if (kind === 'report') {
+    await expect(check.getByRole('img', { name: /Grey-step test pattern/ })).toHaveCount(0);
+    await expect(page.getByTestId('vtt-check-dark')).toHaveCount(0);
+  } else {
+    await expect(check.getByRole('img', { name: /Grey-step test pattern/ })).toBeVisible();
+  }
   await expect(page.getByTestId('vtt-instructions')).toContainText(instructions);
   const choose = (question: string, label: string) => page.getByTestId(question).getByLabel(label, { exact: true }).check();
   // About the reader: a bad number of years is refused in words and holds the start back.
@@ -238,11 +249,13 @@ async function passDisplayCheck(page: Page, { poor = false, instructions = 'You 
     await page.getByLabel('Years reading chest X-rays (optional)').fill('12');
     await page.getByLabel('Subspecialty (optional)').fill('Thoracic');
   }
-  await choose('vtt-check-dark', poor ? 'No' : 'Yes');
-  await choose('vtt-check-bright', 'Yes');
-  await choose('vtt-check-monitor', poor ? 'Laptop screen' : 'Diagnostic (calibrated to DICOM GSDF)');
-  await expect(page.getByTestId('vtt-check-done')).toBeDisabled();
-  await choose('vtt-check-room', poor ? 'Bright (daylight, windows)' : 'Dimmed, as a reading room');
+  if (kind === 'image') {
+    await choose('vtt-check-dark', poor ? 'No' : 'Yes');
+    await choose('vtt-check-bright', 'Yes');
+    await choose('vtt-check-monitor', poor ? 'Laptop screen' : 'Diagnostic (calibrated to DICOM GSDF)');
+    await expect(page.getByTestId('vtt-check-done')).toBeDisabled();
+    await choose('vtt-check-room', poor ? 'Bright (daylight, windows)' : 'Dimmed, as a reading room');
+  }
   // Every question answered, but the instructions not yet agreed to: the start waits.
   await expect(page.getByTestId('vtt-check-done')).toBeDisabled();
   await page.getByTestId('vtt-consent').check();
@@ -798,7 +811,12 @@ test.describe('reader study (visual Turing test)', () => {
     await page.getByRole('button', { name: 'Start reading as R1' }).click();
     // the report study's own default instructions (switched with the stimulus, since they were not edited)
     await expect(page.getByTestId('vtt-profile-exposure')).toContainText('Have you read synthetic (AI-generated) chest X-ray reports before?');
-    await passDisplayCheck(page, { instructions: 'You will read chest X-ray reports one at a time.' });
+    await passDisplayCheck(page, { instructions: 'You will read chest X-ray reports one at a time.', kind: 'report' });
+    // Past the start screen with no answer yet: a reload goes on to the first case instead of asking again.
+    await expect(page.getByTestId('vtt-progress')).toHaveText('Case 1 of 4');
+    await page.reload();
+    await expect(page.getByTestId('vtt-reader')).toBeVisible();
+    await expect(page.getByTestId('vtt-display-check')).toHaveCount(0);
     for (const [index, caseId] of (store.sessions[0]?.order ?? []).entries()) {
       await expect(page.getByTestId('vtt-progress')).toHaveText(`Case ${index + 1} of 4`);
       // no cue question: its cues are about images
@@ -831,6 +849,9 @@ test.describe('reader study (visual Turing test)', () => {
     await expect(page.getByTestId('vtt-analysis')).toContainText('synthetic: F → T (report)');
     // no viewing tools in a report study, so no line about them
     await expect(page.getByTestId('vtt-viewing')).toHaveCount(0);
+    // nor a display check: the reader line has no display part
+    await expect(page.getByTestId('vtt-readers')).toContainText('R1: Radiology resident; has seen synthetic X-ray reports before. Consent: agreed to the instructions on');
+    await expect(page.getByTestId('vtt-readers')).not.toContainText('Display');
     await expect(page.getByTestId('vtt-comments')).toContainText('(synthetic, called synthetic): Reads like a template: "No pleural effusion" after every finding');
   });
 

@@ -3,7 +3,8 @@
  * experience, subspecialty, prior exposure to synthetic CXRs"). Pseudonymous: no name, and nothing here is asked
  * again once reading has begun.
  */
-import type { ReaderConsent, ReaderProfile } from './reader-session';
+import { describeDisplayCheck } from './display-check';
+import { hasStartedReading, type ReaderConsent, type ReaderProfile, type ReaderSession } from './reader-session';
 
 export const READER_ROLES: readonly string[] = ['Radiologist', 'Radiology resident', 'Radiographer', 'Other clinician', 'Medical student', 'Non-clinical'];
 
@@ -53,4 +54,22 @@ export function describeConsent(consent: ReaderConsent | undefined, instructions
   return consent.instructionsSha256 === instructionsSha256
     ? `agreed to the instructions on ${day}`
     : `agreed on ${day} to other instructions (SHA-256 ${consent.instructionsSha256.slice(0, 12)}…), not the study's current text`;
+}
+
+/**
+ * The analysis's and the summary's line about one reader, e.g. "R1: Radiologist, 12 years. Display: both grey steps
+ * seen · Laptop screen · Office light. Consent: agreed to the instructions on 2026-12-01. Practice 2 of 2 right (not
+ * analysed)." Report studies have no display check, so no display part. `instructionsSha256`: the hash of the
+ * study's instructions, null when it has none, undefined while it is being computed (no consent part yet).
+ */
+export function describeReaderSession(session: ReaderSession, kind: 'image' | 'report', instructionsSha256: string | null | undefined): string {
+  const parts = [`${session.reader.label}: ${describeReader(session.reader, kind)}.`];
+  if (kind === 'image') parts.push(`Display: ${describeDisplayCheck(session.display?.check)}.`);
+  if (instructionsSha256 !== undefined) {
+    const started = instructionsSha256 === null || session.consent !== undefined || hasStartedReading(session);
+    parts.push(`Consent: ${started ? describeConsent(session.consent, instructionsSha256) : 'not started yet'}.`);
+  }
+  const practice = describePractice(session.practice);
+  if (practice !== '') parts.push(`${practice.charAt(0).toUpperCase()}${practice.slice(1)} (not analysed).`);
+  return parts.join(' ');
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { plainAnswer, scenarioStudy, scriptedSession } from './__fixtures__/scenario';
 import { canonicalJson } from './canonical-json';
-import { appendAnswer, countViewing, createSession, currentCaseId, nextPracticeCase, NO_VIEWING, recordPractice, sessionProgress, verifyAnswerChain } from './reader-session';
+import { appendAnswer, countViewing, createSession, currentCaseId, hasStartedReading, nextPracticeCase, NO_VIEWING, recordPractice, sessionProgress, verifyAnswerChain } from './reader-session';
 
 const reader = { readerId: 'r1', label: 'R1', role: '', yearsExperience: null };
 
@@ -17,6 +17,18 @@ describe('reader sessions', () => {
     expect(sessionProgress(session)).toEqual({ done: 1, total: 8 });
     expect(currentCaseId(session)).toBe(session.order[1]);
     expect(session.completedAt).toBeNull();
+  });
+
+  it('count as started once the start screen is saved (startedAt, or an older session\'s display check) or an answer exists', async () => {
+    const session = createSession(scenarioStudy(), reader, 'now');
+    expect(hasStartedReading(session)).toBe(false);
+    // a report study's start screen: no display check, startedAt alone
+    expect(hasStartedReading({ ...session, startedAt: 'then' })).toBe(true);
+    const screen = { screenWidth: 1, screenHeight: 1, viewportWidth: 1, viewportHeight: 1, devicePixelRatio: 1, userAgent: 'x' };
+    expect(hasStartedReading({ ...session, display: screen })).toBe(false);
+    const check = { darkStepVisible: true, brightStepVisible: true, monitor: 'laptop', roomLight: 'dim', checkedAt: 'then' } as const;
+    expect(hasStartedReading({ ...session, display: { ...screen, check } })).toBe(true);
+    expect(hasStartedReading(await appendAnswer(session, answerFor(session.order[0] as string, 0), 'now'))).toBe(true);
   });
 
   it('refuse an answer for any case but the current one', async () => {

@@ -124,6 +124,19 @@ export interface ReaderSession {
   readonly updatedAt: string;
   readonly completedAt: string | null;
   readonly display: DisplayContext | null;
+  /**
+   * When the reader finished the start screen (profile, consent and, in image studies, the display check); absent
+   * before that and in sessions from before this field, where `display.check` marks it instead.
+   */
+  readonly startedAt?: string | undefined;
+}
+
+/**
+ * Whether the reader is past the start screen: it was saved (`startedAt`, or the display check of older image
+ * sessions) or answers exist. A report study has no display check, so `startedAt` is its only mark.
+ */
+export function hasStartedReading(session: Pick<ReaderSession, 'answers' | 'display' | 'startedAt'>): boolean {
+  return session.answers.length > 0 || session.startedAt !== undefined || session.display?.check !== undefined;
 }
 
 /** The chain starts from the study and reader, so answers cannot be moved between sessions unnoticed. */

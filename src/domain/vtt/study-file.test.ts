@@ -78,10 +78,11 @@ describe('study files', () => {
     const display = { screenWidth: 1920, screenHeight: 1080, viewportWidth: 1900, viewportHeight: 1000, devicePixelRatio: 2, userAgent: 'test', check };
     const reader = { ...scripted.reader, role: 'Radiologist', yearsExperience: 12, subspecialty: 'Thoracic', priorSyntheticExposure: false };
     const consent = { instructionsSha256: 'c'.repeat(64), agreedAt: '2026-01-02T00:00:00.000Z' };
-    const session: ReaderSession = { ...scripted, reader, display, consent };
+    const session: ReaderSession = { ...scripted, reader, display, consent, startedAt: '2026-01-02T00:00:00.000Z' };
     const result = await importStudyFile(await exportStudyFile(study, [session], exportedAt));
     if (!result.ok) throw new Error(result.message);
     expect(result.sessions[0]?.display).toEqual(display);
+    expect(result.sessions[0]?.startedAt).toBe('2026-01-02T00:00:00.000Z');
     expect(result.sessions[0]?.reader).toEqual(reader);
     expect(result.sessions[0]?.consent).toEqual(consent);
     expect(result.study.settings.instructions).toBe(study.settings.instructions);

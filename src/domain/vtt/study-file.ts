@@ -143,6 +143,7 @@ const sessionSchema = z.object({
         .optional(),
     })
     .nullable(),
+  startedAt: text.optional(),
 });
 
 const contentSchema = z.object({ exportedAt: text, study: serializedStudySchema, sessions: z.array(sessionSchema) });

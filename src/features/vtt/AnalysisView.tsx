@@ -4,9 +4,8 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { ALPHA_RESAMPLES, analyseStudy, findingsWithCalls, findingsWithTicks, type CueAnalysis, type FindingsAnalysis, type ReaderComment, type ReaderMetrics, type ScaleAgreement } from '../../domain/vtt/analysis';
 import type { AlphaEstimate } from '../../domain/vtt/krippendorff';
 import { numbering } from '../../domain/vtt/exports';
-import { describeDisplayCheck } from '../../domain/vtt/display-check';
 import { sha256Hex } from '../../domain/vtt/canonical-json';
-import { describeConsent, describePractice, describeReader } from '../../domain/vtt/reader-profile';
+import { describeReaderSession } from '../../domain/vtt/reader-profile';
 import { sortSessions } from '../../domain/vtt/reader-session';
 import { ratingPoints, stimulusKind, studyInstructions, type StimulusKind, type Study } from '../../domain/vtt/study';
 import { studyDigest } from '../../domain/vtt/study-file';
@@ -14,8 +13,6 @@ import { ConfusionMatrix, RocPlot } from './charts';
 import { alphaCiText, alphaNote, alphaValueText, designParts, fixed, interval, kappaText, likertText, pairwiseKappaText, pooledNote, pValue, percent, proportionText, ratingScaleName, realismText, secondsText, selfAgreementText, viewingText } from './format-stats';
 import { answerLogText, downloadResults, exportStudy, type ResultsFormat } from './study-actions';
 import { sessionsQuery } from './vtt-queries';
-
-const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 function MetricsRow({ m }: { readonly m: ReaderMetrics }) {
   return (
@@ -300,9 +297,7 @@ export function AnalysisView({ study }: { readonly study: Study }) {
         <ul className="muted small" data-testid="vtt-readers" aria-label="Readers and their displays">
           {sortSessions(sessions.data).map((s) => (
             <li key={s.reader.readerId}>
-              {s.reader.label}: {describeReader(s.reader, kind)}. Display: {describeDisplayCheck(s.display?.check)}.
-              {instructionsHash !== undefined ? ` Consent: ${s.consent || s.display?.check ? describeConsent(s.consent, instructionsHash) : 'not started yet'}.` : ''}
-              {s.practice && s.practice.length > 0 ? ` ${capitalise(describePractice(s.practice))} (not analysed).` : ''}
+              {describeReaderSession(s, kind, instructionsHash)}
             </li>
           ))}
         </ul>

@@ -1,8 +1,8 @@
 /**
  * What a new reader answers before the first case: a few questions about themselves (role, experience,
- * subspecialty, prior exposure to synthetic X-rays), then the display check (the grey-step pattern, whether its two
- * squares are visible, the monitor and the room light). Display warnings appear as the reader answers, so the
- * display can be adjusted first.
+ * subspecialty, prior exposure to synthetic X-rays), then, in image studies, the display check (the grey-step
+ * pattern, whether its two squares are visible, the monitor and the room light). Display warnings appear as the
+ * reader answers, so the display can be adjusted first. Report studies show text, so they skip the display check.
  */
 import { useId, useMemo, useState } from 'react';
 import {
@@ -60,13 +60,15 @@ export function BeforeReadingView({
   readonly instructions: string | null;
   /** What the study shows, for the prior-exposure question. */
   readonly kind?: 'image' | 'report';
-  readonly onDone: (profile: ProfileAnswers, check: Answers) => void;
+  /** `check` is null in report studies, which ask no display questions. */
+  readonly onDone: (profile: ProfileAnswers, check: Answers | null) => void;
   readonly message: string | null;
 }) {
   const [agreed, setAgreed] = useState(false);
   const needsConsent = instructions !== null;
   const ids = { years: useId(), yearsProblem: useId(), subspecialty: useId() };
-  const pattern = useMemo(() => greyStepPattern(), []);
+  const checksDisplay = kind === 'image';
+  const pattern = useMemo(() => (checksDisplay ? greyStepPattern() : null), [checksDisplay]);
   const [role, setRole] = useState<string | null>(null);
   const [yearsText, setYearsText] = useState('');
   const [subspecialty, setSubspecialty] = useState('');
@@ -80,7 +82,9 @@ export function BeforeReadingView({
   const profile: ProfileAnswers | null =
     role !== null && exposure !== null && yearsProblem === null ? { role, yearsExperience: typeof years === 'number' ? years : null, subspecialty, priorSyntheticExposure: exposure } : null;
   const answers: Answers | null = dark !== null && bright !== null && monitor !== null && room !== null ? { darkStepVisible: dark, brightStepVisible: bright, monitor, roomLight: room } : null;
-  const warnings = displayCheckWarnings({ darkStepVisible: dark ?? true, brightStepVisible: bright ?? true, monitor: monitor ?? 'consumer', roomLight: room ?? 'office', checkedAt: '' });
+  const displayDone = !checksDisplay || answers !== null;
+  const ready = displayDone && profile !== null && (!needsConsent || agreed);
+  const warnings = !checksDisplay ? [] : displayCheckWarnings({ darkStepVisible: dark ?? true, brightStepVisible: bright ?? true, monitor: monitor ?? 'consumer', roomLight: room ?? 'office', checkedAt: '' });
 
   return (
     <div className="vtt-display-check" data-testid="vtt-display-check">
@@ -124,39 +128,44 @@ export function BeforeReadingView({
           <Choice legend={kind === 'report' ? 'Have you read synthetic (AI-generated) chest X-ray reports before?' : 'Have you looked at synthetic (AI-generated) chest X-rays before?'} options={YES_NO} value={exposure} onChange={setExposure} testId="vtt-profile-exposure" />
         </div>
       </div>
-      <h3>Your display</h3>
-      <p className="muted">
-        Read at the screen brightness and room light you will use for the study. Each patch below has a square in its middle that differs from it by
-        5 % of the grey scale.
-      </p>
-      <StudyCanvas image={pattern} label="Grey-step test pattern: a 5 % square in a black patch, a 95 % square in a white patch, and an 11-step ramp" className="vtt-check-pattern" />
-      <div className="vtt-check-questions">
-        <Choice legend="Can you see the dark grey square inside the black patch?" options={YES_NO} value={dark} onChange={setDark} testId="vtt-check-dark" />
-        <Choice legend="Can you see the light grey square inside the white patch?" options={YES_NO} value={bright} onChange={setBright} testId="vtt-check-bright" />
-        <Choice legend="Which screen are you reading on?" options={Object.entries(MONITOR_LABELS) as [MonitorKind, string][]} value={monitor} onChange={setMonitor} testId="vtt-check-monitor" />
-        <Choice legend="The room light" options={Object.entries(ROOM_LIGHT_LABELS) as [RoomLight, string][]} value={room} onChange={setRoom} testId="vtt-check-room" />
-      </div>
-      {/* Always mounted, so that screen readers announce the first warning too. */}
-      <div role="status">
-        {warnings.length > 0 ? (
-          <ul className="vtt-check-warnings" data-testid="vtt-check-warnings">
-            {warnings.map((w) => (
-              <li key={w}>{w}</li>
-            ))}
-          </ul>
-        ) : null}
-      </div>
+      {pattern ? (
+        <>
+          <h3>Your display</h3>
+          <p className="muted">
+            Read at the screen brightness and room light you will use for the study. Each patch below has a square in its middle that differs from it by
+            5 % of the grey scale.
+          </p>
+          <StudyCanvas image={pattern} label="Grey-step test pattern: a 5 % square in a black patch, a 95 % square in a white patch, and an 11-step ramp" className="vtt-check-pattern" />
+          <div className="vtt-check-questions">
+            <Choice legend="Can you see the dark grey square inside the black patch?" options={YES_NO} value={dark} onChange={setDark} testId="vtt-check-dark" />
+            <Choice legend="Can you see the light grey square inside the white patch?" options={YES_NO} value={bright} onChange={setBright} testId="vtt-check-bright" />
+            <Choice legend="Which screen are you reading on?" options={Object.entries(MONITOR_LABELS) as [MonitorKind, string][]} value={monitor} onChange={setMonitor} testId="vtt-check-monitor" />
+            <Choice legend="The room light" options={Object.entries(ROOM_LIGHT_LABELS) as [RoomLight, string][]} value={room} onChange={setRoom} testId="vtt-check-room" />
+          </div>
+          {/* Always mounted, so that screen readers announce the first warning too. */}
+          <div role="status">
+            {warnings.length > 0 ? (
+              <ul className="vtt-check-warnings" data-testid="vtt-check-warnings">
+                {warnings.map((w) => (
+                  <li key={w}>{w}</li>
+                ))}
+              </ul>
+            ) : null}
+          </div>
+        </>
+      ) : null}
       {message ? (
         <p className="error-text" role="alert">
           {message}
         </p>
       ) : null}
-      <button type="button" className="primary" disabled={answers === null || profile === null || (needsConsent && !agreed)} onClick={() => answers && profile && onDone(profile, answers)} data-testid="vtt-check-done">
+      <button type="button" className="primary" disabled={!ready} onClick={() => ready && profile && onDone(profile, checksDisplay ? answers : null)} data-testid="vtt-check-done">
         Start reading
       </button>
-      {answers === null || profile === null || (needsConsent && !agreed) ? (
+      {!ready ? (
         <p className="muted small">
-          {needsConsent ? 'Agree to the instructions, give' : 'Give'} your role, whether you have seen synthetic {kind === 'report' ? 'X-ray reports' : 'X-rays'} before, and the four display answers to start.
+          {needsConsent ? 'Agree to the instructions, give' : 'Give'} your role{checksDisplay ? ',' : ' and'} whether you have seen synthetic {kind === 'report' ? 'X-ray reports' : 'X-rays'} before
+          {checksDisplay ? ', and the four display answers' : ''} to start.
         </p>
       ) : null}
     </div>

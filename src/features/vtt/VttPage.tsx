@@ -5,7 +5,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { caseMix, stimulusKind, type Study } from '../../domain/vtt/study';
-import { sessionProgress, sortSessions } from '../../domain/vtt/reader-session';
+import { hasStartedReading, sessionProgress, sortSessions } from '../../domain/vtt/reader-session';
 import { formatDateTime } from '../../ui/format';
 import { AnalysisView } from './AnalysisView';
 import { ReaderView } from './ReaderView';
@@ -80,7 +80,7 @@ function StudyCard({ study }: { readonly study: Study }) {
             const reading = sortSessions(sessions.data ?? []).filter((s) => {
               const { done, total } = sessionProgress(s);
               // Begun: past the start screen (perhaps still in practice) or into the cases, and not finished.
-              return (done > 0 || s.display?.check !== undefined) && done < total;
+              return hasStartedReading(s) && done < total;
             });
             const names = reading.map((s) => s.reader.label).join(', ');
             if (reading.length > 0 && !window.confirm(`${names} ${reading.length === 1 ? 'has' : 'have'} not finished reading. The analysis shows which images are synthetic and every reader's answers. Open it anyway?`)) return;

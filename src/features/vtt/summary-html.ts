@@ -6,9 +6,8 @@
  * no external resources, every piece of text escaped.
  */
 import { ALPHA_RESAMPLES, findingsWithCalls, findingsWithTicks, type FindingDetection, type ReaderMetrics, type StudyAnalysis } from '../../domain/vtt/analysis';
-import { describeDisplayCheck } from '../../domain/vtt/display-check';
 import type { AlphaEstimate } from '../../domain/vtt/krippendorff';
-import { describeConsent, describePractice, describeReader } from '../../domain/vtt/reader-profile';
+import { describeReaderSession } from '../../domain/vtt/reader-profile';
 import { sortSessions, type ReaderSession } from '../../domain/vtt/reader-session';
 import { asksComment, ratingPoints, stimulusKind, type Study } from '../../domain/vtt/study';
 import { alphaCiText, alphaNote, alphaValueText, designParts, fixed, interval, kappaText, likertText, pairwiseKappaText, pooledNote, pValue, percent, proportionText, ratingScaleName, realismText, secondsText, selfAgreementText, viewingText } from './format-stats';
@@ -98,12 +97,7 @@ export function toSummaryHtml(study: Study, sessions: readonly ReaderSession[], 
   const ordered = sortSessions(sessions.filter((s) => s.studyId === study.studyId));
   if (ordered.length > 0) {
     parts.push('<h2>Readers</h2><ul>');
-    for (const s of ordered) {
-      const consent = ` Consent: ${s.consent || s.display?.check || meta.instructionsSha256 === null ? describeConsent(s.consent, meta.instructionsSha256) : 'not started yet'}.`;
-      const practiceText = describePractice(s.practice);
-      const practice = practiceText !== '' ? ` ${practiceText.charAt(0).toUpperCase()}${practiceText.slice(1)} (not analysed).` : '';
-      parts.push(`<li>${escapeHtml(`${s.reader.label}: ${describeReader(s.reader, kind)}. Display: ${describeDisplayCheck(s.display?.check)}.${consent}${practice}`)}</li>`);
-    }
+    for (const s of ordered) parts.push(`<li>${escapeHtml(describeReaderSession(s, kind, meta.instructionsSha256))}</li>`);
     parts.push('</ul>');
   }
 

@@ -13,6 +13,7 @@ import {
   appendAnswer,
   countViewing,
   currentCaseId,
+  hasStartedReading,
   NO_VIEWING,
   sessionProgress,
   type CaseAnswer,
@@ -61,7 +62,8 @@ export interface Reading {
   /** Counts one window/level, zoom, pan or reset gesture on the current case (saved with its answer). */
   noteViewing(action: ViewingAction): void;
   /** Saves the reader's profile and display check to the session, then shows the first case (its clock starts then). */
-  saveStart(profile: ProfileAnswers, check: Omit<DisplayCheck, 'checkedAt'>): void;
+  /** Saves the start screen; `check` is null in report studies, which have no display check. */
+  saveStart(profile: ProfileAnswers, check: Omit<DisplayCheck, 'checkedAt'> | null): void;
 }
 
 /** Keys the reader screen owns; anything else (browser shortcuts, Tab) is left alone. */
@@ -171,9 +173,8 @@ export function useReading(studyId: string, readerId: string): Reading {
       setStudy(loadedStudy);
       setSession(ready);
       showCase();
-      // A new reader checks the display first; a session already under way (or from before the check) goes on.
-      const fresh = ready.answers.length === 0 && ready.display?.check === undefined;
-      setStatus(currentCaseId(ready) === null ? 'done' : fresh ? 'display-check' : phaseOf(loadedStudy, ready));
+      // A new reader answers the start screen first; a session already under way goes on.
+      setStatus(currentCaseId(ready) === null ? 'done' : hasStartedReading(ready) ? phaseOf(loadedStudy, ready) : 'display-check');
     })().catch((error: unknown) => {
       if (!cancelled) {
         setMessage(error instanceof Error ? error.message : String(error));
@@ -357,7 +358,7 @@ export function useReading(studyId: string, readerId: string): Reading {
   );
 
   const saveStart = useCallback(
-    (profile: ProfileAnswers, answers: Omit<DisplayCheck, 'checkedAt'>) => {
+    (profile: ProfileAnswers, answers: Omit<DisplayCheck, 'checkedAt'> | null) => {
       const { session: current, status: st, study: s } = latest.current;
       if (!current || !s || st !== 'display-check' || saving.current) return;
       saving.current = true;
@@ -367,7 +368,7 @@ export function useReading(studyId: string, readerId: string): Reading {
           vttDb(),
           current.studyId,
           current.reader.readerId,
-          (stored) => !(changedElsewhere(current, stored) && (stored.answers.length > 0 || stored.display?.check !== undefined)),
+          (stored) => !(changedElsewhere(current, stored) && hasStartedReading(stored)),
           async (base) => {
             const now = new Date().toISOString();
             // The reader agreed to these instructions (the start button needs it): record which text, by its hash.
@@ -375,14 +376,16 @@ export function useReading(studyId: string, readerId: string): Reading {
             const consent = instructions !== null ? { instructionsSha256: await sha256Hex(instructions), agreedAt: now } : undefined;
             const { subspecialty, ...rest } = profile;
             const reader = { ...base.reader, ...rest, ...(subspecialty.trim() === '' ? {} : { subspecialty: subspecialty.trim() }) };
-            return { ...base, reader, ...(consent ? { consent } : {}), updatedAt: now, display: { ...(base.display ?? displayContext()), check: { ...answers, checkedAt: now } } };
+            // A report study asks no display questions (answers is null): only the screen's size is kept.
+            const display = { ...(base.display ?? displayContext()), ...(answers ? { check: { ...answers, checkedAt: now } } : {}) };
+            return { ...base, reader, ...(consent ? { consent } : {}), updatedAt: now, startedAt: now, display };
           },
         );
         if (saved.kind === 'gone') readerGone('');
         else if (saved.kind === 'elsewhere') goOnFrom(s, saved.session);
         else showPhase(s, saved.session);
       })()
-        .catch((error: unknown) => setMessage(`The display check was not saved: ${error instanceof Error ? error.message : String(error)} Try again.`))
+        .catch((error: unknown) => setMessage(`Your answers were not saved: ${error instanceof Error ? error.message : String(error)} Try again.`))
         .finally(() => {
           saving.current = false;
         });
