@@ -14,23 +14,14 @@ import {
   dragWindowLevel,
   fitTransform,
   imagePointAt,
-  panBy,
   toggleInvert,
-  wheelZoomFactor,
   zoomAt,
   type ViewTransform,
   type WindowLevel,
 } from '../../domain/window-level';
 import { drawGrey } from '../../ui/GreyCanvas';
 import { SyntheticBadge } from '../../ui/SyntheticBadge';
-
-interface Drag {
-  readonly mode: 'wl' | 'pan';
-  readonly x: number;
-  readonly y: number;
-  readonly wl: WindowLevel;
-  readonly view: ViewTransform;
-}
+import { useViewerGestures } from '../../ui/use-viewer-gestures';
 
 const KEY_STEP = 8;
 
@@ -68,7 +59,6 @@ export function XrayViewer({
 }) {
   const viewport = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const drag = useRef<Drag | null>(null);
   const [ownWl, setOwnWl] = useState<WindowLevel>(IDENTITY_WL);
   const [ownView, setOwnView] = useState<ViewTransform>(INITIAL_VIEW);
   const [probe, setProbe] = useState<PixelProbe | null>(null);
@@ -127,43 +117,12 @@ export function XrayViewer({
   );
   useEffect(() => drawGrey(canvas.current, shown), [shown]);
 
-  // React's wheel listener is passive; zooming must prevent page scroll, so attach natively.
-  useEffect(() => {
-    const el = viewport.current;
-    if (!el) return;
-    const onWheel = (e: WheelEvent) => {
-      e.preventDefault();
-      const rect = el.getBoundingClientRect();
-      setView((v) => zoomAt(v, wheelZoomFactor(e.deltaY), e.clientX - rect.left, e.clientY - rect.top));
-    };
-    el.addEventListener('wheel', onWheel, { passive: false });
-    return () => el.removeEventListener('wheel', onWheel);
-  }, [setView]);
-
-  const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
-    if (e.button !== 0 && e.button !== 1) return;
-    e.currentTarget.setPointerCapture(e.pointerId);
-    drag.current = { mode: e.button === 1 || e.shiftKey ? 'pan' : 'wl', x: e.clientX, y: e.clientY, wl, view };
-  };
-  const readPixel = (e: PointerEvent<HTMLDivElement>) => {
+  const readPixel = (e: PointerEvent<HTMLElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
     const point = imagePointAt(view, e.clientX - rect.left, e.clientY - rect.top, image.width, image.height);
     setProbe(point ? { ...point, value: image.pixels[point.y * image.width + point.x] ?? 0 } : null);
   };
-  const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
-    const d = drag.current;
-    if (!d) {
-      readPixel(e);
-      return;
-    }
-    const dx = e.clientX - d.x;
-    const dy = e.clientY - d.y;
-    if (d.mode === 'wl') setWl(dragWindowLevel(d.wl, dx, dy));
-    else setView(panBy(d.view, dx, dy));
-  };
-  const endDrag = () => {
-    drag.current = null;
-  };
+  const gestures = useViewerGestures({ frame: viewport, wl, setWl, view, setView, onHover: readPixel });
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const el = viewport.current;
@@ -203,10 +162,7 @@ export function XrayViewer({
         tabIndex={0}
         role="img"
         aria-label={`${title}, synthetic. ${status}. Drag to change window and level, Shift-drag to pan, wheel or plus/minus to zoom, arrow keys for window and level, I to invert, A for an automatic window, 0 to reset.`}
-        onPointerDown={onPointerDown}
-        onPointerMove={onPointerMove}
-        onPointerUp={endDrag}
-        onPointerCancel={endDrag}
+        {...gestures}
         onPointerLeave={() => setProbe(null)}
         onKeyDown={onKeyDown}
         onDoubleClick={reset}

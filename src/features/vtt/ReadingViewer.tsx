@@ -4,85 +4,27 @@
  * nothing else that could tell real from synthetic. Each gesture is counted for the answer (`onView`); the keys
  * stay with the answers (R/S, digits, arrows), so the tools are pointer-only.
  */
-import { useEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
-import { IDENTITY_WL, applyWindowLevel, describeView, dragWindowLevel, panBy, wheelZoomFactor, zoomAt, type ViewTransform, type WindowLevel } from '../../domain/window-level';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { IDENTITY_WL, applyWindowLevel, describeView, type ViewTransform, type WindowLevel } from '../../domain/window-level';
 import type { ViewingAction } from '../../domain/vtt/reader-session';
 import type { StudyImage } from '../../domain/vtt/study';
 import { drawGrey } from '../../ui/GreyCanvas';
+import { useViewerGestures } from '../../ui/use-viewer-gestures';
 
 const FITTED: ViewTransform = { zoom: 1, panX: 0, panY: 0 };
-/** Wheel steps closer together than this (ms) are one zoom gesture. */
-const WHEEL_GESTURE_GAP_MS = 300;
-/** Pointer travel (px) before a press counts as a drag rather than a click. */
-const DRAG_THRESHOLD_PX = 3;
-
-interface Drag {
-  readonly mode: 'windowLevel' | 'pan';
-  readonly x: number;
-  readonly y: number;
-  readonly wl: WindowLevel;
-  readonly view: ViewTransform;
-  moved: boolean;
-}
+/** Never smaller than the fitted image: there is nothing to see around it. */
+const noSmallerThanFitted = (view: ViewTransform) => (view.zoom <= 1 ? FITTED : view);
 
 export function ReadingViewer({ image, label, onView }: { readonly image: StudyImage; readonly label: string; readonly onView: (action: ViewingAction) => void }) {
   const frame = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const drag = useRef<Drag | null>(null);
-  const lastWheel = useRef(Number.NEGATIVE_INFINITY);
   const [wl, setWl] = useState<WindowLevel>(IDENTITY_WL);
   const [view, setView] = useState<ViewTransform>(FITTED);
-
-  // The latest view for the native wheel handler, which is attached once.
-  const viewRef = useRef(view);
-  viewRef.current = view;
   const shown = useMemo(() => ({ width: image.width, height: image.height, pixels: applyWindowLevel(image.pixels, wl) }), [image, wl]);
   useEffect(() => drawGrey(canvas.current, shown), [shown]);
+  // Each gesture that changed the view is counted for the answer.
+  const gestures = useViewerGestures({ frame, wl, setWl, view, setView, limitZoom: noSmallerThanFitted, onGesture: onView });
 
-  // Native, non-passive: the wheel zooms the image instead of scrolling the page.
-  const onViewRef = useRef(onView);
-  onViewRef.current = onView;
-  useEffect(() => {
-    const el = frame.current;
-    if (!el) return;
-    const onWheel = (e: WheelEvent) => {
-      e.preventDefault();
-      const rect = el.getBoundingClientRect();
-      const before = viewRef.current;
-      const zoomed = zoomAt(before, wheelZoomFactor(e.deltaY), e.clientX - rect.left, e.clientY - rect.top);
-      // Never smaller than the fitted image: there is nothing to see around it.
-      const next = zoomed.zoom <= 1 ? FITTED : zoomed;
-      // A wheel turn that changes nothing (out at 100 %, in at the limit) is not a zoom.
-      if (next.zoom === before.zoom && next.panX === before.panX && next.panY === before.panY) return;
-      viewRef.current = next;
-      setView(next);
-      if (e.timeStamp - lastWheel.current > WHEEL_GESTURE_GAP_MS) onViewRef.current('zoom');
-      lastWheel.current = e.timeStamp;
-    };
-    el.addEventListener('wheel', onWheel, { passive: false });
-    return () => el.removeEventListener('wheel', onWheel);
-  }, []);
-
-  const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
-    if (e.button !== 0 && e.button !== 1) return;
-    e.currentTarget.setPointerCapture(e.pointerId);
-    drag.current = { mode: e.button === 1 || e.shiftKey ? 'pan' : 'windowLevel', x: e.clientX, y: e.clientY, wl, view, moved: false };
-  };
-  const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
-    const d = drag.current;
-    if (!d) return;
-    const dx = e.clientX - d.x;
-    const dy = e.clientY - d.y;
-    if (!d.moved && Math.hypot(dx, dy) < DRAG_THRESHOLD_PX) return;
-    d.moved = true;
-    if (d.mode === 'windowLevel') setWl(dragWindowLevel(d.wl, dx, dy));
-    else setView(panBy(d.view, dx, dy));
-  };
-  const endDrag = () => {
-    const d = drag.current;
-    drag.current = null;
-    if (d?.moved) onView(d.mode);
-  };
   const reset = () => {
     const changed = wl.window !== IDENTITY_WL.window || wl.level !== IDENTITY_WL.level || view.zoom !== FITTED.zoom || view.panX !== 0 || view.panY !== 0;
     if (!changed) return;
@@ -97,10 +39,7 @@ export function ReadingViewer({ image, label, onView }: { readonly image: StudyI
         ref={frame}
         className="vtt-image vtt-image-frame"
         data-testid="vtt-viewer"
-        onPointerDown={onPointerDown}
-        onPointerMove={onPointerMove}
-        onPointerUp={endDrag}
-        onPointerCancel={endDrag}
+        {...gestures}
         onDoubleClick={reset}
       >
         <canvas
