@@ -647,6 +647,31 @@ test.describe('reader study (visual Turing test)', () => {
     await expect(other.getByTestId('vtt-progress')).toHaveText('Case 4 of 4');
     const answers = (await readVttStore(page)).sessions[0]?.answers ?? [];
     expect(answers.map((a) => a.call)).toEqual(['real', 'real', 'synthetic']);
+
+    // Tab B leaves and deletes the study; tab A's next answer stops with a clear message instead of writing the
+    // session back as an orphan.
+    await other.getByRole('button', { name: 'Leave (answers are saved)' }).click();
+    other.once('dialog', (dialog) => void dialog.accept());
+    await other.getByTestId('vtt-study').getByRole('button', { name: 'Delete' }).click();
+    await expect(other.getByTestId('vtt-study')).toHaveCount(0);
+    for (const k of ['s', '2', '3', 'n', 'Enter']) await page.keyboard.press(k);
+    await expect(page.getByRole('alert')).toHaveText('This reader is no longer on this machine (removed in another tab or window); the answer was not saved.');
+    // nothing was written back: the store holds neither the study nor any session
+    const keys = await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('medcodi-vtt');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const all = await new Promise<IDBValidKey[]>((resolve, reject) => {
+        const request = db.transaction('vtt').objectStore('vtt').getAllKeys();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      db.close();
+      return all.map(String);
+    });
+    expect(keys.filter((k) => k.startsWith('study/') || k.startsWith('session/'))).toEqual([]);
     await other.close();
   });
 

@@ -24,7 +24,7 @@ import {
   type ViewingCounts,
 } from '../../domain/vtt/reader-session';
 import { MAX_COMMENT_LENGTH, stimulusKind, stimulusProblem, studyInstructions, type PracticeCase, type Study, type StudyCase, type Truth } from '../../domain/vtt/study';
-import { saveReaderStep, vttDb } from '../../storage/vtt-db';
+import { saveReaderStep, vttDb, type ReaderSave } from '../../storage/vtt-db';
 import { invalidateVtt } from './vtt-queries';
 
 export type ReadingStatus = 'loading' | 'display-check' | 'practice' | 'practice-feedback' | 'reading' | 'saving' | 'paused' | 'done' | 'missing';
@@ -143,11 +143,23 @@ export function useReading(studyId: string, readerId: string): Reading {
     [showPhase],
   );
 
-  /** The session was deleted in another tab or window: stop rather than write it back as an orphan. */
-  const readerGone = useCallback((unsaved: string) => {
-    setStatus('missing');
-    setMessage(`This reader is no longer on this machine (removed in another tab or window)${unsaved}.`);
-  }, []);
+  /**
+   * What every save does when it did not write here: the session was deleted in another tab or window (stop rather
+   * than write it back as an orphan; `unsaved` says what was lost), or another tab of this reader went on (follow
+   * it). The saved session when it did write, otherwise null.
+   */
+  const settle = useCallback(
+    (s: Study, saved: ReaderSave, unsaved = ''): ReaderSession | null => {
+      if (saved.kind === 'saved') return saved.session;
+      if (saved.kind === 'elsewhere') goOnFrom(s, saved.session);
+      else {
+        setStatus('missing');
+        setMessage(`This reader is no longer on this machine (removed in another tab or window)${unsaved}.`);
+      }
+      return null;
+    },
+    [goOnFrom],
+  );
 
   useEffect(() => {
     let cancelled = false;
@@ -217,10 +229,9 @@ export function useReading(studyId: string, readerId: string): Reading {
           (stored) => stored.answers.length === mine.answers.length && (stored.practice?.length ?? 0) === (mine.practice?.length ?? 0),
           (stored) => recordPractice(stored, shown, call, confidence, new Date().toISOString()),
         );
-        if (saved.kind === 'gone') readerGone('');
-        else if (saved.kind === 'elsewhere') goOnFrom(s, saved.session);
-        else {
-          setSession(saved.session);
+        const stored = settle(s, saved);
+        if (stored) {
+          setSession(stored);
           feedbackShownAt.current = performance.now();
           setFeedback({ practiceCase: shown, index: mine.practice?.length ?? 0, call, confidence });
           setStatus('practice-feedback');
@@ -232,7 +243,7 @@ export function useReading(studyId: string, readerId: string): Reading {
         saving.current = false;
       }
     },
-    [goOnFrom, readerGone],
+    [settle],
   );
 
   /** Past the feedback: the next practice case, or the study. */
@@ -283,16 +294,15 @@ export function useReading(studyId: string, readerId: string): Reading {
         (stored) => appendAnswer(stored, answer, new Date().toISOString()),
       );
       // Durable first, then the next case: a reload can never skip or repeat an answer.
-      if (saved.kind === 'gone') readerGone('; the answer was not saved');
-      else if (saved.kind === 'elsewhere') goOnFrom(s, saved.session);
-      else showPhase(s, saved.session);
+      const stored = settle(s, saved, '; the answer was not saved');
+      if (stored) showPhase(s, stored);
     } catch (error) {
       setMessage(`The answer was not saved: ${error instanceof Error ? error.message : String(error)} Press Enter to try again.`);
       setStatus('reading');
     } finally {
       saving.current = false;
     }
-  }, [goOnFrom, readerGone, showPhase]);
+  }, [settle, showPhase]);
 
   const press = useCallback(
     (key: string, question?: QuestionId) => {
@@ -381,16 +391,15 @@ export function useReading(studyId: string, readerId: string): Reading {
             return { ...base, reader, ...(consent ? { consent } : {}), updatedAt: now, startedAt: now, display };
           },
         );
-        if (saved.kind === 'gone') readerGone('');
-        else if (saved.kind === 'elsewhere') goOnFrom(s, saved.session);
-        else showPhase(s, saved.session);
+        const stored = settle(s, saved);
+        if (stored) showPhase(s, stored);
       })()
         .catch((error: unknown) => setMessage(`Your answers were not saved: ${error instanceof Error ? error.message : String(error)} Try again.`))
         .finally(() => {
           saving.current = false;
         });
     },
-    [goOnFrom, readerGone, showPhase],
+    [settle, showPhase],
   );
 
   const noteViewing = useCallback((action: ViewingAction) => {
