@@ -11,11 +11,12 @@
  * graph call (the engine's overhead per session.run, which does not depend on how fast the graphs are); peak memory
  * (Chromium: peak RSS of the renderer process, which hosts the page and its workers, via CDP SystemInfo + /proc,
  * and performance.measureUserAgentSpecificMemory(); Node: the kernel's peak RSS, getrusage maxrss).
- * Each direction first runs once at 2 steps (session creation, not timed), then `--repeat` times at `--steps`;
- * the table shows the median. Prints a table and writes bench-results.json. No assertions: the issue's targets
+ * Each direction first runs once at 2 steps (session creation, not timed), then `--warmup` jobs at `--steps` (not in
+ * the medians: the engine's JavaScript runs cold until V8 has compiled its loops, which takes a few jobs; the first
+ * of them is reported on its own as the cold job), then `--repeat` times at `--steps`; the table shows the median. Prints a table and writes bench-results.json. No assertions: the issue's targets
  * (Chromium WASM 2 threads within 2.5x of onnxruntime-node 2 threads; ≤ 5% outside session.run) are reported.
  *
- * Options: --steps N (50) --repeat N (1) --threads 1,2 --only chromium|node --dist DIR (skip the build and serve
+ * Options: --steps N (50) --repeat N (1) --warmup N (3) --threads 1,2 --only chromium|node --dist DIR (skip the build and serve
  *          DIR) --out FILE (bench-results.json) --model ID (medcodi-nano) --cancel-flag on|off (on: jobs get a
  *          shared cancel flag as in the studio; off: cancel by message only, as without cross-origin isolation)
  *          --directions T>F,F>T,T>F+L (a subset, e.g. to profile one job) --rounds N (1): run every configuration
@@ -44,12 +45,14 @@ const { values: opts } = parseArgs({
     'cancel-flag': { type: 'string', default: 'on' },
     directions: { type: 'string', default: 'T>F,F>T,T>F+L' },
     rounds: { type: 'string', default: '1' },
+    warmup: { type: 'string', default: '3' },
     'node-child': { type: 'string' },
   },
 });
 const STEPS = Number(opts.steps);
 const REPEAT = Math.max(1, Number(opts.repeat));
 const ROUNDS = Math.max(1, Number(opts.rounds));
+const WARMUP = Math.max(0, Number(opts.warmup));
 const THREADS = opts.threads.split(',').map(Number);
 const MODEL_ID = opts.model;
 if (!['on', 'off'].includes(opts['cancel-flag'])) throw new Error(`--cancel-flag is on or off, not ${opts['cancel-flag']}`);
@@ -106,8 +109,13 @@ const median = (xs) => {
 
 const PHASES = ['prepare', 'encode', 'denoise', 'decode', 'finish'];
 
-/** Median of the timed runs of one direction; `outsideByPhase`: median ms outside session.run per job phase. */
-function summarise(direction, runs) {
+const shareOutside = (r) => (r.totalMs - r.sessionRunMs) / r.totalMs;
+
+/**
+ * Median of the timed runs of one direction; `outsideByPhase`: median ms outside session.run per job phase.
+ * `firstRuns`: the first full-length job of each round (cold: before the warm-up), reported on its own.
+ */
+function summarise(direction, runs, firstRuns = []) {
   const totalMs = median(runs.map((r) => r.totalMs));
   const sessionRunMs = median(runs.map((r) => r.sessionRunMs));
   const outsideByPhase = Object.fromEntries(
@@ -123,9 +131,10 @@ function summarise(direction, runs) {
   const outsidePerCallUs = sessionRuns > 0 ? median(runs.map((r) => (1000 * (r.totalMs - r.sessionRunMs)) / (r.sessionRuns ?? 1))) : null;
   // The median of each run's own share, not (median total − median inside) / median total: the two medians can come
   // from different runs, which understated the share (Chromium F>T, 2 threads: 4.7 % that way, 6.1 % per run).
-  const outsideShare = median(runs.map((r) => (r.totalMs - r.sessionRunMs) / r.totalMs));
+  const outsideShare = median(runs.map(shareOutside));
   const outsideMs = median(runs.map((r) => r.totalMs - r.sessionRunMs));
-  return { direction, totalMs, sessionRunMs, outsideMs, outsideShare, sessionRuns, outsidePerCallUs, outsideByPhase, yieldMs, runs };
+  const firstJob = firstRuns.length > 0 ? { totalMs: median(firstRuns.map((r) => r.totalMs)), outsideShare: median(firstRuns.map(shareOutside)), runs: firstRuns } : null;
+  return { direction, totalMs, sessionRunMs, outsideMs, outsideShare, sessionRuns, outsidePerCallUs, outsideByPhase, yieldMs, runs, firstJob };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -155,13 +164,14 @@ async function nodeChild(threads) {
   for (const d of DIRECTIONS) {
     await engine.generate(toEngine(request(d, 2), `warm-${++job}`), ignoreProgress);
     const runs = [];
-    for (let r = 0; r < REPEAT; r++) {
+    const warmup = [];
+    for (let r = 0; r < WARMUP + REPEAT; r++) {
       const started = performance.now();
       const cancelFlag = CANCEL_FLAG ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
       const result = await engine.generate(toEngine(request(d, STEPS), `bench-${++job}`), ignoreProgress, cancelFlag);
-      runs.push({ totalMs: result.timings.totalMs, sessionRunMs: result.timings.sessionRunMs, sessionRuns: result.timings.sessionRuns, wallMs: performance.now() - started, steps: result.timings.stepsRun, phases: result.timings.phases ?? [] });
+      (r < WARMUP ? warmup : runs).push({ totalMs: result.timings.totalMs, sessionRunMs: result.timings.sessionRunMs, sessionRuns: result.timings.sessionRuns, wallMs: performance.now() - started, steps: result.timings.stepsRun, phases: result.timings.phases ?? [] });
     }
-    results.push(summarise(d.id, runs));
+    results.push(summarise(d.id, runs, warmup.slice(0, 1)));
   }
   const report = await engine.runParity({ modelId: MODEL_ID });
   runtime = report.runtime;
@@ -172,7 +182,7 @@ async function nodeChild(threads) {
 
 function runNodeChild(threads) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--node-child', String(threads), '--steps', String(STEPS), '--repeat', String(REPEAT), '--model', MODEL_ID, '--cancel-flag', opts['cancel-flag'], '--directions', opts.directions], {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--node-child', String(threads), '--steps', String(STEPS), '--repeat', String(REPEAT), '--warmup', String(WARMUP), '--model', MODEL_ID, '--cancel-flag', opts['cancel-flag'], '--directions', opts.directions], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -274,12 +284,13 @@ async function chromiumBench(url, threads) {
     for (const d of DIRECTIONS) {
       await page.evaluate((req) => window.__medcodiE2E.generate(req), request(d, 2));
       const runs = [];
-      for (let r = 0; r < REPEAT; r++) {
+      const warmup = [];
+      for (let r = 0; r < WARMUP + REPEAT; r++) {
         const res = await page.evaluate((req) => window.__medcodiE2E.generate(req), request(d, STEPS));
         backend = res.backend;
-        runs.push({ totalMs: res.timings.totalMs, sessionRunMs: res.timings.sessionRunMs, sessionRuns: res.timings.sessionRuns, wallMs: res.wallMs, steps: res.timings.stepsRun, phases: res.timings.phases ?? [] });
+        (r < WARMUP ? warmup : runs).push({ totalMs: res.timings.totalMs, sessionRunMs: res.timings.sessionRunMs, sessionRuns: res.timings.sessionRuns, wallMs: res.wallMs, steps: res.timings.stepsRun, phases: res.timings.phases ?? [] });
       }
-      results.push(summarise(d.id, runs));
+      results.push(summarise(d.id, runs, warmup.slice(0, 1)));
     }
     // Threads as onnxruntime-web reports them (runParity with nothing to check only reports the runtime).
     const parity = await page.evaluate((id) => window.__medcodiE2E.runParity({ modelId: id }), MODEL_ID);
@@ -319,9 +330,10 @@ function printTable(chromiumRuns, nodeRuns) {
   for (const c of chromiumRuns) for (const r of c.results) rows.push([r.direction, `Chromium WASM`, c.ortThreads ?? c.threads, r]);
   for (const n of nodeRuns) for (const r of n.results) rows.push([r.direction, `onnxruntime-node CPU`, n.threads, r]);
   rows.sort((a, b) => DIRECTIONS.findIndex((d) => d.id === a[0]) - DIRECTIONS.findIndex((d) => d.id === b[0]));
-  const header = ['direction', 'runtime', 'threads', 'total', 'in session.run', 'outside', 'outside share', 'graph calls', 'outside per call'];
+  const header = ['direction', 'runtime', 'threads', 'total', 'in session.run', 'outside', 'outside share', 'graph calls', 'outside per call', 'cold first job: total, outside share'];
   const perCall = (r) => (r.outsidePerCallUs === null ? '?' : `${r.outsidePerCallUs.toFixed(0)} µs`);
-  const lines = rows.map(([d, rt, t, r]) => [d, rt, String(t), fmt(r.totalMs), fmt(r.sessionRunMs), fmt(r.outsideMs), pct(r.outsideShare), String(r.sessionRuns), perCall(r)]);
+  const cold = (r) => (r.firstJob ? `${fmt(r.firstJob.totalMs)}, ${pct(r.firstJob.outsideShare)}` : '(no --warmup)');
+  const lines = rows.map(([d, rt, t, r]) => [d, rt, String(t), fmt(r.totalMs), fmt(r.sessionRunMs), fmt(r.outsideMs), pct(r.outsideShare), String(r.sessionRuns), perCall(r), cold(r)]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const row = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   console.log(`\n${row(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
@@ -353,7 +365,10 @@ function ratiosOverRounds(rounds) {
 /** One configuration's results over several rounds: every round's jobs pooled, peak memory the highest. */
 function poolRounds(perRound) {
   const last = perRound[perRound.length - 1];
-  const results = DIRECTIONS.map((d) => summarise(d.id, perRound.flatMap((x) => x.results.find((r) => r.direction === d.id).runs)));
+  const results = DIRECTIONS.map((d) => {
+    const each = perRound.map((x) => x.results.find((r) => r.direction === d.id));
+    return summarise(d.id, each.flatMap((r) => r.runs), each.flatMap((r) => r.firstJob?.runs ?? []));
+  });
   const peak = (key) => (perRound.some((x) => typeof x[key] === 'number') ? Math.max(...perRound.map((x) => x[key] ?? 0)) : last[key]);
   return { ...last, results, rounds: perRound.length, rendererPeakRssMB: peak('rendererPeakRssMB'), peakRssMB: peak('peakRssMB') };
 }
@@ -405,6 +420,8 @@ async function main() {
   }
   const worstOutside = Math.max(0, ...[...chromiumRuns, ...nodeRuns].flatMap((x) => x.results.map((r) => r.outsideShare)));
   console.log(`\nLargest share of time outside session.run: ${pct(worstOutside)} (target ≤ 5%) ${worstOutside <= 0.05 ? 'ok' : 'OVER TARGET'}`);
+  const worstCold = Math.max(0, ...[...chromiumRuns, ...nodeRuns].flatMap((x) => x.results.map((r) => r.firstJob?.outsideShare ?? 0)));
+  if (WARMUP > 0) console.log(`  (after ${WARMUP} warm-up job(s) per direction; the cold first job's largest share: ${pct(worstCold)})`);
   console.log('\nPeak memory:');
   for (const c of chromiumRuns) {
     console.log(`  Chromium WASM ${c.ortThreads} thread(s): renderer process peak RSS ${c.rendererPeakRssMB.toFixed(0)} MB; measureUserAgentSpecificMemory ${c.uaMemoryMB === null ? 'unavailable' : `${c.uaMemoryMB.toFixed(0)} MB (after the runs)`}; main-thread JS heap ${c.mainThreadJsHeapMB?.toFixed(0) ?? '?'} MB`);
@@ -418,6 +435,7 @@ async function main() {
     model: MODEL_ID,
     steps: STEPS,
     repeat: REPEAT,
+    warmup: WARMUP,
     rounds: ROUNDS,
     settings: settings(STEPS),
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
