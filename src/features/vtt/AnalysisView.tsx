@@ -10,28 +10,25 @@ import { sortSessions } from '../../domain/vtt/reader-session';
 import { ratingPoints, stimulusKind, studyInstructions, type StimulusKind, type Study } from '../../domain/vtt/study';
 import { studyDigest } from '../../domain/vtt/study-file';
 import { ConfusionMatrix, RocPlot } from './charts';
-import { alphaCiText, alphaNote, alphaValueText, designParts, fixed, interval, kappaText, likertText, pairwiseKappaText, pooledNote, pValue, percent, proportionText, ratingScaleName, realismText, secondsText, selfAgreementText, viewingText } from './format-stats';
+import { alphaCiText, alphaNote, alphaValueText, designParts, interval, kappaText, pairwiseKappaText, percent, pooledNote, proportionText, ratingScaleName, READER_METRIC_COLUMNS, readerMetricCells, realismText, selfAgreementText, viewingText } from './format-stats';
 import { answerLogText, downloadResults, exportStudy, type ResultsFormat } from './study-actions';
 import { sessionsQuery } from './vtt-queries';
 
 function MetricsRow({ m }: { readonly m: ReaderMetrics }) {
+  const cells = readerMetricCells(m);
   return (
     <tr data-testid={`vtt-row-${m.label}`}>
-      <th scope="row">{m.label}</th>
-      <td className="num">{m.readings}</td>
-      <td data-testid="acc">{proportionText(m.accuracy)}</td>
-      <td className="num" data-testid="acc-p">
-        {pValue(m.accuracyVsChanceP)}
-      </td>
-      <td data-testid="sens">{proportionText(m.sensitivity)}</td>
-      <td data-testid="spec">{proportionText(m.specificity)}</td>
-      <td data-testid="auc">
-        {fixed(m.auc?.auc)} {m.auc ? `(${interval(m.auc.ci, (v) => v.toFixed(3))})` : ''}
-      </td>
-      <td className="num">{fixed(m.dPrime, 2)}</td>
-      <td data-testid="realism-real">{likertText(m.realism.real)}</td>
-      <td data-testid="realism-synthetic">{likertText(m.realism.synthetic)}</td>
-      <td>{secondsText(m.timeMs)}</td>
+      {READER_METRIC_COLUMNS.map((c) =>
+        c.key === 'reader' ? (
+          <th key={c.key} scope="row">
+            {cells.reader}
+          </th>
+        ) : (
+          <td key={c.key} className={c.numeric ? 'num' : undefined} data-testid={c.key}>
+            {cells[c.key]}
+          </td>
+        ),
+      )}
     </tr>
   );
 }
@@ -316,17 +313,11 @@ export function AnalysisView({ study }: { readonly study: Study }) {
             <table className="files vtt-metrics">
               <thead>
                 <tr>
-                  <th scope="col">Reader</th>
-                  <th scope="col" className="num">Readings</th>
-                  <th scope="col">Accuracy (95% CI)</th>
-                  <th scope="col" className="num">p vs 50%</th>
-                  <th scope="col">Sensitivity: synthetic spotted</th>
-                  <th scope="col">Specificity: real called real</th>
-                  <th scope="col">ROC AUC (95% CI, DeLong)</th>
-                  <th scope="col" className="num">d′</th>
-                  <th scope="col">Realism, real</th>
-                  <th scope="col">Realism, synthetic</th>
-                  <th scope="col">Time per case, median [IQR]</th>
+                  {READER_METRIC_COLUMNS.map((c) => (
+                    <th key={c.key} scope="col" className={c.numeric ? 'num' : undefined}>
+                      {c.title}
+                    </th>
+                  ))}
                 </tr>
               </thead>
               <tbody>

@@ -129,3 +129,40 @@ export function realismText(analysis: StudyAnalysis, pooled: ReaderMetrics, askP
 export function viewingText(v: ViewingUse): string {
   return `Viewing tools used in ${v.anyTool} of ${v.readings} readings (window/level ${v.windowLevel}, zoom ${v.zoom}, pan ${v.pan}).`;
 }
+
+/**
+ * The per-reader table's columns, in order, for the analysis screen and the printable summary alike. `numeric`
+ * columns align right; the keys double as the screen's test ids.
+ */
+export const READER_METRIC_COLUMNS = [
+  { key: 'reader', title: 'Reader', numeric: false },
+  { key: 'readings', title: 'Readings', numeric: true },
+  { key: 'acc', title: 'Accuracy (95% CI)', numeric: false },
+  { key: 'acc-p', title: 'p vs 50%', numeric: true },
+  { key: 'sens', title: 'Sensitivity: synthetic spotted', numeric: false },
+  { key: 'spec', title: 'Specificity: real called real', numeric: false },
+  { key: 'auc', title: 'ROC AUC (95% CI, DeLong)', numeric: false },
+  { key: 'd-prime', title: 'd′', numeric: true },
+  { key: 'realism-real', title: 'Realism, real', numeric: false },
+  { key: 'realism-synthetic', title: 'Realism, synthetic', numeric: false },
+  { key: 'time', title: 'Time per case, median [IQR]', numeric: false },
+] as const;
+
+export type ReaderMetricKey = (typeof READER_METRIC_COLUMNS)[number]['key'];
+
+/** One reader's (or the pooled) row of that table, as text. */
+export function readerMetricCells(m: ReaderMetrics): Record<ReaderMetricKey, string> {
+  return {
+    reader: m.label,
+    readings: String(m.readings),
+    acc: proportionText(m.accuracy),
+    'acc-p': pValue(m.accuracyVsChanceP),
+    sens: proportionText(m.sensitivity),
+    spec: proportionText(m.specificity),
+    auc: m.auc ? `${fixed(m.auc.auc)} (${interval(m.auc.ci, (v) => v.toFixed(3))})` : DASH,
+    'd-prime': fixed(m.dPrime, 2),
+    'realism-real': likertText(m.realism.real),
+    'realism-synthetic': likertText(m.realism.synthetic),
+    time: secondsText(m.timeMs),
+  };
+}

@@ -10,7 +10,7 @@ import type { AlphaEstimate } from '../../domain/vtt/krippendorff';
 import { describeReaderSession } from '../../domain/vtt/reader-profile';
 import { sortSessions, type ReaderSession } from '../../domain/vtt/reader-session';
 import { asksComment, ratingPoints, stimulusKind, type Study } from '../../domain/vtt/study';
-import { alphaCiText, alphaNote, alphaValueText, designParts, fixed, interval, kappaText, likertText, pairwiseKappaText, pooledNote, pValue, percent, proportionText, ratingScaleName, realismText, secondsText, selfAgreementText, viewingText } from './format-stats';
+import { alphaCiText, alphaNote, alphaValueText, designParts, interval, kappaText, pairwiseKappaText, percent, pooledNote, proportionText, ratingScaleName, READER_METRIC_COLUMNS, readerMetricCells, realismText, selfAgreementText, viewingText } from './format-stats';
 
 export interface SummaryMeta {
   readonly exportedAt: string;
@@ -37,21 +37,10 @@ function table(caption: string, head: readonly string[], rows: readonly (readonl
 
 const p = (text: string) => `<p>${escapeHtml(text)}</p>`;
 
-function metricsRow(m: ReaderMetrics): string[] {
-  return [
-    m.label,
-    String(m.readings),
-    proportionText(m.accuracy),
-    pValue(m.accuracyVsChanceP),
-    proportionText(m.sensitivity),
-    proportionText(m.specificity),
-    m.auc ? `${fixed(m.auc.auc)} (${interval(m.auc.ci, (v) => v.toFixed(3))})` : '—',
-    fixed(m.dPrime, 2),
-    likertText(m.realism.real),
-    likertText(m.realism.synthetic),
-    secondsText(m.timeMs),
-  ];
-}
+const metricsRow = (m: ReaderMetrics): string[] => {
+  const cells = readerMetricCells(m);
+  return READER_METRIC_COLUMNS.map((c) => cells[c.key]);
+};
 
 function alphaRow(name: string, a: AlphaEstimate): string[] {
   return [name, a.metric, alphaValueText(a), alphaCiText(a) || '—', percent(a.exactAgreement), String(a.units)];
@@ -106,7 +95,7 @@ export function toSummaryHtml(study: Study, sessions: readonly ReaderSession[], 
     parts.push(
       table(
         'Per reader and pooled (95% CIs: Wilson for proportions, DeLong for AUC)',
-        ['Reader', 'Readings', 'Accuracy', 'p vs 50%', 'Sensitivity: synthetic spotted', 'Specificity: real called real', 'ROC AUC', 'd′', 'Realism, real', 'Realism, synthetic', 'Time per case, median [IQR]'],
+        READER_METRIC_COLUMNS.map((c) => c.title),
         [...analysis.readers.map(metricsRow), metricsRow(analysis.pooled)],
       ),
     );
