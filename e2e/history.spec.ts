@@ -54,6 +54,12 @@ test.describe('history', () => {
     await viewer.focus();
     await page.keyboard.press('0');
     await expect(viewer).toHaveAttribute('aria-label', /W 256 L 128/);
+    // A click that moves the pointer by a pixel or two is not a drag: window/level stays.
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 1, box.y + box.height / 2 + 1);
+    await page.mouse.up();
+    await expect(viewer).toHaveAttribute('aria-label', /W 256 L 128/);
 
     // Pixel readout: the seeded image's pixel (x, y) holds (y + 3x) mod 256.
     const frontal = page.getByTestId('result-frontal');

@@ -80,6 +80,10 @@ interface StoredSession {
   /** Practice answers saved. */
   practiced: number;
   answers: { caseId: string; call: Call | null; rating: number | null; cues?: string[] | undefined; comment?: string | null | undefined; viewing?: Record<string, number> | undefined }[];
+  /** When the start screen was saved; null before that (and in sessions from before the field). */
+  startedAt: string | null;
+  /** Whether the session holds a display check (image studies only). */
+  displayChecked: boolean;
 }
 
 /** The study's hidden key and every reader session, read straight from the studio's IndexedDB store. */
@@ -99,14 +103,22 @@ async function readVttStore(page: Page): Promise<{ studyId: string; key: StoredK
     });
     db.close();
     type Study = { studyId: string; key: StoredKey[] };
-    type Session = { reader: { readerId: string; label: string }; order: string[]; answers: StoredSession['answers']; practice?: unknown[] };
+    type Session = { reader: { readerId: string; label: string }; order: string[]; answers: StoredSession['answers']; practice?: unknown[]; startedAt?: string; display: { check?: unknown } | null };
     const study = all.values[all.keys.findIndex((k) => String(k).startsWith('study/'))] as Study;
     const sessions = all.keys
       .map((k, i) => [String(k), all.values[i]] as const)
       .filter(([k]) => k.startsWith('session/'))
       .map(([, v]) => {
         const s = v as Session;
-        return { readerId: s.reader.readerId, label: s.reader.label, order: s.order, practiced: s.practice?.length ?? 0, answers: s.answers.map((x) => ({ caseId: x.caseId, call: x.call, rating: x.rating, cues: x.cues, comment: x.comment, viewing: x.viewing })) };
+        return {
+          readerId: s.reader.readerId,
+          label: s.reader.label,
+          order: s.order,
+          practiced: s.practice?.length ?? 0,
+          answers: s.answers.map((x) => ({ caseId: x.caseId, call: x.call, rating: x.rating, cues: x.cues, comment: x.comment, viewing: x.viewing })),
+          startedAt: s.startedAt ?? null,
+          displayChecked: s.display?.check !== undefined,
+        };
       });
     return { studyId: study.studyId, key: study.key, sessions };
   });
@@ -309,6 +321,7 @@ test.describe('reader study (visual Turing test)', () => {
     await page.getByRole('button', { name: 'Start reading as R1' }).click();
     await expect(page.getByTestId('vtt-reader')).toBeVisible();
     await passDisplayCheck(page, { poor: true });
+    expect((await readVttStore(page)).sessions.find((x) => x.label === 'R1')).toMatchObject({ displayChecked: true, startedAt: expect.stringMatching(/^\d{4}-/) });
     await expect(page.getByRole('img', { name: 'Case 1' })).toBeVisible();
     // The README's picture of reading shows the first of R1's cases that is a bundled phantom (an X-ray, where the
     // seeded history results are test patterns).
@@ -851,8 +864,12 @@ test.describe('reader study (visual Turing test)', () => {
     // the report study's own default instructions (switched with the stimulus, since they were not edited)
     await expect(page.getByTestId('vtt-profile-exposure')).toContainText('Have you read synthetic (AI-generated) chest X-ray reports before?');
     await passDisplayCheck(page, { instructions: 'You will read chest X-ray reports one at a time.', kind: 'report' });
-    // Past the start screen with no answer yet: a reload goes on to the first case instead of asking again.
+    // Past the start screen with no answer yet: saved as started, with no display check; a reload goes on to the
+    // first case instead of asking again.
     await expect(page.getByTestId('vtt-progress')).toHaveText('Case 1 of 4');
+    const started = (await readVttStore(page)).sessions[0];
+    expect(started?.startedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(started?.displayChecked).toBe(false);
     await page.reload();
     await expect(page.getByTestId('vtt-reader')).toBeVisible();
     await expect(page.getByTestId('vtt-display-check')).toHaveCount(0);

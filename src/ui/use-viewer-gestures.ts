@@ -4,7 +4,7 @@
  * about the pointer. The maths lives in domain/window-level.ts; each viewer keeps its own keys, double-click and
  * buttons.
  */
-import { useEffect, useRef, type PointerEvent, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useRef, type PointerEvent, type RefObject } from 'react';
 import { dragWindowLevel, panBy, wheelZoomFactor, zoomAt, type ViewTransform, type WindowLevel } from '../domain/window-level';
 
 export type ViewerGesture = 'windowLevel' | 'pan' | 'zoom';
@@ -45,9 +45,12 @@ export function useViewerGestures(options: ViewerGestureOptions) {
   // The native wheel handler is attached once and reads the latest options; `view` also moves on within a burst of
   // wheel events that arrive before the next render.
   const latest = useRef(options);
-  latest.current = options;
   const view = useRef(options.view);
-  view.current = options.view;
+  // After each commit, not during render (a render React throws away must not move them).
+  useLayoutEffect(() => {
+    latest.current = options;
+    view.current = options.view;
+  });
   const drag = useRef<Drag | null>(null);
   const lastWheel = useRef(Number.NEGATIVE_INFINITY);
 

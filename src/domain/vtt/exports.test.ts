@@ -116,11 +116,13 @@ describe('answers CSV and JSON', () => {
   });
 
   it('carries the key, the answers and the analysis, with undefined statistics as null', async () => {
-    const { study, sessions } = await scenario();
+    const { study, sessions: scripted } = await scenario();
+    // R1 finished the start screen in this version (startedAt); R2's session is from before it
+    const sessions = scripted.map((x) => (x.reader.label === 'R1' ? { ...x, startedAt: '2026-12-08T09:00:00.000Z' } : x));
     const json = JSON.parse(toResultsJson(study, sessions, analyseStudy(study, sessions), { exportedAt: 'then', studyDigest: 'abc' })) as {
       study: { digest: string; ratingPoints: number };
       key: unknown[];
-      readers: { label: string; answers: unknown[] }[];
+      readers: { label: string; answers: unknown[]; startedAt: string | null }[];
       analysis: {
         pooled: { accuracy: { estimate: number } };
         agreement: { result: { kappa: number } };
@@ -132,6 +134,7 @@ describe('answers CSV and JSON', () => {
     expect(json.key).toHaveLength(8);
     expect(json.readers.map((r) => r.label)).toEqual(['R1', 'R2']);
     expect(json.readers[0]?.answers).toHaveLength(8);
+    expect(json.readers.map((r) => r.startedAt)).toEqual(['2026-12-08T09:00:00.000Z', null]);
     expect(json.analysis.pooled.accuracy.estimate).toBe(0.75);
     expect(json.analysis.agreement.result.kappa).toBeCloseTo(-1 / 15, 12);
     expect(json.analysis.scaleAgreement.rating).toMatchObject({ metric: 'ordinal', units: 8 });

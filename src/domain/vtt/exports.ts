@@ -233,6 +233,8 @@ export function toResultsJson(study: Study, sessions: readonly ReaderSession[], 
         createdAt: s.createdAt,
         completedAt: s.completedAt,
         display: s.display,
+        // when the reader finished the start screen (report studies have no display check to date it)
+        startedAt: s.startedAt ?? null,
         consent: s.consent ?? null,
         // Practice answers, flagged by living here: never in `answers`, the statistics or the MRMC files.
         practice: s.practice ?? [],

@@ -291,7 +291,7 @@ export function AnalysisView({ study }: { readonly study: Study }) {
         digest <code title={digest ?? ''}>{digest ? digest.slice(0, 16) : '…'}</code> · answer log {chains ?? '…'}
       </p>
       {sessions.data.length > 0 ? (
-        <ul className="muted small" data-testid="vtt-readers" aria-label="Readers and their displays">
+        <ul className="muted small" data-testid="vtt-readers" aria-label={kind === 'report' ? 'Readers' : 'Readers and their displays'}>
           {sortSessions(sessions.data).map((s) => (
             <li key={s.reader.readerId}>
               {describeReaderSession(s, kind, instructionsHash)}

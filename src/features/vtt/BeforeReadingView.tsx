@@ -45,6 +45,9 @@ function Choice<T extends string | boolean>({
   );
 }
 
+/** "a, b and c". */
+const listInWords = (items: readonly string[]) => (items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] ?? ''}`);
+
 const YES_NO: readonly (readonly [boolean, string])[] = [
   [true, 'Yes'],
   [false, 'No'],
@@ -84,6 +87,12 @@ export function BeforeReadingView({
   const answers: Answers | null = dark !== null && bright !== null && monitor !== null && room !== null ? { darkStepVisible: dark, brightStepVisible: bright, monitor, roomLight: room } : null;
   const displayDone = !checksDisplay || answers !== null;
   const ready = displayDone && profile !== null && (!needsConsent || agreed);
+  const stillToDo = [
+    ...(needsConsent ? ['agree to the instructions'] : []),
+    'give your role',
+    `say whether you have seen synthetic ${kind === 'report' ? 'X-ray reports' : 'X-rays'} before`,
+    ...(checksDisplay ? ['answer the four display questions'] : []),
+  ];
   const warnings = !checksDisplay ? [] : displayCheckWarnings({ darkStepVisible: dark ?? true, brightStepVisible: bright ?? true, monitor: monitor ?? 'consumer', roomLight: room ?? 'office', checkedAt: '' });
 
   return (
@@ -163,10 +172,7 @@ export function BeforeReadingView({
         Start reading
       </button>
       {!ready ? (
-        <p className="muted small">
-          {needsConsent ? 'Agree to the instructions, give' : 'Give'} your role{checksDisplay ? ',' : ' and'} whether you have seen synthetic {kind === 'report' ? 'X-ray reports' : 'X-rays'} before
-          {checksDisplay ? ', and the four display answers' : ''} to start.
-        </p>
+        <p className="muted small">To start, {listInWords(stillToDo)}.</p>
       ) : null}
     </div>
   );

@@ -61,8 +61,10 @@ export interface Reading {
   setComment(text: string): void;
   /** Counts one window/level, zoom, pan or reset gesture on the current case (saved with its answer). */
   noteViewing(action: ViewingAction): void;
-  /** Saves the reader's profile and display check to the session, then shows the first case (its clock starts then). */
-  /** Saves the start screen; `check` is null in report studies, which have no display check. */
+  /**
+   * Saves the start screen (profile, consent and, in image studies, the display check) to the session, then shows
+   * the first case (its clock starts then); `check` is null in report studies, which have no display check.
+   */
   saveStart(profile: ProfileAnswers, check: Omit<DisplayCheck, 'checkedAt'> | null): void;
 }
 
@@ -229,7 +231,7 @@ export function useReading(studyId: string, readerId: string): Reading {
           (stored) => stored.answers.length === mine.answers.length && (stored.practice?.length ?? 0) === (mine.practice?.length ?? 0),
           (stored) => recordPractice(stored, shown, call, confidence, new Date().toISOString()),
         );
-        const stored = settle(s, saved);
+        const stored = settle(s, saved, '; the practice answer was not saved');
         if (stored) {
           setSession(stored);
           feedbackShownAt.current = performance.now();
@@ -285,7 +287,7 @@ export function useReading(studyId: string, readerId: string): Reading {
       // The same reader open in another tab may have gone on: never write over answers saved there (the lock keeps
       // the other tab from saving between this read and this write).
       // Answered further in another tab (even if that tab now shows this case again, as a second reading): go on
-      // from there. Same answers but a newer save (the display check done there): append to the stored session.
+      // from there. Same answers but a newer save (the start screen done there): append to the stored session.
       const saved = await saveReaderStep(
         vttDb(),
         current.studyId,
@@ -391,7 +393,7 @@ export function useReading(studyId: string, readerId: string): Reading {
             return { ...base, reader, ...(consent ? { consent } : {}), updatedAt: now, startedAt: now, display };
           },
         );
-        const stored = settle(s, saved);
+        const stored = settle(s, saved, '; your answers were not saved');
         if (stored) showPhase(s, stored);
       })()
         .catch((error: unknown) => setMessage(`Your answers were not saved: ${error instanceof Error ? error.message : String(error)} Try again.`))
