@@ -241,6 +241,29 @@ test.describe('history', () => {
     await expect(bar.getByRole('button', { name: 'Compare 1' })).toBeDisabled();
   });
 
+  test('three image results: the spread image shows where they vary, with its numbers', async ({ page, studio }) => {
+    await studio.open();
+    const slopes = [1, 3, 5];
+    await seedResults(page, slopes.map((slope, k) => ({ id: `s-${k}`, createdAt: `2026-11-27T10:0${k}:00.000Z`, directionId: 'T>F', seed: 50 + k, frontalSlope: slope })));
+    await page.reload();
+    await studio.nav('history').click();
+    for (const k of [0, 1, 2]) await page.getByRole('checkbox', { name: new RegExp(`^Compare .* seed ${50 + k} `) }).check();
+    await page.getByTestId('compare-bar').getByRole('button', { name: 'Compare 3' }).click();
+    const compare = page.getByTestId('compare');
+    await expect(compare.getByRole('heading', { name: 'Compare 3 results' })).toBeVisible();
+    // The seeded images hold row·slope + 3·column (mod 256); the spread is the largest minus the smallest per pixel.
+    const size = 64;
+    const spreads = Array.from({ length: size * size }, (_, i) => {
+      const values = slopes.map((slope) => (Math.floor(i / size) * slope + (i % size) * 3) % 256);
+      return Math.max(...values) - Math.min(...values);
+    });
+    const mean = (spreads.reduce((a, b) => a + b, 0) / spreads.length).toFixed(1);
+    const spread = compare.getByTestId('compare-difference-frontal');
+    await expect(spread.getByRole('img', { name: /^Spread of results 1, 2, 3 \(largest − smallest\), frontal image/ })).toBeVisible();
+    await expect(spread).toContainText(`Mean spread ${mean} of 255, largest ${Math.max(...spreads)};`);
+    await expect(spread).toContainText('this is where the model is unsure');
+  });
+
   test('exports every result as one ZIP and imports it back; a wrong file is refused; a second import adds nothing', async ({ page, studio }) => {
     await studio.open();
     await seedResults(page, [

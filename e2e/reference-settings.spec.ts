@@ -45,26 +45,28 @@ test.describe('reference settings (50 DDIM steps, guidance 7.5, eta 1)', () => {
     });
   }
 
-  test('two variations of one T→F prompt, compared side by side (Variations 2 → History → Compare)', async ({ page, studio, offOrigin }) => {
+  test('three variations of one T→F prompt, compared side by side (Variations 3 → History → Compare)', async ({ page, studio, offOrigin }) => {
     await studio.open();
     await studio.chooseOutputs(['frontal']);
     await page.getByLabel('Example case').selectOption({ label: 'Phantom case 3: cardiomegaly' });
     await page.getByTestId('load-example').click();
-    await studio.setSettings({ steps: 50, seed: '20261127', previewEvery: 0, variations: 2 });
+    await studio.setSettings({ steps: 50, seed: '20261127', previewEvery: 0, variations: 3 });
     await studio.generateButton.click();
-    await expect(studio.results).toContainText('T → F · seed 20261128 · 50 steps', { timeout: 300_000 });
-    const compare = await studio.compareVariations(2, 300_000);
-    await expect(compare.getByTestId('compare-column')).toHaveCount(2);
-    await expect(compare.getByTestId('compare-column').nth(0)).toContainText('seed 20261127');
-    await expect(compare.getByTestId('compare-column').nth(1)).toContainText('seed 20261128');
+    await expect(studio.results).toContainText('T → F · seed 20261129 · 50 steps', { timeout: 300_000 });
+    const compare = await studio.compareVariations(3, 300_000);
+    await expect(compare.getByTestId('compare-column')).toHaveCount(3);
+    for (const [i, seed] of ['20261127', '20261128', '20261129'].entries()) await expect(compare.getByTestId('compare-column').nth(i)).toContainText(`seed ${seed}`);
     // Same report, same case, same settings: only the seed differs.
     await expect(compare.getByTestId('compare-summary')).toHaveText('They differ in: seed.');
     await expect(compare.getByTestId('compare-findings-summary')).not.toContainText('Still reading', { timeout: 60_000 });
-    await expect(compare.getByTestId('compare-findings').locator('tbody td', { hasText: /^(present|absent)$/ })).toHaveCount(16);
-    // Both are ordinary results in History.
+    await expect(compare.getByTestId('compare-findings').locator('tbody td', { hasText: /^(present|absent)$/ })).toHaveCount(24);
+    // Where the three seeds disagree: the per-pixel spread of the model's outputs.
+    await expect(compare.getByTestId('compare-difference-frontal').getByRole('img', { name: /^Spread of results 1, 2, 3/ })).toBeVisible();
+    await expect(compare.getByTestId('compare-difference-frontal')).toContainText(/Mean spread \d+\.\d of 255/);
+    // All three are ordinary results in History.
     await compare.getByRole('button', { name: 'Back to History' }).click();
-    await expect(page.getByTestId('history-card')).toHaveCount(2);
-    await compare.page().getByTestId('compare-bar').getByRole('button', { name: 'Compare 2' }).click();
+    await expect(page.getByTestId('history-card')).toHaveCount(3);
+    await compare.page().getByTestId('compare-bar').getByRole('button', { name: 'Compare 3' }).click();
     await page.screenshot({ path: screenshot('compare.png'), fullPage: true });
     expect(offOrigin).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imageDifference } from './image-difference';
+import { imageDifference, imageSpread } from './image-difference';
 
 const image = (pixels: number[], width = pixels.length, height = 1) => ({ width, height, pixels: Uint8ClampedArray.from(pixels) });
 
@@ -30,5 +30,23 @@ describe('imageDifference', () => {
   it('refuses images of different sizes or with the wrong pixel count, naming the sizes', () => {
     expect(() => imageDifference(image([1, 2, 3, 4], 2, 2), image([1, 2, 3, 4], 4, 1))).toThrow('(2×2 and 4×1)');
     expect(() => imageDifference(image([1, 2, 3], 2, 2), image([1, 2, 3, 4], 2, 2))).toThrow('wrong number of pixels');
+  });
+});
+
+describe('imageSpread', () => {
+  it('takes largest minus smallest per pixel over three or four images', () => {
+    const d = imageSpread([image([10, 200, 50, 0], 2, 2), image([30, 100, 50, 17], 2, 2), image([0, 150, 90, 17], 2, 2)]);
+    // spreads 30, 100, 40, 17; the 99th percentile is 100, so the gain is 2
+    expect([...d.image.pixels]).toEqual([60, 200, 80, 34]);
+    expect(d).toMatchObject({ gain: 2, meanAbs: 46.75, maxAbs: 100, changedShare: 1 });
+  });
+
+  it('is |a − b| for two images, and refuses one image or images of different sizes', () => {
+    const a = image([3, 90, 250, 7]);
+    const b = image([40, 80, 0, 7]);
+    expect(imageSpread([a, b])).toEqual(imageDifference(a, b));
+    expect([...imageSpread([a, b]).image.pixels]).toEqual([37, 10, 250, 0]);
+    expect(() => imageSpread([a])).toThrow('at least two images');
+    expect(() => imageSpread([a, b, image([1, 2, 3, 4], 2, 2)])).toThrow('(4×1 and 2×2)');
   });
 });

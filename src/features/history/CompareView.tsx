@@ -1,12 +1,13 @@
 /**
  * History → Compare: two to four saved results side by side. Settings that differ are marked, the images sit in
- * viewers that can move together (window/level, zoom, pan), and one table says what every output shows for every
- * finding, marking findings on which outputs of the same kind disagree. The rows come from domain/result-compare.
+ * viewers that can move together (window/level, zoom, pan), an image per view shows where they differ (|1 − 2|, or the
+ * per-pixel spread of three or four), and one table says what every output shows for every finding, marking findings
+ * on which outputs of the same kind disagree. The rows come from domain/result-compare.
  */
 import { useMemo, useState } from 'react';
 import type { GreyImage } from '../../contracts/job';
 import type { ImageModality } from '../../contracts/modality';
-import { VISIBLE_DIFFERENCE, imageDifference } from '../../domain/image-difference';
+import { VISIBLE_DIFFERENCE, imageSpread } from '../../domain/image-difference';
 import { MODALITY_NAMES } from '../../domain/compose-request';
 import { findingName } from '../../domain/labeler';
 import { downloadComparison } from '../../domain/export-image';
@@ -37,20 +38,24 @@ function DiffersMark({ differs }: { readonly differs: boolean }) {
   );
 }
 
-/** |Result 1 − Result 2| for one view, zoomed and panned with the others when linked; its window/level is its own. */
+/**
+ * Where the results differ in one view: |1 − 2| for two, the spread (largest − smallest) per pixel for three or four.
+ * Zoomed and panned with the others when linked; its window/level is its own.
+ */
 function DifferenceView({
-  a,
-  b,
-  pairKey,
+  images,
+  numbers,
+  setKey,
   modality,
   view,
   setView,
   linked,
 }: {
-  readonly a: GreyImage;
-  readonly b: GreyImage;
-  /** The two results' ids: the view resets only when the pair changes. */
-  readonly pairKey: string;
+  readonly images: readonly GreyImage[];
+  /** Each image's result number (1-based), for the title. */
+  readonly numbers: readonly number[];
+  /** The results' ids: the view resets only when the set changes. */
+  readonly setKey: string;
   readonly modality: ImageModality;
   readonly view: ViewTransform;
   readonly setView: ViewerLink['setView'];
@@ -59,30 +64,28 @@ function DifferenceView({
   const [wl, setWl] = useState<WindowLevel>(IDENTITY_WL);
   const difference = useMemo(() => {
     try {
-      return imageDifference(a, b);
+      return imageSpread(images);
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
     }
-  }, [a, b]);
+  }, [images]);
+  const pair = images.length === 2;
   if (difference instanceof Error) {
     return (
       <p className="muted" data-testid={`compare-difference-${modality}`}>
-        No difference image for the {MODALITY_NAMES[modality]}: {difference.message}.
+        No {pair ? 'difference' : 'spread'} image for the {MODALITY_NAMES[modality]}: {difference.message}.
       </p>
     );
   }
   const percent = (x: number) => `${(100 * x).toFixed(x > 0 && x < 0.01 ? 1 : 0)}%`;
+  const title = pair ? `Difference |${numbers.join(' − ')}|` : `Spread of results ${numbers.join(', ')} (largest − smallest)`;
   return (
     <div className="result-item" data-testid={`compare-difference-${modality}`}>
-      <XrayViewer
-        image={difference.image}
-        title={`Difference |1 − 2|, ${MODALITY_NAMES[modality]}`}
-        link={linked ? { wl, setWl, view, setView } : undefined}
-        resetKey={pairKey}
-      />
+      <XrayViewer image={difference.image} title={`${title}, ${MODALITY_NAMES[modality]}`} link={linked ? { wl, setWl, view, setView } : undefined} resetKey={setKey} />
       <p className="muted small">
-        Brighter = more different, shown ×{difference.gain}. Mean |difference| {difference.meanAbs.toFixed(1)} of 255, largest {difference.maxAbs}; {percent(difference.changedShare)} of
-        pixels differ by more than {VISIBLE_DIFFERENCE}.
+        {pair
+          ? `Brighter = more different, shown ×${difference.gain}. Mean |difference| ${difference.meanAbs.toFixed(1)} of 255, largest ${difference.maxAbs}; ${percent(difference.changedShare)} of pixels differ by more than ${VISIBLE_DIFFERENCE}.`
+          : `Brighter = the results disagree more there, shown ×${difference.gain}. Mean spread ${difference.meanAbs.toFixed(1)} of 255, largest ${difference.maxAbs}; ${percent(difference.changedShare)} of pixels vary by more than ${VISIBLE_DIFFERENCE}. Over seeds of one prompt, this is where the model is unsure.`}
       </p>
     </div>
   );
@@ -116,7 +119,7 @@ function ComparisonDownloads({ records }: { readonly records: readonly ResultRec
   );
 }
 
-/** For two results: a difference image per view both of them have. */
+/** A difference (two results) or spread (three or four) image per view that at least two of the results have. */
 function DifferenceRow({
   records,
   view,
@@ -128,19 +131,26 @@ function DifferenceRow({
   readonly setView: ViewerLink['setView'];
   readonly linked: boolean;
 }) {
-  const [first, second] = records;
-  const views = (['frontal', 'lateral'] as const).flatMap((m) => {
-    const a = first?.outputs[m];
-    const b = second?.outputs[m];
-    return a && b ? [{ modality: m, a, b }] : [];
-  });
+  // Kept across renders (a drag re-renders every viewer), so each spread is computed once per set of results.
+  const views = useMemo(
+    () =>
+      (['frontal', 'lateral'] as const).flatMap((m) => {
+        const withView = records.flatMap((r, i) => {
+          const image = r.outputs[m];
+          return image ? [{ image, number: i + 1, id: r.id }] : [];
+        });
+        if (withView.length < 2) return [];
+        return [{ modality: m, images: withView.map((x) => x.image), numbers: withView.map((x) => x.number), setKey: withView.map((x) => x.id).join('|') }];
+      }),
+    [records],
+  );
   if (views.length === 0) return null;
   return (
     <>
       <h3>Where the images differ</h3>
       <div className="compare-columns" style={{ gridTemplateColumns: `repeat(${views.length}, minmax(0, 440px))` }}>
         {views.map((v) => (
-          <DifferenceView key={v.modality} {...v} pairKey={`${first?.id ?? ''}|${second?.id ?? ''}`} view={view} setView={setView} linked={linked} />
+          <DifferenceView key={v.modality} {...v} view={view} setView={setView} linked={linked} />
         ))}
       </div>
     </>
@@ -218,7 +228,7 @@ export function CompareView({ records }: { readonly records: readonly ResultReco
       </div>
 
       <ComparisonDownloads records={records} />
-      {records.length === 2 ? <DifferenceRow records={records} view={view} setView={setView} linked={linked} /> : null}
+      <DifferenceRow records={records} view={view} setView={setView} linked={linked} />
 
       <h3>Settings</h3>
       <div className="table-scroll">
