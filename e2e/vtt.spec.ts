@@ -873,6 +873,10 @@ test.describe('reader study (visual Turing test)', () => {
     await page.reload();
     await expect(page.getByTestId('vtt-reader')).toBeVisible();
     await expect(page.getByTestId('vtt-display-check')).toHaveCount(0);
+    // Leaving before the first answer: the studies list offers to resume, not to start again.
+    await page.getByRole('button', { name: 'Leave (answers are saved)' }).click();
+    await page.getByRole('button', { name: 'Resume reading as R1' }).click();
+    await expect(page.getByTestId('vtt-progress')).toHaveText('Case 1 of 4');
     for (const [index, caseId] of (store.sessions[0]?.order ?? []).entries()) {
       await expect(page.getByTestId('vtt-progress')).toHaveText(`Case ${index + 1} of 4`);
       // no cue question: its cues are about images

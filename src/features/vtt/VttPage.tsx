@@ -46,7 +46,7 @@ function StudyCard({ study }: { readonly study: Study }) {
                 {s.reader.label}: {(settings.repeats ?? 0) > 0 ? `${Math.floor((100 * done) / total)} % read` : `${done}/${total}`} {done === total ? '(done)' : ''}
               </span>
               <button type="button" className="primary" disabled={done === total} onClick={() => go({ kind: 'read', studyId: study.studyId, readerId: s.reader.readerId })}>
-                {done === 0 ? 'Start reading' : done === total ? 'Finished' : 'Resume reading'} as {s.reader.label}
+                {done === total ? 'Finished' : hasStartedReading(s) ? 'Resume reading' : 'Start reading'} as {s.reader.label}
               </button>
             </li>
           );
