@@ -499,6 +499,7 @@ test.describe('reader study (visual Turing test)', () => {
     expect(json.analysis.agreement.result.kappa).toBeCloseTo(-1 / 15, 10);
 
     // ---- Study file: export, then a tampered and a truncated copy are refused; the original is recognised.
+    const withAnswers = await downloadText(page, () => page.getByTestId('vtt-export-study-answers').click());
     await page.getByRole('button', { name: 'Back to studies' }).click();
     const studyFile = await downloadText(page, () => page.getByTestId('vtt-export-study').click());
     const parsed = JSON.parse(studyFile.text) as { content: { study: { key: { truth: string }[] } } };
@@ -513,6 +514,10 @@ test.describe('reader study (visual Turing test)', () => {
     await importFile('ok.vtt.json', studyFile.text);
     await expect(page.getByTestId('vtt-import-message')).toContainText('was already here; 0 reader sessions added');
     await expect(page.getByTestId('vtt-study')).toHaveCount(1);
+    // The same study with its answers (as from another reading machine): both readers are as far along here.
+    await importFile('with-answers.vtt.json', withAnswers.text);
+    await expect(page.getByTestId('vtt-import-message')).toHaveText('The study "E2E study" was already here; 0 reader sessions added. Already as far along here, left as they are: R1, R2.');
+    expect((await readVttStore(page)).sessions.map((x) => x.answers.length)).toEqual([8, 8]);
 
     expect(offOrigin).toEqual([]);
   });

@@ -15,6 +15,8 @@ import { stimulusKind, studyInstructions, type Study, type StudySettings } from 
 import { sha256Hex } from '../../domain/vtt/canonical-json';
 import { exportStudyFile, importStudyFile, studyDigest } from '../../domain/vtt/study-file';
 import { vttDb } from '../../storage/vtt-db';
+import { importReaderSessions } from '../../storage/vtt-import';
+import { describeSessionImport } from '../../domain/vtt/session-merge';
 import { exampleReportCandidates, historyCandidates, historyReportCandidates, loadExampleCandidates, loadFileCandidates } from './load-candidates';
 import { toSummaryHtml } from './summary-html';
 import { invalidateVtt } from './vtt-queries';
@@ -165,14 +167,10 @@ export async function importStudy(file: File): Promise<string> {
     throw new Error('A different study with the same id is already on this machine; it was not imported.');
   }
   if (!existing) await db.saveStudy(result.study);
-  const known = new Set((await db.listSessions(result.study.studyId)).map((s) => s.reader.readerId));
-  let added = 0;
-  for (const session of result.sessions) {
-    if (known.has(session.reader.readerId)) continue;
-    await db.saveSession(session);
-    added += 1;
-  }
+  // Readers new here are added; readers this machine has are taken further only where the file's copy is theirs,
+  // gone further (pooling a study read on several machines).
+  const report = await importReaderSessions(db, result.study.studyId, result.sessions);
   await invalidateVtt();
-  const readers = `${added} reader session${added === 1 ? '' : 's'} added`;
-  return existing ? `The study "${result.study.settings.title}" was already here; ${readers}.` : `Imported "${result.study.settings.title}" (${result.study.cases.length} cases); ${readers}.`;
+  const readers = describeSessionImport(report);
+  return existing ? `The study "${result.study.settings.title}" was already here; ${readers}` : `Imported "${result.study.settings.title}" (${result.study.cases.length} cases); ${readers}`;
 }
