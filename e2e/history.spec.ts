@@ -261,7 +261,7 @@ test.describe('history', () => {
     const spread = compare.getByTestId('compare-difference-frontal');
     await expect(spread.getByRole('img', { name: /^Spread of results 1, 2, 3 \(largest − smallest\), frontal image/ })).toBeVisible();
     await expect(spread).toContainText(`Mean spread ${mean} of 255, largest ${Math.max(...spreads)};`);
-    await expect(spread).toContainText('this is where the model is unsure');
+    await expect(spread).toContainText('Only the seed differs, so this is where the model itself varies');
   });
 
   test('exports every result as one ZIP and imports it back; a wrong file is refused; a second import adds nothing', async ({ page, studio }) => {

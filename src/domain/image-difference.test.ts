@@ -41,6 +41,17 @@ describe('imageSpread', () => {
     expect(d).toMatchObject({ gain: 2, meanAbs: 46.75, maxAbs: 100, changedShare: 1 });
   });
 
+  it('over four images, brightens a faint spread at most 16 times and lets one outlier clip', () => {
+    const flat = Array(100).fill(100) as number[];
+    const d = imageSpread([image(flat), image([...Array(99).fill(101), 100]), image([...Array(99).fill(100), 250]), image(flat)]);
+    // spreads: 1 on 99 pixels, 150 on the last; the 99th percentile is 1, so the gain is capped at 16
+    expect(d.gain).toBe(16);
+    expect(d.image.pixels[0]).toBe(16);
+    expect(d.image.pixels[99]).toBe(255);
+    expect(d).toMatchObject({ maxAbs: 150, changedShare: 0.01 });
+    expect(d.meanAbs).toBeCloseTo((99 + 150) / 100, 12);
+  });
+
   it('is |a − b| for two images, and refuses one image or images of different sizes', () => {
     const a = image([3, 90, 250, 7]);
     const b = image([40, 80, 0, 7]);

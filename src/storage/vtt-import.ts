@@ -1,58 +1,65 @@
 /**
- * @file Saving the reader sessions of an imported study file (pooling one study read on several machines). A new
- * reader is added (renamed if another reader here has the pseudonym); a reader this machine already has is taken
- * further only when the file's copy is this one gone further (`compareReaderSessions`), under the reader's lock, so
- * a reader reading here at that moment is never written over. Nothing saved here is ever replaced by something
- * that disagrees with it.
+ * @file Saving the reader sessions of an imported study file (pooling one study read on several machines). Each
+ * reader is decided under its lock, on the copy stored at that moment: a reader new here is added (renamed if
+ * another reader has the pseudonym); a reader this machine has is taken further only when the file's copy is this
+ * one gone further (`compareReaderSessions`), so a reader reading here at that moment is never written over.
+ * Nothing saved here is ever replaced by something that disagrees with it.
  */
-import { compareReaderSessions, importedLabel, type SessionComparison, type SessionImportReport } from '../domain/vtt/session-merge';
+import { compareReaderSessions, importedLabel, type SessionImportReport } from '../domain/vtt/session-merge';
 import { verifyAnswerChain, type ReaderSession } from '../domain/vtt/reader-session';
-import { saveReaderStep, type ReaderLocks, type VttDb } from './vtt-db';
+import { withReaderLock, type ReaderLocks, type VttDb } from './vtt-db';
+
+export const STUDY_GONE_DURING_IMPORT = 'The study was deleted on this machine while its file was being imported; the import stopped there.';
 
 export async function importReaderSessions(db: VttDb, studyId: string, sessions: readonly ReaderSession[], locks?: ReaderLocks | null): Promise<SessionImportReport> {
-  const here = await db.listSessions(studyId);
-  const byId = new Map(here.map((s) => [s.reader.readerId, s]));
-  const labels = new Set(here.map((s) => s.reader.label));
-  const report = { added: [] as string[], renamed: [] as [string, string][], updated: [] as SessionImportReport['updated'][number][], unchanged: [] as string[], diverged: [] as { label: string; reason: string }[] };
-
-  const addNew = async (session: ReaderSession) => {
-    const label = importedLabel(session.reader.label, labels);
-    labels.add(label);
-    await db.saveSession(label === session.reader.label ? session : { ...session, reader: { ...session.reader, label } });
-    report.added.push(label);
-    if (label !== session.reader.label) report.renamed.push([session.reader.label, label]);
+  const labels = new Set((await db.listSessions(studyId)).map((s) => s.reader.label));
+  const report = {
+    added: [] as string[],
+    renamed: [] as [string, string][],
+    updated: [] as { label: string; progress: string }[],
+    unchanged: [] as string[],
+    diverged: [] as { label: string; reason: string }[],
+    unverified: [] as string[],
   };
-
   for (const session of sessions) {
-    const known = byId.get(session.reader.readerId);
-    if (!known) {
-      await addNew(session);
-      continue;
-    }
     const verifies = await verifyAnswerChain(session);
-    // Decided on the copy read under the lock, not the one listed above: the reader may have answered meanwhile.
-    const decided: { comparison: SessionComparison } = { comparison: { kind: 'same' } };
-    const saved = await saveReaderStep(
-      db,
+    await withReaderLock(
       studyId,
       session.reader.readerId,
-      (stored) => {
-        decided.comparison = compareReaderSessions(stored, session, verifies);
-        return decided.comparison.kind === 'further-in-file';
+      async () => {
+        const stored = await db.getSession(studyId, session.reader.readerId);
+        if (!stored) {
+          // Deleted in another tab meanwhile: write nothing under a study that is gone.
+          if (!(await db.getStudy(studyId))) throw new Error(STUDY_GONE_DURING_IMPORT);
+          const label = importedLabel(session.reader.label, labels);
+          labels.add(label);
+          await db.saveSession(label === session.reader.label ? session : { ...session, reader: { ...session.reader, label } });
+          report.added.push(label);
+          if (label !== session.reader.label) report.renamed.push([session.reader.label, label]);
+          return;
+        }
+        const label = stored.reader.label;
+        const comparison = compareReaderSessions(stored, session, verifies);
+        switch (comparison.kind) {
+          case 'further-in-file':
+            // The reader keeps the pseudonym it has here.
+            await db.saveSession({ ...session, reader: { ...session.reader, label } });
+            report.updated.push({ label, progress: comparison.progress });
+            break;
+          case 'diverged':
+            report.diverged.push({ label, reason: comparison.reason });
+            break;
+          case 'unverified':
+            report.unverified.push(label);
+            break;
+          case 'same':
+          case 'further-here':
+            report.unchanged.push(label);
+            break;
+        }
       },
-      // The reader keeps the pseudonym it has here.
-      (stored) => ({ ...session, reader: { ...session.reader, label: stored.reader.label } }),
       locks,
     );
-    const { comparison } = decided;
-    const label = known.reader.label;
-    // Deleted here while importing: the file's copy is all there is now.
-    if (saved.kind === 'gone') {
-      labels.delete(label);
-      await addNew(session);
-    } else if (comparison.kind === 'further-in-file') report.updated.push({ label, answersHere: comparison.answersHere, answersInFile: comparison.answersInFile });
-    else if (comparison.kind === 'diverged') report.diverged.push({ label, reason: comparison.reason });
-    else report.unchanged.push(label);
   }
   return report;
 }

@@ -47,11 +47,14 @@ function DifferenceView({
   numbers,
   setKey,
   modality,
+  seedsOnly,
   view,
   setView,
   linked,
 }: {
   readonly images: readonly GreyImage[];
+  /** Only the seed differs between the results: the spread is the model's own variation. */
+  readonly seedsOnly: boolean;
   /** Each image's result number (1-based), for the title. */
   readonly numbers: readonly number[];
   /** The results' ids: the view resets only when the set changes. */
@@ -63,12 +66,15 @@ function DifferenceView({
 }) {
   const [wl, setWl] = useState<WindowLevel>(IDENTITY_WL);
   const difference = useMemo(() => {
+    // Results of models with other image sizes: say which result has which size.
+    const sizes = new Set(images.map((im) => `${im.width}×${im.height}`));
+    if (sizes.size > 1) return new Error(`its pixels do not correspond (${images.map((im, i) => `result ${numbers[i] ?? i + 1} is ${im.width}×${im.height}`).join(', ')})`);
     try {
       return imageSpread(images);
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
     }
-  }, [images]);
+  }, [images, numbers]);
   const pair = images.length === 2;
   if (difference instanceof Error) {
     return (
@@ -85,7 +91,7 @@ function DifferenceView({
       <p className="muted small">
         {pair
           ? `Brighter = more different, shown ×${difference.gain}. Mean |difference| ${difference.meanAbs.toFixed(1)} of 255, largest ${difference.maxAbs}; ${percent(difference.changedShare)} of pixels differ by more than ${VISIBLE_DIFFERENCE}.`
-          : `Brighter = the results disagree more there, shown ×${difference.gain}. Mean spread ${difference.meanAbs.toFixed(1)} of 255, largest ${difference.maxAbs}; ${percent(difference.changedShare)} of pixels vary by more than ${VISIBLE_DIFFERENCE}. Over seeds of one prompt, this is where the model is unsure.`}
+          : `Brighter = the results disagree more there, shown ×${difference.gain}. Mean spread ${difference.meanAbs.toFixed(1)} of 255, largest ${difference.maxAbs}; ${percent(difference.changedShare)} of pixels vary by more than ${VISIBLE_DIFFERENCE}. ${seedsOnly ? ' Only the seed differs, so this is where the model itself varies: where it is unsure.' : ''}`}
       </p>
     </div>
   );
@@ -122,11 +128,13 @@ function ComparisonDownloads({ records }: { readonly records: readonly ResultRec
 /** A difference (two results) or spread (three or four) image per view that at least two of the results have. */
 function DifferenceRow({
   records,
+  seedsOnly,
   view,
   setView,
   linked,
 }: {
   readonly records: readonly ResultRecord[];
+  readonly seedsOnly: boolean;
   readonly view: ViewTransform;
   readonly setView: ViewerLink['setView'];
   readonly linked: boolean;
@@ -150,7 +158,7 @@ function DifferenceRow({
       <h3>Where the images differ</h3>
       <div className="compare-columns" style={{ gridTemplateColumns: `repeat(${views.length}, minmax(0, 440px))` }}>
         {views.map((v) => (
-          <DifferenceView key={v.modality} {...v} view={view} setView={setView} linked={linked} />
+          <DifferenceView key={v.modality} {...v} seedsOnly={seedsOnly} view={view} setView={setView} linked={linked} />
         ))}
       </div>
     </>
@@ -228,7 +236,7 @@ export function CompareView({ records }: { readonly records: readonly ResultReco
       </div>
 
       <ComparisonDownloads records={records} />
-      <DifferenceRow records={records} view={view} setView={setView} linked={linked} />
+      <DifferenceRow records={records} seedsOnly={differingSettings.length === 1 && differingSettings[0] === 'seed'} view={view} setView={setView} linked={linked} />
 
       <h3>Settings</h3>
       <div className="table-scroll">

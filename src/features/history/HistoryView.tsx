@@ -1,6 +1,6 @@
 /** Gallery of past results on this device: reopen in the Studio, compare two to four, delete one, or clear all. */
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { recordCaption, recordOutputs, type ResultRecord } from '../../domain/result-record';
 import { buildHistoryArchive, historyArchiveName } from '../../domain/io/history-archive';
 import { downloadBlob } from '../../domain/export-image';
@@ -178,7 +178,8 @@ export function HistoryView() {
   useEffect(() => {
     if (settled && results.data) compareStore.getState().prune(results.data.map((r) => r.id));
   }, [settled, results.data]);
-  const compared = selected.flatMap((id) => records.filter((r) => r.id === id));
+  // One array per change of picks or records, so Compare computes its difference images once.
+  const compared = useMemo(() => selected.flatMap((id) => records.filter((r) => r.id === id)), [selected, records]);
   if (compareOpen && compared.length >= 2) {
     return (
       <SectionBoundary
