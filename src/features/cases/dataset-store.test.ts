@@ -116,6 +116,56 @@ describe('dataset store', () => {
     expect(await d.storage.loadMeta()).toBeUndefined();
   });
 
+  it('leaving the Cases screen mid-run and coming back: the run goes on alone, each case made once', async () => {
+    let release: (() => void) | null = null;
+    const d = deps();
+    const runJob = d.runJob;
+    const store = createDatasetStore({
+      ...d,
+      // the second case waits until the user is back
+      runJob: async (r, o) => {
+        if (d.requests.length === 1) await new Promise<void>((resolve) => (release = resolve));
+        return runJob(r, o);
+      },
+    });
+    const running = store.getState().start(spec, LABELS);
+    await new Promise((r) => setTimeout(r, 10));
+    // the view mounts again: restore must not turn the run into "paused", and Resume joins the run
+    await store.getState().restore();
+    expect(store.getState().status).toBe('running');
+    const resumed = store.getState().resume();
+    (release as (() => void) | null)?.();
+    await Promise.all([running, resumed]);
+    expect(store.getState().status).toBe('done');
+    expect(d.requests.map((r) => r.jobId.split('-').at(-1))).toEqual(['00000', '00001', '00002', '00003']);
+    expect(await d.storage.loadCases('ds-1')).toHaveLength(4);
+  });
+
+  it('cancel while a case is finishing: the late case is not saved, and a new dataset gets all of its own cases', async () => {
+    let finish: (() => void) | null = null;
+    const d = deps();
+    const runJob = d.runJob;
+    const store = createDatasetStore({
+      ...d,
+      // the first dataset's second job ignores the cancel and finishes late, as a classification in flight would
+      runJob: async (r, o) => {
+        if (r.jobId === 'ds-1-case-00001') await new Promise<void>((resolve) => (finish = resolve));
+        return runJob(r, o);
+      },
+    });
+    const first = store.getState().start(spec, LABELS);
+    await new Promise((r) => setTimeout(r, 10));
+    const cancelled = store.getState().cancel();
+    (finish as (() => void) | null)?.();
+    await Promise.all([first, cancelled]);
+    expect(store.getState()).toMatchObject({ status: 'idle', meta: null });
+    expect(await d.storage.loadCases('ds-1')).toEqual([]);
+    await store.getState().start(spec, LABELS);
+    expect(store.getState().status).toBe('done');
+    expect((await d.storage.loadCases('ds-2')).map((c) => c.index).sort()).toEqual([0, 1, 2, 3]);
+    expect(store.getState().checks.size).toBe(4);
+  });
+
   it('full storage mid-run: a clear message, the saved cases kept, and Resume finishes once there is room', async () => {
     const storage = memoryDatasetStorage();
     let full = false;

@@ -105,7 +105,12 @@ function isUsableMeta(meta: unknown): meta is DatasetMeta {
 }
 
 export function createDatasetStore(deps: DatasetDeps) {
-  let controller: AbortController | null = null;
+  /**
+   * The run going on, if any. The store outlives the Cases screen (leaving and coming back remounts the view), so
+   * at most one run exists: resume joins it, restore leaves its state alone, and cancel and start wait for it to
+   * stop before touching the dataset, so no late case lands in a discarded or a new dataset.
+   */
+  let active: { readonly controller: AbortController; readonly finished: Promise<void> } | null = null;
   let pauseRequested = false;
   const now = deps.now ?? (() => new Date());
 
@@ -145,11 +150,28 @@ export function createDatasetStore(deps: DatasetDeps) {
       return { index: c.index, check, files, provenance: { modelId: record.modelId, modelVersion: record.modelVersion, variant: record.variant, backend: record.backend } };
     }
 
-    async function loop(): Promise<void> {
+    /** Runs the missing cases, or joins the run already going. */
+    function loop(): Promise<void> {
+      if (active) return active.finished;
+      const controller = new AbortController();
+      const finished = runCases(controller.signal).finally(() => {
+        if (active?.controller === controller) active = null;
+      });
+      active = { controller, finished };
+      return finished;
+    }
+
+    /** Aborts the run going on, if any, and waits until it has stopped writing. */
+    async function stopRun(): Promise<void> {
+      const run = active;
+      if (!run) return;
+      run.controller.abort();
+      await run.finished.catch(() => undefined);
+    }
+
+    async function runCases(signal: AbortSignal): Promise<void> {
       const meta = get().meta;
       if (!meta) return;
-      controller = new AbortController();
-      const signal = controller.signal;
       pauseRequested = false;
       const running: DatasetMeta = { ...meta, status: 'running' };
       try {
@@ -170,14 +192,17 @@ export function createDatasetStore(deps: DatasetDeps) {
           }
           set({ caseProgress: 0 });
           const stored = await runOne(running, c, signal);
+          // Cancelled while the case was finishing (its classification does not stop): it belongs to no dataset now.
+          if (signal.aborted) return;
           await deps.storage.saveCase(running.id, stored);
           refresh(new Map(get().checks).set(c.index, stored.check));
         }
+        if (signal.aborted) return;
         const done: DatasetMeta = { ...running, status: 'done' };
         await deps.storage.saveMeta(done);
         set({ meta: done, status: 'done' });
       } catch (e) {
-        if (signal.aborted) return; // cancel() has already reset the state
+        if (signal.aborted) return; // cancel() or start() resets the state once this run has stopped
         set({ status: 'error', error: datasetErrorMessage(e, get().checks.size) });
       }
     }
@@ -192,6 +217,8 @@ export function createDatasetStore(deps: DatasetDeps) {
       error: null,
 
       async restore() {
+        // Back on the Cases screen while the run goes on: its state is the truth, not the saved record.
+        if (active) return;
         try {
           const meta: unknown = await deps.storage.loadMeta();
           if (meta === undefined) return;
@@ -208,6 +235,7 @@ export function createDatasetStore(deps: DatasetDeps) {
       },
 
       async start(spec, labels) {
+        await stopRun();
         const previous = get().meta;
         const meta: DatasetMeta = { id: deps.newId(), spec, labels, createdAt: now().toISOString(), status: 'running' };
         // The new dataset's record first: if storage refuses it, the previous dataset is still whole.
@@ -224,7 +252,12 @@ export function createDatasetStore(deps: DatasetDeps) {
       },
 
       async resume() {
-        if (get().status === 'running') return;
+        if (active) {
+          // A pause asked for but not reached yet: take it back, and stay with the run going on.
+          pauseRequested = false;
+          if (get().status === 'pausing') set({ status: 'running' });
+          return active.finished;
+        }
         await loop();
       },
 
@@ -235,7 +268,7 @@ export function createDatasetStore(deps: DatasetDeps) {
       },
 
       async cancel() {
-        controller?.abort();
+        await stopRun();
         const meta = get().meta;
         try {
           if (meta) await deps.storage.discard(meta.id);
