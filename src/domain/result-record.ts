@@ -21,7 +21,10 @@ export interface ResultRecord {
   readonly directionId: string;
   readonly settings: GenerationSettings;
   readonly inputs: JobResult['inputs'];
-  /** What the user called the inputs (file names, example ids), for the gallery caption. */
+  /**
+   * The input images' file names, only when they are a bundled phantom case's (a user's own file name may carry a
+   * patient's name, so it is never recorded).
+   */
   readonly inputNames: Partial<Record<ImageModality, string>>;
   readonly outputs: { readonly frontal?: GreyImage; readonly lateral?: GreyImage; readonly report?: string };
   readonly timings: JobTimings;

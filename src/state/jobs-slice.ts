@@ -161,7 +161,9 @@ export function createJobsSlice(deps: StudioDeps): StateCreator<StudioState, [],
         const release = () => {
           if (controller === current) controller = null;
         };
-        const inputNames = { frontal: prompt.images.frontal?.name, lateral: prompt.images.lateral?.name };
+        // File names only of a bundled phantom case's images: a user's own file may be named after the patient
+        // ("DOE_JOHN_1960.dcm"), and the record goes into History and its exports.
+        const inputNames = exampleCase ? { frontal: prompt.images.frontal?.name, lateral: prompt.images.lateral?.name } : {};
         const names = Object.fromEntries(Object.entries(inputNames).filter(([, v]) => v !== undefined));
         const run: GenerateRun = { count, directionId: direction.id, current, inputNames: names, exampleCase };
         const saved: string[] = [];

@@ -94,6 +94,20 @@ describe('jobs slice', () => {
     expect(deps.onResultSaved).toHaveBeenCalledOnce();
   });
 
+  it("never records the file name of the user's own image (it may be the patient's name)", async () => {
+    const deps = fakeDeps();
+    const store = createStudioStore(deps);
+    store.getState().ensureModel(['medcodi-nano']);
+    store.getState().setImage('frontal', { name: 'DOE_JOHN_1960-01-01.dcm', image: grey });
+    store.getState().toggleOutput('frontal');
+    store.getState().toggleOutput('lateral');
+    await store.getState().generate();
+    expect(store.getState().problems).toEqual([]);
+    expect(deps.saved).toHaveLength(1);
+    expect(deps.saved[0]?.inputNames).toEqual({});
+    expect(JSON.stringify(deps.saved[0])).not.toContain('DOE');
+  });
+
   it('sends the model\'s variant choice with the request; Automatic sends none', async () => {
     const requests: GenerationRequest[] = [];
     const deps = fakeDeps();

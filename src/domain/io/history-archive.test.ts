@@ -36,6 +36,14 @@ describe('history archive', () => {
     expect(JSON.parse(new TextDecoder().decode(files['history.json']))).toMatchObject({ format: 'medcodi-history', formatVersion: 1, synthetic: true, exportedAt: now.toISOString() });
   });
 
+  it("leaves out the file names of a user's own inputs (older results kept them), keeping a bundled case's", () => {
+    const own = record('own', { frontal: image(4, 4, 3) }, { directionId: 'F>L', inputNames: { frontal: 'DOE_JOHN_1960-01-01.dcm' } });
+    const bundled = record('bundled', { lateral: image(4, 4, 4) }, { directionId: 'F>L', inputNames: { frontal: 'phantom-02_frontal.png' }, sourceCase: { id: 'phantom-02', labels: {} } });
+    const archive = buildHistoryArchive([own, bundled], now).bytes;
+    expect(new TextDecoder().decode(unzipSync(archive)['history.json'])).not.toContain('DOE');
+    expect(readHistoryArchive(archive, 'h.zip').records.map((r) => r.inputNames)).toEqual([{}, { frontal: 'phantom-02_frontal.png' }]);
+  });
+
   it('names the file synthetic, with the time and the count', () => {
     expect(historyArchiveName(12, now)).toBe('synthetic_history_20261207T170000Z_12results.zip');
     expect(historyArchiveName(1, now)).toBe('synthetic_history_20261207T170000Z_1result.zip');

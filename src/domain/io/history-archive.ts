@@ -81,7 +81,9 @@ export function buildHistoryArchive(records: readonly ResultRecord[], now: Date)
       skipped.push(`The saved result ${String(record.id)} was left out: it is damaged (an output is missing or unreadable).`);
       continue;
     }
-    stored.push({ ...record, outputs });
+    // Results saved before file names were restricted to bundled cases may name a user's file (perhaps after the
+    // patient): the archive keeps names only with a bundled source case.
+    stored.push({ ...record, outputs, inputNames: record.sourceCase ? record.inputNames : {} });
   }
   const index = { format: HISTORY_ARCHIVE_FORMAT, formatVersion: HISTORY_ARCHIVE_VERSION, synthetic: true, notice: NOTICE, exportedAt: now.toISOString(), records: stored };
   files[INDEX] = new TextEncoder().encode(JSON.stringify(index, null, 1));
