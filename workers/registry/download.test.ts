@@ -96,6 +96,51 @@ describe('downloadFile', () => {
     expect(back).toEqual(data);
   });
 
+  it("refuses, clearly and once, a server file whose size is not the manifest's, on a first or a resumed download", async () => {
+    const data = testBytes(3_500, 3);
+    const real = await fileFor('short.onnx', data);
+    const file = { ...real, bytes: 5_000 }; // the manifest says 5,000 bytes; the server has 3,500
+    const message = "The server's short.onnx is 3500 bytes, but the manifest says 5000: the model files on the server do not match its manifest.";
+    const cache = new FileCache(freshStore(), 1000);
+    const server = createFakeServer(new Map([[file.url, data]]));
+    await expect(downloadFile({ modelId: MODEL, file, url: file.url, cache, fetchImpl: server.fetchImpl, estimate: noEstimate })).rejects.toThrow(message);
+    // a partial copy from an earlier attempt: the 206's Content-Range total says the same
+    await cache.putChunk(MODEL, file.sha256, 0, new Blob([data.slice(0, 1000)]));
+    await expect(downloadFile({ modelId: MODEL, file, url: file.url, cache, fetchImpl: server.fetchImpl, estimate: noEstimate })).rejects.toThrow(message);
+    expect(server.requests.map((r) => r.range)).toEqual([null, 'bytes=1000-']);
+    expect(await cache.storedChunks(MODEL, file.sha256)).toEqual([]);
+  });
+
+  it('says the server could not be reached, in words, when fetch itself fails', async () => {
+    const data = testBytes(2_000, 4);
+    const file = await fileFor('offline.onnx', data);
+    const fetchImpl = (async () => {
+      throw new TypeError('Failed to fetch');
+    }) as typeof fetch;
+    await expect(downloadFile({ modelId: MODEL, file, url: file.url, cache: new FileCache(freshStore(), 1000), fetchImpl, estimate: noEstimate })).rejects.toThrow(
+      'Could not reach the server for offline.onnx (Failed to fetch). Check the connection and try again.',
+    );
+  });
+
+  it('says so when the parts already stored vanish during the download (the model removed meanwhile)', async () => {
+    const store = freshStore();
+    const data = testBytes(4_500, 5);
+    const file = await fileFor('removed.onnx', data);
+    class RemovedMidway extends FileCache {
+      override async putChunk(m: string, s: string, i: number, b: Blob): Promise<void> {
+        await super.putChunk(m, s, i, b);
+        if (i === 2) await this.deleteModel(m); // "Remove" in another tab
+      }
+    }
+    const cache = new RemovedMidway(store, 1000);
+    const server = createFakeServer(new Map([[file.url, data]]));
+    await expect(downloadFile({ modelId: MODEL, file, url: file.url, cache, fetchImpl: server.fetchImpl, estimate: noEstimate })).rejects.toThrow(
+      'The downloaded parts of removed.onnx were removed while it was downloading (the model was removed, here or in another tab). Download it again.',
+    );
+    expect(await cache.isCached(MODEL, file.sha256)).toBe(false);
+    expect(await keys(store)).toEqual([]);
+  });
+
   it('handles a server that ignores Range (200) by skipping the bytes it already has', async () => {
     const cache = new FileCache(freshStore(), 1000);
     const data = testBytes(3_333, 3);
@@ -200,6 +245,33 @@ describe('ModelStore.read', () => {
     }
     expect(server.requests.length).toBe(2);
     expect(server.requests[1]?.range).toBeNull();
+  });
+
+  it('a cancelled job stops waiting for a download another caller started; removing the model meanwhile is refused', async () => {
+    const cache = new FileCache(freshStore(), 1000);
+    const data = testBytes(3_000, 6);
+    const file = await fileFor('slow.onnx', data);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const server = createFakeServer(new Map([[file.url, data]]));
+    // The server answers only when released, as a large file would take minutes.
+    const slowFetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      await gate;
+      return server.fetchImpl(input, init);
+    }) as typeof fetch;
+    const modelStore = new ModelStore(cache, { fetchImpl: slowFetch, estimate: noEstimate });
+    const offline = modelStore.ensure(MODEL, [file]); // "Download for offline use"
+    const job = new AbortController();
+    const waiting = modelStore.ensure(MODEL, [file], { signal: job.signal });
+    await new Promise((r) => setTimeout(r, 5));
+    job.abort();
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(modelStore.evict(MODEL)).rejects.toThrow('medcodi-nano is downloading; wait for the download to finish (or cancel the generation that needs it), then remove it.');
+    release();
+    await offline;
+    expect(await cache.isCached(MODEL, file.sha256)).toBe(true);
+    await modelStore.evict(MODEL);
+    expect(await cache.isCached(MODEL, file.sha256)).toBe(false);
   });
 
   it('reports cache status per file', async () => {

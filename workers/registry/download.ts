@@ -78,7 +78,13 @@ export async function downloadFile(options: DownloadOptions): Promise<void> {
   let index = stored.length;
   if (offset < file.bytes) {
     const headers: Record<string, string> = offset > 0 ? { Range: `bytes=${offset}-` } : {};
-    const response = await fetchImpl(options.url, { headers, signal: signal ?? null, cache: 'no-store' });
+    let response: Response;
+    try {
+      response = await fetchImpl(options.url, { headers, signal: signal ?? null, cache: 'no-store' });
+    } catch (e) {
+      throwIfAborted(signal);
+      throw new Error(`Could not reach the server for ${file.path} (${errorText(e)}). Check the connection and try again${offset > 0 ? '; the download goes on from where it stopped' : ''}.`);
+    }
     let skip = 0;
     if (offset > 0 && response.status === 200) skip = offset; // server ignored Range: drop what we have
     else if (offset > 0 && response.status === 416) {
@@ -90,6 +96,12 @@ export async function downloadFile(options: DownloadOptions): Promise<void> {
       const range = response.headers.get('Content-Range');
       const start = range ? Number(/bytes\s+(\d+)-/.exec(range)?.[1]) : offset;
       if (start !== offset) throw new Error(`Download of ${file.path}: server resumed at byte ${start}, expected ${offset}`);
+    }
+    // The server's file must be the manifest's: a shorter one would stop short on every attempt, forever.
+    const serverBytes = serverFileBytes(response, offset, skip);
+    if (serverBytes !== null && serverBytes !== file.bytes) {
+      await cache.deleteChunks(modelId, file.sha256);
+      throw new Error(`The server's ${file.path} is ${serverBytes} bytes, but the manifest says ${file.bytes}: the model files on the server do not match its manifest.`);
     }
     if (!response.body) throw new Error(`Download of ${file.path} failed: empty response body`);
 
@@ -111,7 +123,14 @@ export async function downloadFile(options: DownloadOptions): Promise<void> {
     try {
       for (;;) {
         throwIfAborted(signal);
-        const { done, value } = await reader.read();
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch (e) {
+          throwIfAborted(signal);
+          throw new Error(`Download of ${file.path} was interrupted at ${loaded} of ${file.bytes} bytes (${errorText(e)}); try again and it goes on from the last complete chunk.`);
+        }
+        const { done, value } = chunk;
         if (done) break;
         let bytes = value;
         if (skip > 0) {
@@ -152,6 +171,11 @@ export async function downloadFile(options: DownloadOptions): Promise<void> {
 
   // Verify the whole file before it may count as cached.
   const chunks = await cache.storedChunks(modelId, file.sha256);
+  if (chunks.reduce((n, b) => n + b.size, 0) !== file.bytes) {
+    // Its stored parts went while it downloaded: the model was removed (here or in another tab).
+    await cache.deleteChunks(modelId, file.sha256);
+    throw new Error(`The downloaded parts of ${file.path} were removed while it was downloading (the model was removed, here or in another tab). Download it again.`);
+  }
   const buffer = await new Blob(chunks).arrayBuffer();
   const { ok, actual } = await matchesManifest(file, buffer);
   if (!ok) {
@@ -169,4 +193,23 @@ export async function downloadFile(options: DownloadOptions): Promise<void> {
     if (isQuotaError(e)) await failQuota();
     throw e;
   }
+}
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * The size of the server's file from the response headers, or null when they do not say: the total of a 206's
+ * Content-Range, or a 200's Content-Length (not when the body is content-encoded: then it counts the encoded bytes).
+ */
+function serverFileBytes(response: Response, offset: number, skip: number): number | null {
+  if (response.status === 206) {
+    const total = /\/(\d+)\s*$/.exec(response.headers.get('Content-Range') ?? '')?.[1];
+    return total === undefined ? null : Number(total);
+  }
+  const encoding = response.headers.get('Content-Encoding');
+  if (encoding && encoding !== 'identity') return null;
+  const length = response.headers.get('Content-Length');
+  if (length === null || !/^\d+$/.test(length.trim())) return null;
+  // A 200 is the whole file, whether it was asked from the start or the server ignored Range (skip = offset).
+  return offset === 0 || skip === offset ? Number(length) : null;
 }

@@ -9,7 +9,7 @@ import type { ModelCacheStatus } from '../../src/contracts/engine-api';
 import type { FileCache } from './file-cache';
 import type { ModelFile } from './model-registry';
 import { downloadFile } from './download';
-import { throwIfAborted } from '../job-abort';
+import { abortError, throwIfAborted } from '../job-abort';
 import { matchesManifest } from './sha256';
 import type { StorageEstimator } from './storage';
 
@@ -58,9 +58,12 @@ export class ModelStore {
       const existing = this.inFlight.get(key);
       if (!existing) break;
       try {
-        await existing;
+        // Someone else's download of the same file (Download for offline use, another job): wait for it, but a
+        // cancel of this job must not wait for the whole file.
+        await untilAborted(existing, options.signal);
         return;
       } catch (e) {
+        throwIfAborted(options.signal);
         // Someone else's download failed or was cancelled: try ourselves unless we were cancelled too.
         if ((e as { name?: unknown } | null)?.name !== 'AbortError') throw e;
       }
@@ -125,12 +128,35 @@ export class ModelStore {
     return bytes;
   }
 
-  evict(modelId: string): Promise<void> {
-    return this.cache.deleteModel(modelId);
+  async evict(modelId: string): Promise<void> {
+    this.refuseWhileDownloading(modelId);
+    await this.cache.deleteModel(modelId);
+  }
+
+  /** Removing files while they download would leave the download nothing to verify: say so instead. */
+  private refuseWhileDownloading(modelId: string): void {
+    if ([...this.inFlight.keys()].some((key) => key.startsWith(`${modelId}/`))) {
+      throw new Error(`${modelId} is downloading; wait for the download to finish (or cancel the generation that needs it), then remove it.`);
+    }
   }
 
   /** Deletes some files of a model (records first, then chunks, one file after the other). */
   async evictFiles(modelId: string, sha256s: readonly string[]): Promise<void> {
+    this.refuseWhileDownloading(modelId);
     for (const sha256 of sha256s) await this.cache.deleteFile(modelId, sha256);
   }
+}
+
+/** `promise`, or an AbortError as soon as `signal` aborts (the promise itself goes on). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -37,6 +37,7 @@ export function createFakeServer(files: Map<string, Uint8Array>, options: FakeSe
       responseHeaders.set('Content-Range', `bytes ${start}-${body.length - 1}/${body.length}`);
     }
     const slice = body.subarray(start);
+    responseHeaders.set('Content-Length', String(slice.length));
     const cut = options.cutAfter?.get(url);
     options.cutAfter?.delete(url);
     const piece = options.pieceBytes ?? 300;
