@@ -24,8 +24,9 @@ test('a cut download fails clearly, then resumes and generates', async ({ page, 
   await context.route(`**/models/medcodi-nano/${file.path}`, async (route) => {
     if (!cut) return route.continue();
     const response = await route.fetch();
+    // The whole file announced, 1000 bytes sent: the connection drops mid-file.
     const body = (await response.body()).subarray(0, 1000);
-    return route.fulfill({ status: 200, headers: { 'content-type': 'application/octet-stream' }, body });
+    return route.fulfill({ status: 200, headers: { 'content-type': 'application/octet-stream', 'content-length': String(file.bytes) }, body });
   });
   await studio.open();
   await studio.generateQuickFrontal('Small right pneumothorax.', '31');
