@@ -1,6 +1,7 @@
+import { deflateSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { decodeImport, importedToGrey } from './decode-import';
-import { decodeDicom } from './decode-dicom';
+import { decodeDicom, inflateRestForTest, MAX_INFLATED_DICOM_BYTES } from './decode-dicom';
 import { headerRows } from './header-summary';
 import { ImportError } from './import-error';
 import { imageElements, writeDicom } from './testing/dicom-writer';
@@ -107,6 +108,22 @@ describe('decodeDicom: pixel layouts', () => {
     ['implicit-le', false],
   ])('reads %s (preamble %s) to the same pixels', (syntax, preamble) => {
     expect(grey([0, 1024, 2048, 4095], WINDOW_2048, {}, syntax, preamble).display).toEqual([0, 64, 128, 255]);
+  });
+
+  it('refuses a deflated dataset that inflates past the limit before holding it all, naming the file', () => {
+    const bomb = deflateSync(new Uint8Array(4 * 2 ** 20)); // 4 MiB of zeros in a few KiB
+    const header = new Uint8Array([1, 2, 3]);
+    const file = new Uint8Array(header.length + bomb.length);
+    file.set(header);
+    file.set(bomb, header.length);
+    expect(() => inflateRestForTest(file, header.length, 'bomb.dcm', 2 ** 20)).toThrow(
+      expect.objectContaining({ problem: 'too-large', message: '"bomb.dcm" inflates to more than 1 MiB, more than any chest radiograph; it was not read.' }),
+    );
+    // within the limit: the header kept, the rest inflated
+    const ok = inflateRestForTest(file, header.length, 'ok.dcm', 8 * 2 ** 20);
+    expect(ok.length).toBe(3 + 4 * 2 ** 20);
+    expect(Array.from(ok.subarray(0, 4))).toEqual([1, 2, 3, 0]);
+    expect(MAX_INFLATED_DICOM_BYTES).toBe(256 * 2 ** 20);
   });
 
   it('reads the first frame of a multi-frame file and says so', () => {

@@ -9,7 +9,7 @@
  * - VOI: VOI LUT Sequence, else WindowCenter/Width with VOILUTFunction, else the full range of the pixels.
  * Every problem becomes an ImportError with a sentence naming the file and what is wrong.
  */
-import { inflateSync } from 'fflate';
+import { Inflate } from 'fflate';
 import type { HeaderSummary } from './header-summary';
 import { ImportError, checkDimensions } from './import-error';
 import type { DisplayPipeline, ScalarImage, VoiFunction, VoiTransform } from './scalar-image';
@@ -74,17 +74,45 @@ function parse(bytes: Uint8Array, fileName: string): Parsed {
   }
 }
 
-function inflateRest(array: Uint8Array, position: number, fileName: string): Uint8Array {
+/**
+ * The most a deflated dataset may inflate to: far above any chest radiograph (4096 × 4096 × 16 bits is 32 MiB), far
+ * below what would exhaust the tab (a few KiB of deflate can claim gigabytes).
+ */
+export const MAX_INFLATED_DICOM_BYTES = 256 * 2 ** 20;
+const INFLATE_SLICE_BYTES = 64 * 1024;
+
+function inflateRest(array: Uint8Array, position: number, fileName: string, maxBytes = MAX_INFLATED_DICOM_BYTES): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const inflater = new Inflate((chunk) => {
+    total += chunk.length;
+    parts.push(chunk);
+  });
   try {
-    const inflated = inflateSync(array.subarray(position));
-    const out = new Uint8Array(position + inflated.length);
-    out.set(array.subarray(0, position));
-    out.set(inflated, position);
-    return out;
+    // Fed a slice at a time, so an inflated size past the limit is seen before it is all in memory.
+    const rest = array.subarray(position);
+    for (let at = 0; at < rest.length; at += INFLATE_SLICE_BYTES) {
+      inflater.push(rest.subarray(at, at + INFLATE_SLICE_BYTES), at + INFLATE_SLICE_BYTES >= rest.length);
+      if (total > maxBytes) {
+        throw new ImportError('too-large', `"${fileName}" inflates to more than ${Math.round(maxBytes / 2 ** 20)} MiB, more than any chest radiograph; it was not read.`);
+      }
+    }
   } catch (e) {
+    if (e instanceof ImportError) throw e;
     throw new ImportError('corrupt', `"${fileName}" is a broken DICOM file: its deflated dataset cannot be inflated (${(e as Error).message}).`);
   }
+  const out = new Uint8Array(position + total);
+  out.set(array.subarray(0, position));
+  let at = position;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
+
+/** For tests: the inflater with a smaller limit. */
+export const inflateRestForTest = inflateRest;
 
 const str = (ds: DataSet, tag: string): string | undefined => {
   const v = ds.string(tag);
