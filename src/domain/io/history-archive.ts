@@ -207,11 +207,12 @@ function readImage(stored: unknown, files: Readonly<Record<string, Uint8Array>>,
  * Reads an archive made by buildHistoryArchive. Throws an ImportError naming `fileName` when the file as a whole is
  * not a readable history archive; otherwise returns the sound records and a sentence for each one skipped.
  */
-export function readHistoryArchive(bytes: Uint8Array, fileName: string): HistoryArchiveContents {
+export function readHistoryArchive(bytes: Uint8Array, fileName: string, maxTotalBytes = MAX_TOTAL_BYTES): HistoryArchiveContents {
   if (bytes.length === 0) throw new ImportError('empty', `"${fileName}" is empty.`);
   let files: Record<string, Uint8Array>;
   let total = 0;
   let tooLarge: string | null = null;
+  let overTotal = false;
   try {
     // Only the entries this reader uses, each within its limit, so that a small file cannot unpack to gigabytes.
     files = unzipSync(bytes, {
@@ -219,7 +220,10 @@ export function readHistoryArchive(bytes: Uint8Array, fileName: string): History
         const limit = entry.name === INDEX ? MAX_INDEX_BYTES : ENTRY.test(entry.name) ? MAX_PIXEL_FILE_BYTES : 0;
         if (limit === 0) return false;
         total += entry.originalSize;
-        if (entry.originalSize > limit || total > MAX_TOTAL_BYTES) tooLarge ??= entry.name;
+        if (tooLarge === null && (entry.originalSize > limit || total > maxTotalBytes)) {
+          tooLarge = entry.name;
+          overTotal = entry.originalSize <= limit;
+        }
         return tooLarge === null;
       },
     });
@@ -231,7 +235,14 @@ export function readHistoryArchive(bytes: Uint8Array, fileName: string): History
     throw new ImportError('too-large', `"${fileName}" could not be unpacked: ${error instanceof Error ? error.message : String(error)}.`);
   }
   if (tooLarge !== null) {
-    throw new ImportError('too-large', `"${fileName}" unpacks to more than this studio reads at once (${tooLarge} is too large); it is not a History export of this studio.`);
+    // A big History can make an archive past the limit: say so, rather than call it something else.
+    if (overTotal) {
+      throw new ImportError(
+        'too-large',
+        `"${fileName}" unpacks to more than ${formatLimit(maxTotalBytes)}, more than this studio reads at once; nothing was imported. If it is a History export, export fewer results at a time (delete some from History first) and import those files one by one.`,
+      );
+    }
+    throw new ImportError('too-large', `"${fileName}" holds an entry larger than any result this studio makes (${tooLarge}); it is not a History export of this studio.`);
   }
   const indexBytes = files[INDEX];
   if (!indexBytes) throw new ImportError('unknown-format', `"${fileName}" is a ZIP but not a History export of this studio (it has no ${INDEX}).`);
@@ -293,4 +304,10 @@ export function readHistoryArchive(bytes: Uint8Array, fileName: string): History
     records.push({ ...fields, outputs, ...(sourceCase ? { sourceCase } : {}) });
   });
   return { records, skipped };
+}
+
+/** "1 GiB", "64 KiB". */
+function formatLimit(bytes: number): string {
+  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) if (bytes >= size) return `${Math.round((bytes / size) * 10) / 10} ${unit}`;
+  return `${bytes} bytes`;
 }
