@@ -166,6 +166,18 @@ describe('dataset store', () => {
     expect(store.getState().checks.size).toBe(4);
   });
 
+  it('a variant changed mid-run: each case in the manifest names the variant it was made with', async () => {
+    const d = deps();
+    const runJob = d.runJob;
+    // the user picks fp16 in Models after the first two cases
+    const store = createDatasetStore({ ...d, runJob: async (r, o) => ({ ...(await runJob(r, o)), ...(d.requests.length > 2 ? { variant: 'fp16' } : {}) }) });
+    await store.getState().start(spec, LABELS);
+    const { files } = await verifyZip((await store.getState().buildZip()).bytes);
+    const manifest = JSON.parse(new TextDecoder().decode(files['manifest.json'])) as { generator: { mixed?: boolean }; cases: { generator: { variant: string } }[] };
+    expect(manifest.generator.mixed).toBe(true);
+    expect(manifest.cases.map((c) => c.generator.variant)).toEqual(['fp32', 'fp32', 'fp16', 'fp16']);
+  });
+
   it('full storage mid-run: a clear message, the saved cases kept, and Resume finishes once there is room', async () => {
     const storage = memoryDatasetStorage();
     let full = false;
