@@ -219,6 +219,15 @@ describe('downloadFile', () => {
       downloadFile({ modelId: MODEL, file, url: file.url, cache, fetchImpl: server.fetchImpl, estimate: async () => ({ usage: 0, quota: 2 * 1024 * 1024 }) }),
     ).rejects.toThrow('Not enough storage: needs 5 MB, 2 MB free. Nothing already cached was removed.');
     expect(server.requests).toEqual([]);
+    // Parts from an earlier attempt stay: once there is room, the download goes on from them.
+    await cache.putChunk(MODEL, file.sha256, 0, new Blob([data.slice(0, 1024)]));
+    await expect(
+      downloadFile({ modelId: MODEL, file, url: file.url, cache, fetchImpl: server.fetchImpl, estimate: async () => ({ usage: 0, quota: 2 * 1024 * 1024 }) }),
+    ).rejects.toThrow('Not enough storage');
+    expect(await cache.storedChunks(MODEL, file.sha256)).toHaveLength(1);
+    await downloadFile({ modelId: MODEL, file, url: file.url, cache, fetchImpl: server.fetchImpl, estimate: async () => null });
+    expect(server.requests.map((r) => r.range)).toEqual(['bytes=1024-']);
+    expect(await cache.isCached(MODEL, file.sha256)).toBe(true);
   });
 });
 

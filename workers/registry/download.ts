@@ -71,9 +71,12 @@ export async function downloadFile(options: DownloadOptions): Promise<void> {
     throw new StorageQuotaError(options.neededBytes ?? file.bytes, free);
   };
 
-  // Pre-check: refuse early when the browser already says it cannot fit.
+  // Pre-check: refuse early when the browser already says it cannot fit, keeping the parts already stored (once
+  // there is room, the download goes on from them).
   const estimate = await (options.estimate ?? estimateStorage)();
-  if (estimate && estimate.quota - estimate.usage < file.bytes - offset) await failQuota();
+  if (estimate && estimate.quota - estimate.usage < file.bytes - offset) {
+    throw new StorageQuotaError(options.neededBytes ?? file.bytes - offset, Math.max(0, estimate.quota - estimate.usage));
+  }
 
   let index = stored.length;
   if (offset < file.bytes) {
