@@ -6,7 +6,7 @@
  * Nothing saved here is ever replaced by something that disagrees with it.
  */
 import { compareReaderSessions, importedLabel, type SessionImportReport } from '../domain/vtt/session-merge';
-import { verifyAnswerChain, type ReaderSession } from '../domain/vtt/reader-session';
+import { sortSessions, verifyAnswerChain, type ReaderSession } from '../domain/vtt/reader-session';
 import { withReaderLock, type ReaderLocks, type VttDb } from './vtt-db';
 
 export const STUDY_GONE_DURING_IMPORT = 'The study was deleted on this machine while its file was being imported; the import stopped there.';
@@ -21,7 +21,8 @@ export async function importReaderSessions(db: VttDb, studyId: string, sessions:
     diverged: [] as { label: string; reason: string }[],
     unverified: [] as string[],
   };
-  for (const session of sessions) {
+  // In reader order (R1, R2, …), so the import's message lists readers the same way every time.
+  for (const session of sortSessions(sessions)) {
     const verifies = await verifyAnswerChain(session);
     await withReaderLock(
       studyId,
