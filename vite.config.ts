@@ -9,7 +9,7 @@
  * - public/sw.js gets this build's id and precache list written into dist/sw.js (no model weights in it).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Connect, Plugin } from 'vite';
 import { defineConfig, loadEnv } from 'vite';
@@ -100,13 +100,22 @@ function serviceWorkerPrecache(): Plugin {
       const files = Object.keys(bundle)
         .filter((name) => !name.endsWith('.map') && !name.endsWith('.wasm'))
         .sort();
-      const precache = [...new Set(['index.html', 'manifest.webmanifest', 'icon.svg', ...files])];
-      const buildId = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 12);
+      // The bundled example cases are small: precached, so an update never leaves them behind offline.
+      const examplesDir = join(outDir, 'examples');
+      const examples = existsSync(examplesDir) ? readdirSync(examplesDir).sort().map((name) => `examples/${name}`) : [];
+      const precache = [...new Set(['index.html', 'manifest.webmanifest', 'icon.svg', ...files, ...examples])];
+      const buildId = createHash('sha256').update([...files, ...examples].join('\n')).digest('hex').slice(0, 12);
+      // The ORT runtime (/ort/, tens of MB) is cached on first use in a cache of its own, named by its version, so
+      // an app update keeps it for offline use unless the runtime itself changed.
+      const ortVersion = (JSON.parse(readFileSync(resolve(root, 'node_modules/onnxruntime-web/package.json'), 'utf8')) as { version: string }).version;
       const source = readFileSync(swPath, 'utf8');
       if (!source.includes('__MEDCODI_PRECACHE__')) return; // already filled (written twice by a watcher)
       writeFileSync(
         swPath,
-        source.replace("'__MEDCODI_BUILD_ID__'", JSON.stringify(buildId)).replace('__MEDCODI_PRECACHE__', JSON.stringify(precache)),
+        source
+          .replace("'__MEDCODI_BUILD_ID__'", JSON.stringify(buildId))
+          .replace("'__MEDCODI_ORT_VERSION__'", JSON.stringify(ortVersion))
+          .replace('__MEDCODI_PRECACHE__', JSON.stringify(precache)),
       );
     },
   };
