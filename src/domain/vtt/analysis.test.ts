@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gradient, plainAnswer, scenarioStudy, scriptedSession, type ScriptedAnswer } from './__fixtures__/scenario';
+import { gradient, plainAnswer, reportScenarioStudy, scenarioStudy, scriptedSession, type ScriptedAnswer } from './__fixtures__/scenario';
 import { buildStudy, keyByCase, type StimulusCandidate } from './build-study';
 import { DEFAULT_SETTINGS } from './study';
 import { analyseStudy, collectReadings } from './analysis';
@@ -71,21 +71,10 @@ describe('analyseStudy on the worked scenario (see __fixtures__/scenario.ts)', (
     const { analysis } = await scenario();
     expect(analysis.comments).toEqual(analysis.cues?.comments);
     expect(analysis.comments).toHaveLength(1);
-    const built = buildStudy({
-      settings: { ...DEFAULT_SETTINGS, caseCount: 4, syntheticShare: 0.5, seed: 9, stimulus: 'report', questions: { ...DEFAULT_SETTINGS.questions, askCues: false } },
-      candidates: [0, 1, 2, 3].map((i): StimulusCandidate =>
-        i < 2
-          ? { truth: 'real', source: { kind: 'bundled-example', exampleId: `phantom-0${i}`, view: 'report', phantom: true }, report: `Real report ${i}.` }
-          : { truth: 'synthetic', source: { kind: 'history', resultId: `h${i}`, modelId: 'm', modelVersion: '1', directionId: 'F>T', seed: i, steps: 50, guidanceScale: 7.5, view: 'report' }, report: `Generated report ${i}.` },
-      ),
-      studyId: 'reports',
-      createdAt: 'now',
-      appVersion: 'test',
-    });
-    if (!built.ok) throw new Error(built.problems.join(' '));
-    let session = createSession(built.study, { readerId: 'r', label: 'R', role: '', yearsExperience: null }, 'now');
+    const reportStudy = reportScenarioStudy();
+    let session = createSession(reportStudy, { readerId: 'r', label: 'R', role: '', yearsExperience: null }, 'now');
     for (let i = 0; i < 4; i += 1) session = await appendAnswer(session, plainAnswer(currentCaseId(session) as string, i, { comment: i === 0 ? 'Too tidy.' : null }), 'now');
-    const reports = analyseStudy(built.study, [session]);
+    const reports = analyseStudy(reportStudy, [session]);
     expect(reports.cues).toBeNull();
     expect(reports.comments.map((c) => c.comment)).toEqual(['Too tidy.']);
     // an image study that asks no cues asks no comment either

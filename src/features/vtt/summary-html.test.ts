@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { scenarioStudy, scriptedSession } from '../../domain/vtt/__fixtures__/scenario';
+import { plainAnswer, reportScenarioStudy, scenarioStudy, scriptedSession } from '../../domain/vtt/__fixtures__/scenario';
 import { analyseStudy } from '../../domain/vtt/analysis';
-import { buildStudy, type StimulusCandidate } from '../../domain/vtt/build-study';
 import { appendAnswer, createSession, currentCaseId, type ReaderSession } from '../../domain/vtt/reader-session';
-import { DEFAULT_SETTINGS } from '../../domain/vtt/study';
-import { plainAnswer } from '../../domain/vtt/__fixtures__/scenario';
 import { escapeHtml, toSummaryHtml } from './summary-html';
 
 const meta = { exportedAt: '2026-12-07T10:00:00.000Z', studyDigest: 'abc123', instructionsSha256: null, answerLog: 'intact for every reader' };
@@ -84,21 +81,10 @@ describe('the printable study summary', () => {
   });
 
   it('describes report readers without a display check, which report studies do not have', async () => {
-    const built = buildStudy({
-      settings: { ...DEFAULT_SETTINGS, caseCount: 4, syntheticShare: 0.5, seed: 9, stimulus: 'report', questions: { ...DEFAULT_SETTINGS.questions, askCues: false } },
-      candidates: [0, 1, 2, 3].map((i): StimulusCandidate =>
-        i < 2
-          ? { truth: 'real', source: { kind: 'bundled-example', exampleId: `phantom-0${i}`, view: 'report', phantom: true }, report: `Real report ${i}.` }
-          : { truth: 'synthetic', source: { kind: 'history', resultId: `h${i}`, modelId: 'm', modelVersion: '1', directionId: 'F>T', seed: i, steps: 50, guidanceScale: 7.5, view: 'report' }, report: `Generated report ${i}.` },
-      ),
-      studyId: 'reports',
-      createdAt: 'now',
-      appVersion: 'test',
-    });
-    if (!built.ok) throw new Error(built.problems.join(' '));
-    let session: ReaderSession = { ...createSession(built.study, { readerId: 'r', label: 'R1', role: 'Radiologist', yearsExperience: 4, priorSyntheticExposure: false }, 'now'), startedAt: 'now' };
+    const study = reportScenarioStudy();
+    let session: ReaderSession = { ...createSession(study, { readerId: 'r', label: 'R1', role: 'Radiologist', yearsExperience: 4, priorSyntheticExposure: false }, 'now'), startedAt: 'now' };
     for (let i = 0; i < 4; i += 1) session = await appendAnswer(session, plainAnswer(currentCaseId(session) as string, i), 'now');
-    const text = textOf(toSummaryHtml(built.study, [session], analyseStudy(built.study, [session]), meta));
+    const text = textOf(toSummaryHtml(study, [session], analyseStudy(study, [session]), meta));
     expect(text).toContain('Readers judged reports, shown as text.');
     expect(text).toContain('R1: Radiologist, 4 years; new to synthetic X-ray reports. Consent: no instructions in this study.');
     expect(text).not.toContain('Display');

@@ -176,3 +176,20 @@ export async function scriptedSession(
   }
   return session;
 }
+
+/** A 4-case report study (2 real phantom reports, 2 generated F→T reports), no cue question. */
+export function reportScenarioStudy(): Study {
+  const result = buildStudy({
+    settings: { ...DEFAULT_SETTINGS, caseCount: 4, syntheticShare: 0.5, seed: 9, stimulus: 'report', questions: { ...DEFAULT_SETTINGS.questions, askCues: false } },
+    candidates: [0, 1, 2, 3].map((i): StimulusCandidate =>
+      i < 2
+        ? { truth: 'real', source: { kind: 'bundled-example', exampleId: `phantom-0${i}`, view: 'report', phantom: true }, report: `Real report ${i}.` }
+        : { truth: 'synthetic', source: { kind: 'history', resultId: `h${i}`, modelId: 'm', modelVersion: '1', directionId: 'F>T', seed: i, steps: 50, guidanceScale: 7.5, view: 'report' }, report: `Generated report ${i}.` },
+    ),
+    studyId: 'reports',
+    createdAt: 'now',
+    appVersion: 'test',
+  });
+  if (!result.ok) throw new Error(result.problems.join(' '));
+  return result.study;
+}
